@@ -1,0 +1,58 @@
+package detective
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+)
+
+// AccountID is a 12-digit AWS account ID.
+type AccountID string
+
+// Valid reports whether id has the model's AccountId shape: 12 digits.
+func (id AccountID) Valid() bool {
+	if len(id) != 12 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Caller is who is calling and where: the account that owns the request's
+// credentials and the region of its credential scope. Every Service method
+// takes one; nothing is implied.
+type Caller struct {
+	Account AccountID
+	Region  string
+}
+
+// Clock tells the time. Tests inject a fake; production uses SystemClock.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// IDSource makes new identifiers. Tests inject a deterministic one.
+type IDSource interface {
+	// GraphID returns a new behavior-graph ID: 32 lowercase hex characters.
+	GraphID() string
+}
+
+// RandomIDs makes identifiers from crypto/rand.
+type RandomIDs struct{}
+
+// GraphID returns 16 random bytes in lowercase hex.
+func (RandomIDs) GraphID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,364 @@
+package detective
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/arn"
+)
+
+// MemberStatus is the status of an account in a behavior graph.
+type MemberStatus string
+
+// The member statuses of the model's MemberStatus enum.
+const (
+	MemberStatusVerificationInProgress MemberStatus = "VERIFICATION_IN_PROGRESS"
+	MemberStatusVerificationFailed     MemberStatus = "VERIFICATION_FAILED"
+	MemberStatusInvited                MemberStatus = "INVITED"
+	MemberStatusEnabled                MemberStatus = "ENABLED"
+	MemberStatusAcceptedButDisabled    MemberStatus = "ACCEPTED_BUT_DISABLED"
+)
+
+// InvitationType says how an account became a member.
+type InvitationType string
+
+// InvitationType values.
+const (
+	InvitationTypeInvitation   InvitationType = "INVITATION"
+	InvitationTypeOrganization InvitationType = "ORGANIZATION"
+)
+
+// DisabledReason says why an ACCEPTED_BUT_DISABLED member is not ingesting.
+type DisabledReason string
+
+// DisabledReason values.
+const (
+	DisabledReasonVolumeTooHigh DisabledReason = "VOLUME_TOO_HIGH"
+	DisabledReasonVolumeUnknown DisabledReason = "VOLUME_UNKNOWN"
+)
+
+// Member is an account's record in a behavior graph.
+//
+// Verification is stored as its outcome: Status is the status the record
+// has from VerifiedTime on; before then the record is
+// VERIFICATION_IN_PROGRESS. This keeps the delay free of background work,
+// so every replica sees the same status at the same time.
+type Member struct {
+	Graph          arn.ARN
+	Account        AccountID
+	Email          string
+	Admin          AccountID
+	Type           InvitationType
+	Status         MemberStatus
+	DisabledReason DisabledReason
+	InvitedTime    time.Time // when the invitation was made
+	UpdatedTime    time.Time // when Status was entered
+	VerifiedTime   time.Time // when VERIFICATION_IN_PROGRESS ends
+}
+
+// At returns m as it is at time now.
+func (m Member) At(now time.Time) Member {
+	if now.Before(m.VerifiedTime) {
+		m.Status = MemberStatusVerificationInProgress
+		m.UpdatedTime = m.InvitedTime
+		m.DisabledReason = ""
+	}
+	return m
+}
+
+func viewAt(ms []Member, now time.Time) []Member {
+	for i := range ms {
+		ms[i] = ms[i].At(now)
+	}
+	return ms
+}
+
+// uncountedStatuses are the statuses the member quota ignores:
+// failed verifications never became members.
+var uncountedStatuses = []MemberStatus{MemberStatusVerificationFailed}
+
+// UnprocessedAccount is an account an operation could not act on, and why.
+type UnprocessedAccount struct {
+	Account AccountID
+	Reason  string
+}
+
+// AccountInput names an account to add to a graph.
+type AccountInput struct {
+	ID    AccountID
+	Email string
+}
+
+// CreateMembersInput is the input of CreateMembers.
+type CreateMembersInput struct {
+	Graph                    arn.ARN
+	Accounts                 []AccountInput
+	Message                  string
+	DisableEmailNotification bool
+}
+
+// CreateMembersOutput is the output of CreateMembers.
+type CreateMembersOutput struct {
+	Members     []Member
+	Unprocessed []UnprocessedAccount
+}
+
+// CreateMembers invites accounts to c's behavior graph. Each new account
+// starts VERIFICATION_IN_PROGRESS and becomes INVITED, or
+// VERIFICATION_FAILED when its root e-mail is known and differs. Accounts
+// already in the graph (other than failed verifications, which are
+// verified again), the administrator itself and repeats are unprocessed. A
+// request that would take the graph past its member quota changes nothing.
+func (s *Service) CreateMembers(ctx context.Context, c Caller, in CreateMembersInput) (CreateMembersOutput, error) {
+	var out CreateMembersOutput
+	err := s.store.Write(ctx, func(tx Tx) error {
+		out = CreateMembersOutput{}
+		g, err := s.adminGraph(ctx, tx, c, in.Graph, true)
+		if err != nil {
+			return err
+		}
+		ids := make([]AccountID, len(in.Accounts))
+		for i, a := range in.Accounts {
+			ids[i] = a.ID
+		}
+		existing, err := tx.Members(ctx, g.ARN, ids)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		current := make(map[AccountID]Member, len(existing))
+		for _, m := range existing {
+			current[m.Account] = m.At(now)
+		}
+		seen := make(map[AccountID]bool, len(in.Accounts))
+		var add []Member
+		adding := 0
+		for _, a := range in.Accounts {
+			if reason := s.cannotInvite(g, a, current, seen); reason != "" {
+				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: a.ID, Reason: reason})
+				continue
+			}
+			seen[a.ID] = true
+			outcome, err := s.verify(ctx, tx, a)
+			if err != nil {
+				return err
+			}
+			if outcome != MemberStatusVerificationFailed {
+				adding++
+			}
+			verified := now.Add(s.cfg.VerificationDelay)
+			add = append(add, Member{
+				Graph: g.ARN, Account: a.ID, Email: a.Email, Admin: g.Admin,
+				Type: InvitationTypeInvitation, Status: outcome,
+				InvitedTime: now, UpdatedTime: verified, VerifiedTime: verified,
+			})
+		}
+		if adding > 0 {
+			n, err := tx.CountMembers(ctx, g.ARN, uncountedStatuses)
+			if err != nil {
+				return err
+			}
+			if n+adding > s.cfg.MemberLimit {
+				return QuotaExceeded([]string{"MemberAccounts"},
+					"The request would cause the number of member accounts in the behavior graph to exceed the maximum allowed (%d)", s.cfg.MemberLimit)
+			}
+		}
+		if err := tx.PutMembers(ctx, add); err != nil {
+			return err
+		}
+		for _, m := range add {
+			// The response shows the record as it is created, before its
+			// verification settles, as AWS's does.
+			m.Status, m.UpdatedTime = MemberStatusVerificationInProgress, now
+			out.Members = append(out.Members, m)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// cannotInvite returns why a cannot be invited to g, or "".
+func (s *Service) cannotInvite(g Graph, a AccountInput, current map[AccountID]Member, seen map[AccountID]bool) string {
+	switch m, ok := current[a.ID]; {
+	case seen[a.ID]:
+		return "The account is listed more than once in the request"
+	case a.ID == g.Admin:
+		return "The administrator account cannot be a member of its own behavior graph"
+	case ok && m.Status != MemberStatusVerificationFailed:
+		return "The account is already a member of the behavior graph with status " + string(m.Status)
+	case a.Email == "":
+		return "An email address is required to invite an account that is not in the organization"
+	}
+	return ""
+}
+
+// verify returns the status an invitation of a settles to: INVITED unless
+// the account's root e-mail is known and is not a.Email.
+func (s *Service) verify(ctx context.Context, tx Tx, a AccountInput) (MemberStatus, error) {
+	acct, err := tx.Account(ctx, a.ID)
+	switch {
+	case KindOf(err) == KindNotFound:
+		return MemberStatusInvited, nil
+	case err != nil:
+		return "", err
+	case acct.RootEmail != "" && !strings.EqualFold(acct.RootEmail, a.Email):
+		return MemberStatusVerificationFailed, nil
+	}
+	return MemberStatusInvited, nil
+}
+
+// DeleteMembersInput is the input of DeleteMembers.
+type DeleteMembersInput struct {
+	Graph    arn.ARN
+	Accounts []AccountID
+}
+
+// DeleteMembersOutput is the output of DeleteMembers.
+type DeleteMembersOutput struct {
+	Deleted     []AccountID
+	Unprocessed []UnprocessedAccount
+}
+
+// DeleteMembers removes accounts, in any status, from c's behavior graph.
+// The administrator and accounts that are not members are unprocessed.
+func (s *Service) DeleteMembers(ctx context.Context, c Caller, in DeleteMembersInput) (DeleteMembersOutput, error) {
+	var out DeleteMembersOutput
+	err := s.store.Write(ctx, func(tx Tx) error {
+		out = DeleteMembersOutput{Deleted: []AccountID{}}
+		g, err := s.adminGraph(ctx, tx, c, in.Graph, true)
+		if err != nil {
+			return err
+		}
+		existing, err := tx.Members(ctx, g.ARN, in.Accounts)
+		if err != nil {
+			return err
+		}
+		present := make(map[AccountID]bool, len(existing))
+		for _, m := range existing {
+			present[m.Account] = true
+		}
+		for _, id := range in.Accounts {
+			switch {
+			case id == g.Admin:
+				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: id,
+					Reason: "The administrator account cannot be removed from its own behavior graph; use DeleteGraph"})
+			case present[id]:
+				present[id] = false // a repeated ID is removed once
+				out.Deleted = append(out.Deleted, id)
+			case !contains(out.Deleted, id):
+				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: id, Reason: notMemberReason})
+			}
+		}
+		return tx.DeleteMembers(ctx, g.ARN, out.Deleted)
+	})
+	return out, err
+}
+
+const notMemberReason = "The account is not a member of the behavior graph"
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// GetMembersInput is the input of GetMembers.
+type GetMembersInput struct {
+	Graph    arn.ARN
+	Accounts []AccountID
+}
+
+// GetMembersOutput is the output of GetMembers.
+type GetMembersOutput struct {
+	Members     []Member
+	Unprocessed []UnprocessedAccount
+}
+
+// GetMembers returns the records of the given accounts in c's behavior
+// graph; accounts that are not (or no longer) members are unprocessed.
+func (s *Service) GetMembers(ctx context.Context, c Caller, in GetMembersInput) (GetMembersOutput, error) {
+	var out GetMembersOutput
+	err := s.store.Read(ctx, func(tx Tx) error {
+		out = GetMembersOutput{Members: []Member{}}
+		g, err := s.adminGraph(ctx, tx, c, in.Graph, false)
+		if err != nil {
+			return err
+		}
+		ids := dedupe(in.Accounts)
+		found, err := tx.Members(ctx, g.ARN, ids)
+		if err != nil {
+			return err
+		}
+		out.Members = viewAt(found, s.now())
+		byID := make(map[AccountID]bool, len(found))
+		for _, m := range found {
+			byID[m.Account] = true
+		}
+		for _, id := range ids {
+			if !byID[id] {
+				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: id, Reason: notMemberReason})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func dedupe[T comparable](xs []T) []T {
+	seen := make(map[T]bool, len(xs))
+	out := make([]T, 0, len(xs))
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ListMembersInput is the input of ListMembers.
+type ListMembersInput struct {
+	Graph      arn.ARN
+	NextToken  string
+	MaxResults int
+}
+
+// ListMembersOutput is the output of ListMembers.
+type ListMembersOutput struct {
+	Members   []Member
+	NextToken string
+}
+
+// ListMembers pages through the members of c's behavior graph in account
+// order. Removed accounts and declined invitations are gone, so absent.
+func (s *Service) ListMembers(ctx context.Context, c Caller, in ListMembersInput) (ListMembersOutput, error) {
+	const op = "ListMembers"
+	after, err := decodeToken(in.NextToken, op, in.Graph.String())
+	if err != nil {
+		return ListMembersOutput{}, err
+	}
+	limit := pageSize(in.MaxResults)
+	var out ListMembersOutput
+	err = s.store.Read(ctx, func(tx Tx) error {
+		out = ListMembersOutput{}
+		g, err := s.adminGraph(ctx, tx, c, in.Graph, false)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.ListMembers(ctx, ListMembersParams{Graph: g.ARN, After: AccountID(after), Limit: limit + 1})
+		if err != nil {
+			return err
+		}
+		if len(ms) > limit {
+			ms = ms[:limit]
+			out.NextToken = encodeToken(op, in.Graph.String(), string(ms[limit-1].Account))
+		}
+		out.Members = viewAt(ms, s.now())
+		return nil
+	})
+	return out, err
+}

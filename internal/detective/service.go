@@ -1,0 +1,87 @@
+package detective
+
+import (
+	"context"
+	"time"
+)
+
+// DefaultMemberLimit is the service quota on member accounts per behavior
+// graph (the administrator is not counted).
+const DefaultMemberLimit = 1200
+
+// Config holds the tunable parts of Detective's behaviour.
+type Config struct {
+	// VerificationDelay is how long a new invited member stays
+	// VERIFICATION_IN_PROGRESS. Zero means it settles on the first read
+	// after CreateMembers.
+	VerificationDelay time.Duration
+	// MemberLimit is the member quota per graph; 0 means DefaultMemberLimit.
+	MemberLimit int
+}
+
+// Service is Detective: the business rules of its operations, over a Store.
+// It is safe for concurrent use; all its state is in the Store.
+type Service struct {
+	store Store
+	clock Clock
+	ids   IDSource
+	cfg   Config
+}
+
+// NewService returns a Service over store. clock and ids are injected so
+// that time- and ID-dependent behaviour is deterministic in tests.
+func NewService(store Store, clock Clock, ids IDSource, cfg Config) *Service {
+	if cfg.MemberLimit == 0 {
+		cfg.MemberLimit = DefaultMemberLimit
+	}
+	return &Service{store: store, clock: clock, ids: ids, cfg: cfg}
+}
+
+// now is the service time, truncated to the millisecond that the wire and
+// both stores keep, so that a value read back equals the value written.
+func (s *Service) now() time.Time {
+	return s.clock.Now().UTC().Truncate(time.Millisecond)
+}
+
+// Ping reports whether the store answers.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// Reset empties every table and then applies seed, if any.
+func (s *Service) Reset(ctx context.Context, seed []Account) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.DeleteAll(ctx); err != nil {
+			return err
+		}
+		for _, a := range seed {
+			if err := tx.PutAccount(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PutAccounts records facts about accounts (the seed file).
+func (s *Service) PutAccounts(ctx context.Context, accounts []Account) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		for _, a := range accounts {
+			if !a.ID.Valid() {
+				return Invalid("account ID %q is not 12 digits", a.ID)
+			}
+			if err := tx.PutAccount(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// defaultPageSize is used when a list request has no MaxResults.
+const defaultPageSize = 100
+
+func pageSize(limit int) int {
+	if limit <= 0 {
+		return defaultPageSize
+	}
+	return limit
+}
