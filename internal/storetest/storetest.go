@@ -1,0 +1,210 @@
+// Package storetest is the behaviour every detective.Store must have: the
+// contracts documented on detective.Store and detective.Tx, checked the same
+// way for every backend, so that the backends stay interchangeable.
+//
+// A backend's own test calls Run with a constructor of empty, migrated
+// stores. The suite imports detective, arn, testing and go-cmp only, never a
+// concrete store. When a case truly differs between dialects, branch here
+// explicitly with a comment; never weaken an assertion to make both pass.
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// Run exercises a Store. newStore returns an empty, migrated store private
+// to t that is closed when t ends; every subtest makes its own, and they
+// run in parallel.
+func Run(t *testing.T, newStore func(t *testing.T) detective.Store) {
+	t.Run("Graph", func(t *testing.T) { t.Parallel(); testGraph(t, newStore) })
+	t.Run("Member", func(t *testing.T) { t.Parallel(); testMember(t, newStore) })
+	t.Run("Membership", func(t *testing.T) { t.Parallel(); testMembership(t, newStore) })
+	t.Run("Tag", func(t *testing.T) { t.Parallel(); testTag(t, newStore) })
+	t.Run("Account", func(t *testing.T) { t.Parallel(); testAccount(t, newStore) })
+	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, newStore) })
+}
+
+// Regions used by the fixtures; the suite needs two to check region scoping.
+const (
+	region      = "us-east-1"
+	otherRegion = "eu-west-1"
+)
+
+// base is the fixtures' reference time. It has a millisecond part, which a
+// store that keeps only seconds would lose.
+var base = time.Date(2026, time.March, 14, 15, 9, 26, 535_000_000, time.UTC)
+
+// at returns base shifted by ms milliseconds.
+func at(ms int64) time.Time { return base.Add(time.Duration(ms) * time.Millisecond) }
+
+// acct returns the n-th account ID: 12 digits, so that string order is
+// numeric order.
+func acct(n int) detective.AccountID {
+	return detective.AccountID(fmt.Sprintf("%012d", 100000000000+n))
+}
+
+// graphOf returns the n-th graph administered by admin in rgn. The graph ID
+// encodes n, so graph ARNs of one administrator sort by n.
+func graphOf(admin detective.AccountID, rgn string, n int) detective.Graph {
+	return detective.Graph{
+		ARN:         arn.Graph(rgn, string(admin), fmt.Sprintf("%032x", n)),
+		Admin:       admin,
+		Region:      rgn,
+		CreatedTime: at(int64(n)),
+	}
+}
+
+// memberOf returns a record of account in g with every field set.
+func memberOf(g detective.Graph, account detective.AccountID, status detective.MemberStatus) detective.Member {
+	m := detective.Member{
+		Graph:        g.ARN,
+		Account:      account,
+		Email:        "root+" + string(account) + "@example.com",
+		Admin:        g.Admin,
+		Type:         detective.InvitationTypeInvitation,
+		Status:       status,
+		InvitedTime:  at(1_001),
+		UpdatedTime:  at(2_002),
+		VerifiedTime: at(2_002),
+	}
+	if status == detective.MemberStatusAcceptedButDisabled {
+		m.DisabledReason = detective.DisabledReasonVolumeTooHigh
+	}
+	return m
+}
+
+// mustWrite runs fn in s.Write and fails tb if it returns an error.
+func mustWrite(tb testing.TB, s detective.Store, fn func(ctx context.Context, tx detective.Tx) error) {
+	tb.Helper()
+	ctx := tb.Context()
+	if err := s.Write(ctx, func(tx detective.Tx) error { return fn(ctx, tx) }); err != nil {
+		tb.Fatalf("Write: %v", err)
+	}
+}
+
+// mustRead runs fn in s.Read and fails tb if it returns an error.
+func mustRead(tb testing.TB, s detective.Store, fn func(ctx context.Context, tx detective.Tx) error) {
+	tb.Helper()
+	ctx := tb.Context()
+	if err := s.Read(ctx, func(tx detective.Tx) error { return fn(ctx, tx) }); err != nil {
+		tb.Fatalf("Read: %v", err)
+	}
+}
+
+// mustCreateGraphs creates gs in one transaction.
+func mustCreateGraphs(tb testing.TB, s detective.Store, gs ...detective.Graph) {
+	tb.Helper()
+	mustWrite(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		for _, g := range gs {
+			if err := tx.CreateGraph(ctx, g); err != nil {
+				return fmt.Errorf("CreateGraph(%s): %w", g.ARN, err)
+			}
+		}
+		return nil
+	})
+}
+
+// mustPutMembers stores ms in one transaction.
+func mustPutMembers(tb testing.TB, s detective.Store, ms ...detective.Member) {
+	tb.Helper()
+	mustWrite(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		return tx.PutMembers(ctx, ms)
+	})
+}
+
+// mustGraph reads graph g, failing tb on any error.
+func mustGraph(tb testing.TB, s detective.Store, g arn.ARN) detective.Graph {
+	tb.Helper()
+	var got detective.Graph
+	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		var err error
+		got, err = tx.Graph(ctx, g)
+		return err
+	})
+	return got
+}
+
+// mustMembers reads the members of g with the given accounts.
+func mustMembers(tb testing.TB, s detective.Store, g arn.ARN, accounts ...detective.AccountID) []detective.Member {
+	tb.Helper()
+	var got []detective.Member
+	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		var err error
+		got, err = tx.Members(ctx, g, accounts)
+		return err
+	})
+	return got
+}
+
+// mustTags reads the tags of resource.
+func mustTags(tb testing.TB, s detective.Store, resource arn.ARN) map[string]string {
+	tb.Helper()
+	var got map[string]string
+	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		var err error
+		got, err = tx.Tags(ctx, resource)
+		return err
+	})
+	return got
+}
+
+// wantKind fails tb unless err is of kind want.
+func wantKind(tb testing.TB, what string, err error, want detective.Kind) {
+	tb.Helper()
+	if got := detective.KindOf(err); got != want || err == nil {
+		tb.Errorf("%s: error = %v (kind %v), want kind %v", what, err, got, want)
+	}
+}
+
+// checkGraphs fails tb if got differs from want, or if a time in got is not
+// in UTC: the service formats times as it reads them, so a store must hand
+// back the zone it was given.
+func checkGraphs(tb testing.TB, what string, got, want []detective.Graph) {
+	tb.Helper()
+	if diff := cmp.Diff(want, got); diff != "" {
+		tb.Errorf("%s mismatch (-want +got):\n%s", what, diff)
+	}
+	for _, g := range got {
+		checkUTC(tb, what+" CreatedTime", g.CreatedTime)
+	}
+}
+
+// checkMembers is checkGraphs for members.
+func checkMembers(tb testing.TB, what string, got, want []detective.Member) {
+	tb.Helper()
+	if len(got) == 0 && len(want) == 0 {
+		return // nil and empty are both "none"
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		tb.Errorf("%s mismatch (-want +got):\n%s", what, diff)
+	}
+	for _, m := range got {
+		checkUTC(tb, what+" InvitedTime", m.InvitedTime)
+		checkUTC(tb, what+" UpdatedTime", m.UpdatedTime)
+		checkUTC(tb, what+" VerifiedTime", m.VerifiedTime)
+	}
+}
+
+func checkUTC(tb testing.TB, what string, t time.Time) {
+	tb.Helper()
+	if t.Location() != time.UTC {
+		tb.Errorf("%s = %v, want a time in UTC", what, t)
+	}
+}
+
+// accounts returns the account IDs of ms, in order.
+func accounts(ms []detective.Member) []detective.AccountID {
+	ids := make([]detective.AccountID, len(ms))
+	for i, m := range ms {
+		ids[i] = m.Account
+	}
+	return ids
+}
