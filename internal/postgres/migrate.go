@@ -1,0 +1,120 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS // read-only: embedded at build time
+
+// migration is one embedded migrations/NNNN_name.sql file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrationLockClass is the first key of the advisory lock that migrations
+// take; the second is a hash of the schema. Any constant works as long as
+// nothing else in the database uses it: it spells "DETE".
+const migrationLockClass = 0x44455445
+
+// migrations returns the embedded migrations in version order. Versions
+// must be 1, 2, 3, … so that they match internal/sqlite's one for one.
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read migrations: %w", err)
+	}
+	var ms []migration
+	for _, e := range entries {
+		v, err := migrationVersion(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		b, err := fs.ReadFile(migrationFS, path.Join("migrations", e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("postgres: read migration: %w", err)
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("postgres: migration %s: version %d, want %d", m.name, m.version, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// migrationVersion returns the NNNN of NNNN_name.sql.
+func migrationVersion(name string) (int, error) {
+	num, _, ok := strings.Cut(name, "_")
+	v, err := strconv.Atoi(num)
+	if !ok || err != nil || v <= 0 || !strings.HasSuffix(name, ".sql") {
+		return 0, fmt.Errorf("postgres: migration %q is not named NNNN_name.sql", name)
+	}
+	return v, nil
+}
+
+// migrate applies the migrations the schema has not had, all in one
+// transaction. Replicas that start together would race to create the same
+// tables (CREATE TABLE IF NOT EXISTS is not safe against a concurrent
+// create), so the transaction first takes an advisory lock: the second
+// replica waits, then finds every version recorded and does nothing. The
+// lock is keyed by schema so that separate schemas in one database, such as
+// parallel tests', do not wait for each other. Being transaction-scoped, it
+// is released even if this process dies mid-migration.
+//
+// A database migrated by a newer build has versions this one lacks; they
+// are ignored, so that old replicas keep running during a rolling upgrade.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error {
+		if _, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))`, migrationLockClass); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		if _, err := t.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)`); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		rows, _ := t.Query(ctx, `SELECT version FROM schema_migrations`)
+		versions, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+		if err != nil {
+			return fmt.Errorf("read schema_migrations: %w", err)
+		}
+		applied := make(map[int]bool, len(versions))
+		for _, v := range versions {
+			applied[int(v)] = true
+		}
+		for _, m := range ms {
+			if applied[m.version] {
+				continue
+			}
+			// Without arguments pgx uses the simple protocol, which runs
+			// a file of several statements.
+			if _, err := t.Exec(ctx, m.sql); err != nil {
+				return fmt.Errorf("apply %s: %w", m.name, err)
+			}
+			if _, err := t.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version); err != nil {
+				return fmt.Errorf("record %s: %w", m.name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	return nil
+}

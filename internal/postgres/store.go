@@ -1,0 +1,145 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+const (
+	// connectTimeout bounds dialling and authenticating one connection when
+	// the DSN sets no connect_timeout, so an unreachable database fails a
+	// call instead of hanging it until the kernel gives up on the SYN.
+	connectTimeout = 5 * time.Second
+	// callTimeout bounds every Read, Write and Ping. A connection whose
+	// peer vanished without a reset (a blackholed network, a frozen
+	// server) is otherwise only noticed by TCP retransmission after many
+	// minutes; ctx may set a shorter deadline.
+	callTimeout = 30 * time.Second
+	// rollbackTimeout bounds the rollback after fn fails. It runs even
+	// when the caller's ctx is already cancelled, so the connection goes
+	// back to the pool clean instead of being discarded.
+	rollbackTimeout = 5 * time.Second
+)
+
+// Store is a detective.Store on PostgreSQL. It is safe for concurrent use,
+// and any number of Stores (replicas) may share one database schema.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ detective.Store = (*Store)(nil)
+
+// Open connects to the database named by dsn, a libpq URL or key=value
+// string such as
+//
+//	postgres://postgres@127.0.0.1:5432/detective?sslmode=disable
+//
+// and applies any migrations it has not yet had. A search_path parameter in
+// the DSN (…&search_path=myschema) selects the schema, which must exist.
+// pgxpool parameters such as pool_max_conns are honoured; connect_timeout
+// defaults to 5s. Statements are prepared and cached per connection, pgx's
+// default; behind a transaction-pooling PgBouncer add
+// default_query_exec_mode=exec.
+//
+// Open fails if the database cannot be reached; once open, the pool
+// reconnects by itself when the database comes back.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse dsn: %w", err)
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open pool: %w", err)
+	}
+	s := &Store{pool: pool}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes every connection, waiting for those in use to be released.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Ping reports whether the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+// Read runs fn in a REPEATABLE READ READ ONLY transaction: every query fn
+// makes sees the same snapshot, and a read-only transaction at that level
+// never fails to serialize.
+func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
+// Write runs fn in a READ COMMITTED transaction and commits if fn returns
+// nil. Writers to one graph serialize on LockGraph's row lock; because each
+// statement at READ COMMITTED takes a fresh snapshot, what fn reads after
+// the lock includes everything the previous holder committed.
+func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadWrite}, fn)
+}
+
+func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(detective.Tx) error) error {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	t, err := s.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", err)
+	}
+	// Deferred so that a panicking fn also releases the transaction. After
+	// Commit it is a no-op.
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+		defer cancel()
+		_ = t.Rollback(rctx) // on failure pgx discards the connection
+	}()
+	if err := fn(&tx{tx: t}); err != nil {
+		return err
+	}
+	if err := t.Commit(ctx); err != nil {
+		return wrap("commit", err)
+	}
+	return nil
+}
+
+// uniqueViolation is SQLSTATE 23505.
+const uniqueViolation = "23505"
+
+// wrap adds context to err from the statement op. A unique violation is a
+// race the service lost, so it becomes KindConflict; anything else stays
+// internal.
+func wrap(op string, err error) error {
+	err = fmt.Errorf("postgres: %s: %w", op, err)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation {
+		return &detective.Error{
+			Kind:    detective.KindConflict,
+			Message: "The request conflicts with a concurrent change to the same resource",
+			Err:     err,
+		}
+	}
+	return err
+}
