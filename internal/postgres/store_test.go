@@ -2,80 +2,33 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/pgtest"
 	"github.com/detective-local/detective-local/internal/storetest"
 )
 
-// mustDSN returns the DSN of the test database. Without one the test is
-// skipped, except under CI, which must never silently skip PostgreSQL.
-func mustDSN(tb testing.TB) string {
-	tb.Helper()
-	dsn := os.Getenv("DETECTIVE_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("CI is set but DETECTIVE_TEST_POSTGRES is not: PostgreSQL tests must run in CI")
-		}
-		tb.Skip("DETECTIVE_TEST_POSTGRES is not set")
-	}
-	return dsn
-}
+func mustDSN(tb testing.TB) string { tb.Helper(); return pgtest.MustDSN(tb) }
 
-// mustSchema creates an empty schema private to tb, dropped at cleanup, and
-// returns the test DSN with its search_path set to that schema.
+// mustSchema returns the DSN of an empty schema private to tb.
 func mustSchema(tb testing.TB) string {
 	tb.Helper()
-	dsn := mustDSN(tb)
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	name := "test_" + hex.EncodeToString(b[:])
-	mustExec(tb, dsn, "CREATE SCHEMA "+name)
-	tb.Cleanup(func() { mustExec(tb, dsn, "DROP SCHEMA "+name+" CASCADE") })
-	return withParam(tb, dsn, "search_path", name)
+	return pgtest.Schema(tb, pgtest.MustDSN(tb))
 }
 
-// mustExec runs one statement on a connection of its own.
-func mustExec(tb testing.TB, dsn, sql string) {
-	tb.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		tb.Fatalf("connect: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		tb.Fatalf("%s: %v", sql, err)
-	}
-}
+func mustExec(tb testing.TB, dsn, sql string) { tb.Helper(); pgtest.Exec(tb, dsn, sql) }
 
-// withParam adds a parameter to a URL or key=value DSN.
 func withParam(tb testing.TB, dsn, key, value string) string {
 	tb.Helper()
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " " + key + "=" + value
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatalf("parse DETECTIVE_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set(key, value)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.WithParam(tb, dsn, key, value)
 }
 
 // mustOpen opens a Store on dsn, closed at cleanup.

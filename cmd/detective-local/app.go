@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/awsapi"
+	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/operator"
+	"github.com/detective-local/detective-local/internal/postgres"
+	"github.com/detective-local/detective-local/internal/sqlite"
+)
+
+// Main is the whole server: store, service and HTTP. Tests run it on
+// port 0 with a temporary data directory.
+type Main struct {
+	cfg      Config
+	log      *slog.Logger
+	store    detective.Store
+	server   *http.Server
+	listener net.Listener
+	served   chan error
+}
+
+// NewMain returns a Main that logs to logOut.
+func NewMain(cfg Config, logOut io.Writer) *Main {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel)) // validated by parseConfig
+	opts := &slog.HandlerOptions{Level: lvl}
+	var h slog.Handler = slog.NewJSONHandler(logOut, opts)
+	if cfg.LogFormat == "text" {
+		h = slog.NewTextHandler(logOut, opts)
+	}
+	return &Main{cfg: cfg, log: slog.New(h)}
+}
+
+// Start opens the store, applies the seed file and starts serving. It
+// returns once the listener accepts connections.
+func (m *Main) Start(ctx context.Context) error {
+	start := time.Now()
+	sd, err := loadSeed(m.cfg.Seed)
+	if err != nil {
+		return err
+	}
+	m.store, err = openStore(ctx, m.cfg)
+	if err != nil {
+		return err
+	}
+	svc := detective.NewService(m.store, detective.SystemClock{}, detective.RandomIDs{}, detective.Config{
+		VerificationDelay: m.cfg.VerificationDelay,
+		MemberLimit:       m.cfg.MemberLimit,
+	})
+	if err := svc.PutAccounts(ctx, sd.Accounts); err != nil {
+		m.store.Close()
+		return fmt.Errorf("apply seed file: %w", err)
+	}
+	api := awsapi.NewServer(awsapi.Config{
+		Service: svc,
+		Auth: &awsapi.Authenticator{
+			Credentials:    sd.Credentials,
+			Verify:         m.cfg.VerifySignatures,
+			DefaultAccount: detective.AccountID(m.cfg.DefaultAccount),
+			DefaultRegion:  m.cfg.DefaultRegion,
+			MaxSkew:        m.cfg.MaxSkew,
+			Now:            time.Now,
+		},
+		Logger:       m.log,
+		MaxBodyBytes: m.cfg.MaxBodyBytes,
+	})
+	mux := http.NewServeMux()
+	mux.Handle(operator.Prefix, operator.New(svc, sd.Accounts, m.log))
+	mux.Handle("/", api)
+	m.listener, err = net.Listen("tcp", m.cfg.Addr)
+	if err != nil {
+		m.store.Close()
+		return err
+	}
+	m.server = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.server.Serve(m.listener) }()
+	m.log.Info("listening", slog.String("addr", m.Addr()), slog.String("store", storeKind(m.cfg.Store)),
+		slog.Bool("verify_signatures", m.cfg.VerifySignatures), slog.Duration("startup", time.Since(start)))
+	return nil
+}
+
+// Addr is the address the server listens on, e.g. 127.0.0.1:8080.
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// Close stops accepting requests, lets in-flight ones finish (up to the
+// shutdown timeout) and closes the store.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownTimeout)
+	defer cancel()
+	m.log.Info("shutting down")
+	err := m.server.Shutdown(ctx)
+	if serr := <-m.served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return errors.Join(err, m.store.Close())
+}
+
+func openStore(ctx context.Context, cfg Config) (detective.Store, error) {
+	switch s := cfg.Store; {
+	case s == "memory":
+		return sqlite.OpenMemory(ctx)
+	case s == "sqlite" || s == "":
+		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		return sqlite.Open(ctx, filepath.Join(cfg.DataDir, "detective.db"))
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		return postgres.Open(ctx, s)
+	}
+	return nil, fmt.Errorf("--store %q: want sqlite, memory or a postgres:// DSN", cfg.Store)
+}
+
+// storeKind names the store for logs without leaking a DSN's password.
+func storeKind(s string) string {
+	if strings.Contains(s, "://") {
+		return "postgres"
+	}
+	return s
+}

@@ -1,0 +1,40 @@
+// Command detective-local serves the Amazon Detective API (rest-json,
+// 2018-10-26) to unmodified AWS clients, with state in an embedded SQLite
+// database by default, in memory, or in PostgreSQL for several replicas.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		if !errors.Is(err, errHelp) {
+			fmt.Fprintln(os.Stderr, "detective-local:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// run parses args, starts the server and serves until ctx is done, then
+// shuts down gracefully.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	m := NewMain(cfg, stderr)
+	if err := m.Start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return m.Close()
+}

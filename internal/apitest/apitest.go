@@ -1,0 +1,200 @@
+// Package apitest is the end-to-end harness: it starts the full Detective
+// API over real HTTP on a chosen store and hands out aws-sdk-go-v2 Detective
+// clients, one per simulated account, that sign with SigV4. It is imported
+// only by tests.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/detective"
+
+	"github.com/detective-local/detective-local/internal/awsapi"
+	domain "github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/operator"
+)
+
+// DefaultRegion is the region clients use unless a test picks another.
+const DefaultRegion = "us-east-1"
+
+// Options configure one server.
+type Options struct {
+	VerificationDelay time.Duration
+	MemberLimit       int
+	Accounts          []domain.Account             // seeded account facts
+	Credentials       map[string]awsapi.Credential // access key → account
+	VerifySignatures  bool
+}
+
+// Env is one running server on one store.
+type Env struct {
+	URL     string
+	Clock   *Clock
+	Backend Backend
+	Store   domain.Store
+	t       testing.TB
+}
+
+// Run runs fn once per backend (SQLite always; PostgreSQL when configured),
+// each with a fresh server with default options.
+func Run(t *testing.T, fn func(t *testing.T, env *Env)) {
+	RunWith(t, Options{}, fn)
+}
+
+// RunWith is Run with options.
+func RunWith(t *testing.T, opts Options, fn func(t *testing.T, env *Env)) {
+	t.Helper()
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, Start(t, b, opts))
+		})
+	}
+}
+
+// Start starts a server on a fresh store of backend b. It stops with t.
+func Start(t testing.TB, b Backend, opts Options) *Env {
+	t.Helper()
+	store := b.Open(t)
+	clock := NewClock(time.Now())
+	svc := domain.NewService(store, clock, domain.RandomIDs{}, domain.Config{
+		VerificationDelay: opts.VerificationDelay,
+		MemberLimit:       opts.MemberLimit,
+	})
+	if err := svc.PutAccounts(context.Background(), opts.Accounts); err != nil {
+		t.Fatalf("seed accounts: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	api := awsapi.NewServer(awsapi.Config{
+		Service: svc,
+		Auth: &awsapi.Authenticator{
+			Credentials:    opts.Credentials,
+			Verify:         opts.VerifySignatures,
+			DefaultAccount: "000000000000",
+			DefaultRegion:  DefaultRegion,
+			MaxSkew:        5 * time.Minute,
+			Now:            time.Now,
+		},
+		Logger: logger,
+	})
+	mux := http.NewServeMux()
+	mux.Handle(operator.Prefix, operator.New(svc, opts.Accounts, logger))
+	mux.Handle("/", api)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &Env{URL: srv.URL, Clock: clock, Backend: b, Store: store, t: t}
+}
+
+// Client returns a Detective client for account in DefaultRegion, signing
+// with the account ID as access key. It does not retry server errors, so
+// tests see every error as the server sent it.
+func (e *Env) Client(account string) *detective.Client {
+	return e.ClientIn(account, DefaultRegion)
+}
+
+// ClientIn is Client in another region.
+func (e *Env) ClientIn(account, region string) *detective.Client {
+	return e.ClientWithKey(account, "secret-"+account, region)
+}
+
+// ClientWithKey returns a client signing with the given access key and
+// secret.
+func (e *Env) ClientWithKey(accessKey, secret, region string) *detective.Client {
+	return detective.New(detective.Options{
+		Region:       region,
+		BaseEndpoint: aws.String(e.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, secret, ""),
+		Retryer:      Retryer(),
+	})
+}
+
+// Retryer retries only the client-side race of aws-sdk-go-v2 in
+// which its transport closes a connection while the response body is still
+// being read ("use of closed network connection", aws-sdk-go-v2 issues
+// #1825 and #2737); a fast server on loopback makes it frequent. Every
+// error the server sends is still seen on the first attempt.
+func Retryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		o.RateLimiter = ratelimit.None
+		o.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			return aws.BoolTernary(err != nil && strings.Contains(err.Error(), "use of closed network connection"))
+		})}
+	})
+}
+
+// Do sends a raw request signed as account (for bodies no SDK would send)
+// and returns the response with its body read.
+func (e *Env) Do(account, method, path, body string) (*http.Response, []byte) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatalf("new request: %v", err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: account, SecretAccessKey: "secret-" + account}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "detective", DefaultRegion, time.Now()); err != nil {
+		e.t.Fatalf("sign: %v", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatalf("read body: %v", err)
+	}
+	return resp, b
+}
+
+// Clock is a settable clock for the service.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a Clock set to now.
+func NewClock(now time.Time) *Clock { return &Clock{now: now} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// testWriter sends server logs to the test log.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}

@@ -1,0 +1,72 @@
+package awsapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// decodeBody decodes the request's JSON body into v. An empty body is {}
+// (AWS's own samples send Content-Length: 0); unknown members are ignored
+// and null is absent, as the SDKs expect. Anything else that is not the
+// shape of v is a ValidationException.
+func decodeBody(r *http.Request, v any) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err // the body was buffered by the middleware; this cannot fail
+	}
+	return decodeJSON(body, v)
+}
+
+func decodeJSON(body []byte, v any) error {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return detective.Invalid("Value at '%s' must be of type %s, not JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		}
+		return detective.Invalid("The request body is not valid JSON: %v", err)
+	}
+	return nil
+}
+
+// writeJSON writes v as a JSON response with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("awsapi: encode response: %w", err)
+	}
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(status)
+	_, _ = w.Write(body) // the client went away; nothing to do
+	return nil
+}
+
+// writeEmpty answers an operation that has no output.
+func writeEmpty(w http.ResponseWriter, status int) error {
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(status)
+	return nil
+}
+
+// isoTime formats t as the model's Timestamp (iso8601, UTC, milliseconds);
+// nil for the zero time, so that the member is omitted.
+func isoTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format("2006-01-02T15:04:05.000Z")
+	return &s
+}

@@ -1,0 +1,45 @@
+package awsapi
+
+import (
+	"testing"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// FuzzDecode feeds arbitrary bodies to every request decoder and shape
+// check: any outcome but a panic or a non-validation error is a bug.
+func FuzzDecode(f *testing.F) {
+	g := "arn:aws:detective:us-east-1:111111111111:graph:027c7c4610ea4aacaf0b883093cab899"
+	for _, seed := range []string{
+		``, `{}`, `null`, `[]`, `{"GraphArn":"` + g + `","AccountIds":["222222222222"]}`,
+		`{"GraphArn":"` + g + `","Accounts":[{"AccountId":"222222222222","EmailAddress":"a@b.co"}],"Message":"hi"}`,
+		`{"Tags":{"a":"b","aws:x":""}}`, `{"MaxResults":201,"NextToken":""}`, `{"GraphArn":1}`,
+		`{"Accounts":[null,{}]}`, `{"GraphArn":"` + g + `","MaxResults":-1e99}`, "\xff\xfe",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for i, err := range []error{
+			decodeAndCheck(body, createGraphRequest.input),
+			decodeAndCheck(body, createMembersRequest.input),
+			decodeAndCheck(body, graphAccountsRequest.check),
+			decodeAndCheck(body, listMembersRequest.input),
+			decodeAndCheck(body, listGraphsRequest.input),
+			decodeAndCheck(body, listInvitationsRequest.input),
+			decodeAndCheck(body, deleteGraphRequest.input),
+		} {
+			if err != nil && detective.KindOf(err) != detective.KindValidation {
+				t.Fatalf("decoder %d on %q: error of kind %v, want validation: %v", i, body, detective.KindOf(err), err)
+			}
+		}
+	})
+}
+
+func decodeAndCheck[R, I any](body []byte, input func(R) (I, error)) error {
+	var req R
+	if err := decodeJSON(body, &req); err != nil {
+		return err
+	}
+	_, err := input(req)
+	return err
+}

@@ -1,0 +1,79 @@
+package awsapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/sigv4"
+)
+
+// exception maps a domain error kind to its modeled Detective exception and
+// that exception's HTTP status (the model's @httpError traits).
+func exception(k detective.Kind) (status int, typ string) {
+	switch k {
+	case detective.KindValidation:
+		return http.StatusBadRequest, "ValidationException"
+	case detective.KindAccessDenied:
+		return http.StatusForbidden, "AccessDeniedException"
+	case detective.KindQuotaExceeded:
+		return http.StatusPaymentRequired, "ServiceQuotaExceededException"
+	case detective.KindNotFound:
+		return http.StatusNotFound, "ResourceNotFoundException"
+	case detective.KindConflict:
+		return http.StatusConflict, "ConflictException"
+	case detective.KindThrottled:
+		return http.StatusTooManyRequests, "TooManyRequestsException"
+	}
+	return http.StatusInternalServerError, "InternalServerException"
+}
+
+// errorBody is every member any Detective exception has. Message is sent
+// under both spellings: botocore's modeled parse reads "Message", its
+// generic one and most other SDKs read "message".
+type errorBody struct {
+	Type            string   `json:"__type"`
+	Message         string   `json:"Message"`
+	LowerMessage    string   `json:"message"`
+	ErrorCode       string   `json:"ErrorCode,omitempty"`
+	ErrorCodeReason string   `json:"ErrorCodeReason,omitempty"`
+	Resources       []string `json:"Resources,omitempty"`
+}
+
+// protocolError is an error of the protocol itself (routing, body size,
+// authentication) that never reaches the domain.
+type protocolError struct {
+	status  int
+	typ     string
+	message string
+}
+
+func (e *protocolError) Error() string { return e.typ + ": " + e.message }
+
+// writeError writes err as an AWS rest-json error response. Internal errors
+// are logged with their cause and sent with a fixed message.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, err error) {
+	var body errorBody
+	var status int
+	var pe *protocolError
+	var se *sigv4.Error
+	switch {
+	case errors.As(err, &pe):
+		status, body.Type, body.Message = pe.status, pe.typ, pe.message
+	case errors.As(err, &se):
+		status, body.Type, body.Message = se.Status, se.Code, se.Message
+	default:
+		e := detective.AsError(err)
+		status, body.Type = exception(e.Kind)
+		body.Message, body.ErrorCode, body.ErrorCodeReason, body.Resources = e.Message, string(e.Code), e.Reason, e.Resources
+		if e.Kind == detective.KindInternal {
+			s.log.ErrorContext(r.Context(), "internal error", slog.String("op", op),
+				slog.String("request_id", w.Header().Get(requestIDHeader)), slog.Any("err", err))
+			body.Message = "Internal server error"
+		}
+	}
+	body.LowerMessage = body.Message
+	w.Header().Set("X-Amzn-ErrorType", body.Type)
+	_ = writeJSON(w, status, body) // encoding a fixed struct cannot fail
+}

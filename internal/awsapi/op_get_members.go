@@ -1,0 +1,31 @@
+package awsapi
+
+import (
+	"net/http"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+type getMembersResponse struct {
+	MemberDetails       []memberDetail       `json:"MemberDetails"`
+	UnprocessedAccounts []unprocessedAccount `json:"UnprocessedAccounts"`
+}
+
+func (s *Server) getMembers(w http.ResponseWriter, r *http.Request) error {
+	var req graphAccountsRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	in, err := req.check()
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.GetMembers(r.Context(), callerFrom(r), detective.GetMembersInput(in))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, getMembersResponse{
+		MemberDetails:       newMemberDetails(out.Members),
+		UnprocessedAccounts: newUnprocessedAccounts(out.Unprocessed),
+	})
+}

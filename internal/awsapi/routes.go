@@ -1,0 +1,54 @@
+package awsapi
+
+import "net/http"
+
+// route is one Detective operation: its AWS name, its method and path from
+// the service model's @http trait, and its handler.
+type route struct {
+	name    string
+	pattern string
+	handle  func(*Server, http.ResponseWriter, *http.Request) error
+}
+
+// routes is every Detective operation, sorted by name. It is the only list:
+// the mux derives from it and TestRoutesMatchSDK checks it against the SDK.
+var routes = []route{
+	{"AcceptInvitation", "PUT /invitation", (*Server).acceptInvitation},
+	{"BatchGetGraphMemberDatasources", "POST /graph/datasources/get", notImplemented("BatchGetGraphMemberDatasources")},
+	{"BatchGetMembershipDatasources", "POST /membership/datasources/get", notImplemented("BatchGetMembershipDatasources")},
+	{"CreateGraph", "POST /graph", (*Server).createGraph},
+	{"CreateMembers", "POST /graph/members", (*Server).createMembers},
+	{"DeleteGraph", "POST /graph/removal", (*Server).deleteGraph},
+	{"DeleteMembers", "POST /graph/members/removal", (*Server).deleteMembers},
+	{"DescribeOrganizationConfiguration", "POST /orgs/describeOrganizationConfiguration", notImplemented("DescribeOrganizationConfiguration")},
+	{"DisableOrganizationAdminAccount", "POST /orgs/disableAdminAccount", notImplemented("DisableOrganizationAdminAccount")},
+	{"DisassociateMembership", "POST /membership/removal", (*Server).disassociateMembership},
+	{"EnableOrganizationAdminAccount", "POST /orgs/enableAdminAccount", notImplemented("EnableOrganizationAdminAccount")},
+	{"GetInvestigation", "POST /investigations/getInvestigation", notImplemented("GetInvestigation")},
+	{"GetMembers", "POST /graph/members/get", (*Server).getMembers},
+	{"ListDatasourcePackages", "POST /graph/datasources/list", notImplemented("ListDatasourcePackages")},
+	{"ListGraphs", "POST /graphs/list", (*Server).listGraphs},
+	{"ListIndicators", "POST /investigations/listIndicators", notImplemented("ListIndicators")},
+	{"ListInvestigations", "POST /investigations/listInvestigations", notImplemented("ListInvestigations")},
+	{"ListInvitations", "POST /invitations/list", (*Server).listInvitations},
+	{"ListMembers", "POST /graph/members/list", (*Server).listMembers},
+	{"ListOrganizationAdminAccounts", "POST /orgs/adminAccountslist", notImplemented("ListOrganizationAdminAccounts")},
+	{"ListTagsForResource", "GET /tags/{ResourceArn}", (*Server).listTagsForResource},
+	{"RejectInvitation", "POST /invitation/removal", (*Server).rejectInvitation},
+	{"StartInvestigation", "POST /investigations/startInvestigation", notImplemented("StartInvestigation")},
+	{"StartMonitoringMember", "POST /graph/member/monitoringstate", notImplemented("StartMonitoringMember")},
+	{"TagResource", "POST /tags/{ResourceArn}", (*Server).tagResource},
+	{"UntagResource", "DELETE /tags/{ResourceArn}", (*Server).untagResource},
+	{"UpdateDatasourcePackages", "POST /graph/datasources/update", notImplemented("UpdateDatasourcePackages")},
+	{"UpdateInvestigationState", "POST /investigations/updateInvestigationState", notImplemented("UpdateInvestigationState")},
+	{"UpdateOrganizationConfiguration", "POST /orgs/updateOrganizationConfiguration", notImplemented("UpdateOrganizationConfiguration")},
+}
+
+// notImplemented answers an operation that is routed but not yet served,
+// with a clean client error rather than a 5xx that SDKs would retry.
+func notImplemented(op string) func(*Server, http.ResponseWriter, *http.Request) error {
+	return func(*Server, http.ResponseWriter, *http.Request) error {
+		return &protocolError{http.StatusBadRequest, "UnsupportedOperationException",
+			op + " is not supported by this version of detective-local"}
+	}
+}

@@ -1,0 +1,98 @@
+package internal_test
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/detective-local/detective-local/"
+
+// banned lists, per package, imports it must not have (directly or not),
+// each with the reason. It is the package layout of house-style §3.2.
+var banned = map[string]map[string]string{
+	"internal/detective": {
+		"net/http":                 "the domain knows nothing of HTTP",
+		"database/sql":             "the domain knows nothing of SQL; stores implement its interfaces",
+		"encoding/json":            "wire shapes live in awsapi",
+		"html/template":            "the console is an adapter",
+		module + "internal/sqlite": "stores depend on the domain, not the reverse",
+		module + "internal/awsapi": "the wire depends on the domain, not the reverse",
+	},
+	"internal/arn": {
+		module + "internal/detective": "arn is a leaf value package",
+	},
+	"internal/awsapi": {
+		"database/sql":                "handlers never touch a database",
+		module + "internal/sqlite":    "handlers go through detective.Service",
+		module + "internal/postgres":  "handlers go through detective.Service",
+		"github.com/jackc/pgx/v5":     "handlers never touch a database",
+		module + "internal/storetest": "test support stays out of the server",
+	},
+	"internal/sqlite": {
+		"net/http":                   "stores know nothing of HTTP",
+		module + "internal/awsapi":   "stores know nothing of the wire",
+		module + "internal/postgres": "stores never depend on each other",
+	},
+	"internal/postgres": {
+		"net/http":                 "stores know nothing of HTTP",
+		module + "internal/awsapi": "stores know nothing of the wire",
+		module + "internal/sqlite": "stores never depend on each other",
+	},
+	"internal/storetest": {
+		module + "internal/sqlite":   "the suite is for every store and names none",
+		module + "internal/postgres": "the suite is for every store and names none",
+	},
+	"internal/sigv4": {
+		module + "internal/detective": "signature checking knows nothing of Detective",
+		"net/http/httptest":           "test support stays out of the server",
+	},
+	"internal/operator": {
+		"database/sql":             "operator endpoints go through detective.Service",
+		module + "internal/sqlite": "operator endpoints go through detective.Service",
+	},
+}
+
+// TestDependencies enforces the package layout: which package may import
+// what, including indirectly.
+func TestDependencies(t *testing.T) {
+	cmd := exec.Command("go", "list", "-json", "./...")
+	cmd.Dir = "."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	seen := map[string]bool{}
+	for {
+		var pkg struct {
+			ImportPath string
+			Deps       []string
+		}
+		if err := dec.Decode(&pkg); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("decode go list: %v", err)
+		}
+		rel := strings.TrimPrefix(pkg.ImportPath, module)
+		rules, ok := banned[rel]
+		if !ok {
+			continue
+		}
+		seen[rel] = true
+		for _, dep := range pkg.Deps {
+			for bad, why := range rules {
+				if dep == bad || strings.HasPrefix(dep, bad+"/") {
+					t.Errorf("%s depends on %s: %s", rel, dep, why)
+				}
+			}
+		}
+	}
+	for rel := range banned {
+		if !seen[rel] {
+			t.Errorf("package %s has rules but was not listed", rel)
+		}
+	}
+}

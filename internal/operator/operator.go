@@ -1,0 +1,66 @@
+// Package operator serves the operator endpoints under /_detective/:
+// health and reset. They never collide with AWS routes. It imports
+// detective, net/http and encoding/json.
+package operator
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// Prefix is the path prefix of every operator endpoint.
+const Prefix = "/_detective/"
+
+// Handler serves the operator endpoints.
+type Handler struct {
+	svc  *detective.Service
+	seed []detective.Account
+	log  *slog.Logger
+	mux  *http.ServeMux
+}
+
+// New returns the operator endpoints over svc. Reset restores seed.
+func New(svc *detective.Service, seed []detective.Account, log *slog.Logger) *Handler {
+	h := &Handler{svc: svc, seed: seed, log: log, mux: http.NewServeMux()}
+	h.mux.HandleFunc("GET "+Prefix+"health", h.health)
+	h.mux.HandleFunc("POST "+Prefix+"reset", h.reset)
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// health answers 200 when the store answers within a bounded time, 503
+// otherwise, so a load balancer takes a replica whose database is gone out
+// of rotation.
+func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := h.svc.Ping(ctx); err != nil {
+		h.log.WarnContext(ctx, "health check failed", slog.Any("err", err))
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "unreachable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": "ok"})
+}
+
+// reset empties all state and reapplies the seed file.
+func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
+	if err := h.svc.Reset(r.Context(), h.seed); err != nil {
+		h.log.ErrorContext(r.Context(), "reset failed", slog.Any("err", err))
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"status": "error"})
+		return
+	}
+	h.log.InfoContext(r.Context(), "state reset")
+	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // the client went away; nothing to do
+}
