@@ -43,8 +43,8 @@ endpoint URL.
 Usage:
   detective-local [flags]
 
-The caller's account is the access key ID when it is 12 digits; otherwise a
-credential in the seed file maps the key to an account; otherwise
+The caller's account is the one a credential in the seed file maps the access
+key to; otherwise the access key ID itself when it is 12 digits; otherwise
 --default-account. The region is the signature's credential-scope region.
 
 Operator endpoints: GET /_detective/health, POST /_detective/reset.

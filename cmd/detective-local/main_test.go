@@ -216,7 +216,7 @@ func TestHelp(t *testing.T) {
 	if !errors.Is(err, errHelp) {
 		t.Errorf("run(--help) = %v, want errHelp", err)
 	}
-	for _, want := range []string{"--addr", "--store", "--seed", "--verify-signatures", "DETECTIVE_"} {
+	for _, want := range []string{"-addr", "-store", "-seed", "-verify-signatures", "DETECTIVE_"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help output lacks %q", want)
 		}
