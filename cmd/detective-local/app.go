@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/operator"
@@ -65,7 +66,7 @@ func (m *Main) Start(ctx context.Context) error {
 	}
 	api := awsapi.NewServer(awsapi.Config{
 		Service: svc,
-		Auth: &awsapi.Authenticator{
+		Auth: &auth.Authenticator{
 			Credentials:    sd.Credentials,
 			Verify:         m.cfg.VerifySignatures,
 			DefaultAccount: detective.AccountID(m.cfg.DefaultAccount),

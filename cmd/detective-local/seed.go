@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/detective-local/detective-local/internal/awsapi"
+	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -27,12 +27,12 @@ type seedFile struct {
 // seed is a parsed seed file.
 type seed struct {
 	Accounts    []detective.Account
-	Credentials map[string]awsapi.Credential
+	Credentials map[string]auth.Credential
 }
 
 // loadSeed reads a seed file; an empty path is an empty world.
 func loadSeed(path string) (seed, error) {
-	s := seed{Credentials: map[string]awsapi.Credential{}}
+	s := seed{Credentials: map[string]auth.Credential{}}
 	if path == "" {
 		return s, nil
 	}
@@ -56,7 +56,7 @@ func loadSeed(path string) (seed, error) {
 		if c.AccessKeyID == "" || !id.Valid() {
 			return s, fmt.Errorf("seed file %s: credentials[%d]: needs accessKeyId and a 12-digit accountId", path, i)
 		}
-		s.Credentials[c.AccessKeyID] = awsapi.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, Account: id}
+		s.Credentials[c.AccessKeyID] = auth.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, Account: id}
 	}
 	return s, nil
 }

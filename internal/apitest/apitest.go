@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/detective"
 
+	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
 	domain "github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/operator"
@@ -37,8 +38,8 @@ const DefaultRegion = "us-east-1"
 type Options struct {
 	VerificationDelay time.Duration
 	MemberLimit       int
-	Accounts          []domain.Account             // seeded account facts
-	Credentials       map[string]awsapi.Credential // access key → account
+	Accounts          []domain.Account           // seeded account facts
+	Credentials       map[string]auth.Credential // access key → account
 	VerifySignatures  bool
 }
 
@@ -83,7 +84,7 @@ func Start(t testing.TB, b Backend, opts Options) *Env {
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	api := awsapi.NewServer(awsapi.Config{
 		Service: svc,
-		Auth: &awsapi.Authenticator{
+		Auth: &auth.Authenticator{
 			Credentials:    opts.Credentials,
 			Verify:         opts.VerifySignatures,
 			DefaultAccount: "000000000000",

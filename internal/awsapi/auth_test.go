@@ -8,14 +8,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/detective"
 
 	"github.com/detective-local/detective-local/internal/apitest"
-	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/auth"
 )
 
 // TestCredentialMapping: a credential maps a non-numeric access key to an
 // account; without verification, its secret does not matter.
 func TestCredentialMapping(t *testing.T) {
-	opts := apitest.Options{Credentials: map[string]awsapi.Credential{
+	opts := apitest.Options{Credentials: map[string]auth.Credential{
 		"AKIAADMIN": {AccessKeyID: "AKIAADMIN", SecretAccessKey: "s3cret", Account: admin},
 	}}
 	apitest.RunWith(t, opts, func(t *testing.T, env *apitest.Env) {
@@ -37,7 +37,7 @@ func TestCredentialMapping(t *testing.T) {
 func TestSignatureVerification(t *testing.T) {
 	opts := apitest.Options{
 		VerifySignatures: true,
-		Credentials: map[string]awsapi.Credential{
+		Credentials: map[string]auth.Credential{
 			"AKIAADMIN":  {AccessKeyID: "AKIAADMIN", SecretAccessKey: "admin-secret", Account: admin},
 			"AKIAMEMBER": {AccessKeyID: "AKIAMEMBER", SecretAccessKey: "member-secret", Account: member1},
 		},

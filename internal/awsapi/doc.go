@@ -2,9 +2,9 @@
 // version 2018-10-26) over detective.Service: one route table (routes.go),
 // one op_<name>.go file per operation with its wire structs and shape
 // checks, the error encoding (errors.go), the JSON codec (codec.go) and the
-// SigV4 authentication that turns a request into a detective.Caller
-// (auth.go).
+// one middleware stack (server.go), which authenticates every request into a
+// detective.Caller with package auth.
 //
-// It imports detective, arn, sigv4, net/http and encoding/json; never
+// It imports detective, arn, auth, sigv4, net/http and encoding/json; never
 // database/sql or a store.
 package awsapi

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -25,7 +27,7 @@ const requestIDHeader = "X-Amzn-Requestid"
 // Config configures a Server.
 type Config struct {
 	Service      *detective.Service
-	Auth         *Authenticator
+	Auth         *auth.Authenticator
 	Logger       *slog.Logger
 	MaxBodyBytes int64 // 0 means DefaultMaxBodyBytes
 }
@@ -33,7 +35,7 @@ type Config struct {
 // Server is the Detective API as an http.Handler.
 type Server struct {
 	svc     *detective.Service
-	auth    *Authenticator
+	auth    *auth.Authenticator
 	log     *slog.Logger
 	maxBody int64
 	mux     *http.ServeMux
@@ -159,4 +161,16 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 		w.status = http.StatusOK
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+type callerKey struct{}
+
+func withCaller(ctx context.Context, c detective.Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// callerFrom returns the Caller the middleware authenticated.
+func callerFrom(r *http.Request) detective.Caller {
+	c, _ := r.Context().Value(callerKey{}).(detective.Caller)
+	return c
 }

@@ -1,7 +1,9 @@
-package awsapi
+// Package auth turns a request's SigV4 signature into the calling account
+// and region (a detective.Caller), for every AWS protocol the server
+// speaks. It imports detective (for Caller) and sigv4.
+package auth
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -74,16 +76,4 @@ func (a *Authenticator) account(key string) detective.AccountID {
 		return id
 	}
 	return a.DefaultAccount
-}
-
-type callerKey struct{}
-
-func withCaller(ctx context.Context, c detective.Caller) context.Context {
-	return context.WithValue(ctx, callerKey{}, c)
-}
-
-// callerFrom returns the Caller the middleware authenticated.
-func callerFrom(r *http.Request) detective.Caller {
-	c, _ := r.Context().Value(callerKey{}).(detective.Caller)
-	return c
 }
