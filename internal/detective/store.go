@@ -122,9 +122,3 @@ type AccountStore interface {
 	// PutAccount inserts or replaces the facts about a.ID.
 	PutAccount(ctx context.Context, a Account) error
 }
-
-// Account is what is known about an AWS account outside Detective.
-type Account struct {
-	ID        AccountID
-	RootEmail string // "" when unknown: any e-mail then verifies
-}
