@@ -1,0 +1,57 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestQueryPlans pins the index each hot query uses, so that a schema or
+// query change that turns a lookup into a scan fails here rather than in a
+// load test.
+func TestQueryPlans(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	for _, tc := range []struct {
+		name, query string
+		args        []any
+		want        []string
+	}{
+		{"Members", membersQuery, []any{"[]", "g"},
+			[]string{"SCAN j VIRTUAL TABLE", "SEARCH m USING PRIMARY KEY (graph_arn=? AND account_id=?)"}},
+		{"ListMembers", listMembersQuery, []any{"g", "", 1},
+			[]string{"SEARCH m USING PRIMARY KEY (graph_arn=? AND account_id>?)"}},
+		{"ListMemberships", listMembershipsQuery, []any{"a", "r", "", 0, "[]", 1},
+			[]string{"SEARCH m USING INDEX members_account (account_id=? AND graph_arn>?)", "SEARCH g USING PRIMARY KEY (arn=?)"}},
+		{"CountMembers", countMembersQuery, []any{"g", "[]"},
+			[]string{"SEARCH members USING PRIMARY KEY (graph_arn=?)"}},
+		{"Graph", graphQuery, []any{"g"},
+			[]string{"SEARCH graphs USING PRIMARY KEY (arn=?)"}},
+		{"GraphByAdmin", graphByAdminQuery, []any{"a", "r"},
+			[]string{"SEARCH graphs USING INDEX graphs_admin_region (admin=? AND region=?)"}},
+	} {
+		rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+tc.query, tc.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(plan, "\n")
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s plan lacks %q:\n%s", tc.name, w, text)
+			}
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// Store is detective.Store on one SQLite database. It is safe for
+// concurrent use.
+type Store struct {
+	write   *sql.DB     // exactly one connection: writes are serialized here
+	read    *sql.DB     // several query_only connections, for reads in parallel
+	writeSt *statements // prepared on write
+	readSt  *statements // prepared on read
+	// keep holds an in-memory database open: it lives only as long as
+	// some connection to it, and the pools may close idle connections.
+	keep *sql.Conn
+}
+
+var _ detective.Store = (*Store)(nil)
+
+// busyTimeoutMS is how long a connection waits for a lock held by another
+// connection before failing with SQLITE_BUSY. Within one Store only a WAL
+// checkpoint or a second process on the same file makes it wait.
+const busyTimeoutMS = 10_000
+
+// Open opens (creating if need be) the database file at path and brings its
+// schema up to date. The directory must exist.
+func Open(ctx context.Context, path string) (*Store, error) {
+	name := "file:" + (&url.URL{Path: path}).EscapedPath()
+	return open(ctx, name, url.Values{}, []string{
+		// WAL lets readers run while a write is in progress; with
+		// synchronous=FULL every commit is fsynced before Write returns.
+		"journal_mode(WAL)",
+		"synchronous(FULL)",
+	})
+}
+
+// OpenMemory opens a new, empty in-memory database, private to the returned
+// Store and gone when it is closed.
+//
+// It uses SQLite's memdb VFS rather than a shared-cache ":memory:"
+// database: shared cache locks whole tables, so a read would wait for any
+// open write that touched its table, where memdb keeps the file locking
+// of a real database and reads run beside a write, as they do on a file.
+func OpenMemory(ctx context.Context) (*Store, error) {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	// The leading slash makes the database visible to every connection
+	// of this process that names it, which is how both pools share it.
+	name := "file:/detective-local-" + hex.EncodeToString(b[:])
+	return open(ctx, name, url.Values{"vfs": {"memdb"}}, nil)
+}
+
+// open opens the write pool and the read pool on the database name, with
+// the common pragmas, the extra ones for the write pool and query
+// parameters q, then migrates it and prepares the statements.
+func open(ctx context.Context, name string, q url.Values, writePragmas []string) (_ *Store, err error) {
+	common := []string{
+		fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS),
+		// Off by default in SQLite; the schema's ON DELETE CASCADE needs it.
+		"foreign_keys(1)",
+	}
+	s := new(Store)
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+
+	wq := cloneValues(q)
+	wq["_pragma"] = append(append([]string{}, common...), writePragmas...)
+	// BEGIN IMMEDIATE takes the write lock at the start of the
+	// transaction, so a transaction that reads and then writes never
+	// fails with SQLITE_BUSY half-way; the driver issues it for every
+	// transaction on this pool that is not read-only.
+	wq.Set("_txlock", "immediate")
+	s.write, err = sql.Open("sqlite", name+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	s.write.SetMaxOpenConns(1)
+	s.write.SetMaxIdleConns(1)
+	s.write.SetConnMaxLifetime(0)
+	s.write.SetConnMaxIdleTime(0)
+	if q.Get("vfs") == "memdb" {
+		if s.keep, err = s.write.Conn(ctx); err != nil {
+			return nil, fmt.Errorf("sqlite: open: %w", err)
+		}
+		// The write pool's only connection is now s.keep; give the pool
+		// a second one for Write to use.
+		s.write.SetMaxOpenConns(2)
+	}
+	if err := migrate(ctx, s.write); err != nil {
+		return nil, err
+	}
+
+	rq := cloneValues(q)
+	rq["_pragma"] = append(append([]string{}, common...), "query_only(1)")
+	s.read, err = sql.Open("sqlite", name+"?"+rq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	s.read.SetMaxOpenConns(n)
+	s.read.SetMaxIdleConns(n)
+	s.read.SetConnMaxLifetime(0)
+	s.read.SetConnMaxIdleTime(0)
+
+	if s.writeSt, err = prepare(ctx, s.write); err != nil {
+		return nil, err
+	}
+	if s.readSt, err = prepare(ctx, s.read); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func cloneValues(q url.Values) url.Values {
+	c := make(url.Values, len(q)+2)
+	for k, v := range q {
+		c[k] = append([]string(nil), v...)
+	}
+	return c
+}
+
+// Read runs fn in a read-only transaction: it sees one consistent snapshot,
+// never waits for a write in progress, and cannot change anything.
+func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
+	return run(ctx, s.read, s.readSt, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+// Write runs fn in a read-write transaction started with BEGIN IMMEDIATE
+// and commits it if fn returns nil. Writes run one at a time, in the order
+// they asked for the write connection. fn must not call Write itself: it
+// would wait for the connection that fn's own transaction holds.
+func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
+	return run(ctx, s.write, s.writeSt, nil, fn)
+}
+
+// run runs fn in a transaction on db and commits it if fn returns nil.
+// fn's error is returned as it is, so that its Kind reaches the caller.
+func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, fn func(detective.Tx) error) (err error) {
+	sqlTx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			// The transaction failed already, or fn's error is what
+			// matters; a failed rollback adds nothing the caller can use.
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err := fn(&tx{tx: sqlTx, st: st}); err != nil {
+		return err
+	}
+	committed = true
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database. An in-memory database is gone afterwards.
+func (s *Store) Close() error {
+	var errs []error
+	for _, st := range []*statements{s.readSt, s.writeSt} {
+		if st != nil {
+			errs = append(errs, st.close())
+		}
+	}
+	if s.read != nil {
+		errs = append(errs, s.read.Close())
+	}
+	if s.keep != nil {
+		errs = append(errs, s.keep.Close())
+	}
+	if s.write != nil {
+		errs = append(errs, s.write.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
+	}
+	return nil
+}

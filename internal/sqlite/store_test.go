@@ -1,0 +1,230 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/storetest"
+)
+
+// mustOpen opens the database file at path and closes it when tb ends.
+func mustOpen(tb testing.TB, path string) *Store {
+	tb.Helper()
+	s, err := Open(tb.Context(), path)
+	if err != nil {
+		tb.Fatalf("Open(%q): %v", path, err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+// mustOpenMemory opens an in-memory store and closes it when tb ends.
+func mustOpenMemory(tb testing.TB) *Store {
+	tb.Helper()
+	s, err := OpenMemory(tb.Context())
+	if err != nil {
+		tb.Fatalf("OpenMemory: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+// mustWrite runs fn in s.Write, failing tb on error.
+func mustWrite(tb testing.TB, s detective.Store, fn func(ctx context.Context, tx detective.Tx) error) {
+	tb.Helper()
+	ctx := tb.Context()
+	if err := s.Write(ctx, func(tx detective.Tx) error { return fn(ctx, tx) }); err != nil {
+		tb.Fatalf("Write: %v", err)
+	}
+}
+
+// mustRead runs fn in s.Read, failing tb on error.
+func mustRead(tb testing.TB, s detective.Store, fn func(ctx context.Context, tx detective.Tx) error) {
+	tb.Helper()
+	ctx := tb.Context()
+	if err := s.Read(ctx, func(tx detective.Tx) error { return fn(ctx, tx) }); err != nil {
+		tb.Fatalf("Read: %v", err)
+	}
+}
+
+// testGraph is a graph for tests that need one.
+func testGraph(n int) detective.Graph {
+	admin := detective.AccountID(fmt.Sprintf("%012d", 111122220000+n))
+	return detective.Graph{
+		ARN:         arn.Graph("us-east-1", string(admin), fmt.Sprintf("%032x", n)),
+		Admin:       admin,
+		Region:      "us-east-1",
+		CreatedTime: time.Date(2026, 1, 2, 3, 4, 5, 6_000_000, time.UTC),
+	}
+}
+
+func TestStore(t *testing.T) {
+	t.Parallel()
+	// A file per test, not :memory:, so that WAL and locking behave as in
+	// production.
+	storetest.Run(t, func(t *testing.T) detective.Store {
+		return mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	})
+}
+
+func TestStoreMemory(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T) detective.Store { return mustOpenMemory(t) })
+}
+
+func TestOpenMemoryIsPrivate(t *testing.T) {
+	t.Parallel()
+	a, b := mustOpenMemory(t), mustOpenMemory(t)
+	g := testGraph(1)
+	mustWrite(t, a, func(ctx context.Context, tx detective.Tx) error { return tx.CreateGraph(ctx, g) })
+	mustRead(t, b, func(ctx context.Context, tx detective.Tx) error {
+		if _, err := tx.Graph(ctx, g.ARN); detective.KindOf(err) != detective.KindNotFound {
+			t.Errorf("Graph in another in-memory store = %v, want not found", err)
+		}
+		return nil
+	})
+}
+
+func TestOpenMissingDirectory(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "absent", "d.db")
+	s, err := Open(t.Context(), path)
+	if err == nil {
+		s.Close()
+		t.Fatalf("Open(%q) succeeded, want an error: creating directories is the caller's job", path)
+	}
+	if _, err := os.Stat(filepath.Dir(path)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Open created %s", filepath.Dir(path))
+	}
+}
+
+// TestReadDoesNotWaitForWrite checks the reason for the separate read pool
+// and WAL: GetMembers and friends keep answering from the last committed
+// state while a write is open.
+func TestReadDoesNotWaitForWrite(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	g := testGraph(1)
+	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.CreateGraph(ctx, g) })
+
+	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		if err := tx.DeleteGraph(ctx, g.ARN); err != nil {
+			return err
+		}
+		done := make(chan error, 1)
+		go func() {
+			done <- s.Read(ctx, func(tx detective.Tx) error {
+				_, err := tx.Graph(ctx, g.ARN)
+				return err
+			})
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Graph during an open Write that deletes it: %v, want the committed graph", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("a Read waited for an open Write")
+		}
+		return nil
+	})
+}
+
+// TestWriteContextEnds checks that a Write whose context ends mid-way
+// rolls back and leaves the single write connection usable.
+func TestWriteContextEnds(t *testing.T) {
+	t.Parallel()
+	for name, s := range map[string]*Store{
+		"file":   mustOpen(t, filepath.Join(t.TempDir(), "d.db")),
+		"memory": mustOpenMemory(t),
+	} {
+		ctx, cancel := context.WithCancel(t.Context())
+		err := s.Write(ctx, func(tx detective.Tx) error {
+			if err := tx.CreateGraph(ctx, testGraph(1)); err != nil {
+				return err
+			}
+			cancel()
+			return nil
+		})
+		if err == nil {
+			t.Errorf("%s: Write whose context ended = nil, want an error", name)
+		}
+		g := testGraph(2)
+		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.CreateGraph(ctx, g) })
+		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+			if _, err := tx.Graph(ctx, testGraph(1).ARN); detective.KindOf(err) != detective.KindNotFound {
+				t.Errorf("%s: Graph written by a Write whose context ended = %v, want not found", name, err)
+			}
+			_, err := tx.Graph(ctx, g.ARN)
+			return err
+		})
+	}
+}
+
+// TestPutMembersAbsentGraph pins down what the interface leaves open: a
+// member of a graph that does not exist violates a foreign key, which is
+// an internal error (the service checks the graph first), not a conflict.
+func TestPutMembersAbsentGraph(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	g := testGraph(1)
+	err := s.Write(t.Context(), func(tx detective.Tx) error {
+		return tx.PutMembers(t.Context(), []detective.Member{{Graph: g.ARN, Account: "444455556666", Admin: g.Admin}})
+	})
+	if err == nil || detective.KindOf(err) != detective.KindInternal {
+		t.Errorf("PutMembers into an absent graph = %v, want an internal error", err)
+	}
+}
+
+// TestDeleteAllEmptiesEveryTable checks DeleteAll against the schema itself,
+// so that a table a later migration adds cannot be forgotten.
+func TestDeleteAllEmptiesEveryTable(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	mustPopulate(t, s, testGraph(1))
+	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) })
+
+	rows, err := s.read.QueryContext(t.Context(), `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range tables {
+		var n int
+		if err := s.read.QueryRowContext(t.Context(), `SELECT count(*) FROM "`+table+`"`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case table == "schema_migrations" && n == 0:
+			t.Errorf("DeleteAll emptied schema_migrations")
+		case table != "schema_migrations" && n != 0:
+			t.Errorf("after DeleteAll, %s has %d rows", table, n)
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// tx is detective.Tx on one SQLite transaction.
+type tx struct {
+	tx *sql.Tx
+	st *statements
+}
+
+var _ detective.Tx = (*tx)(nil)
+
+// stmt returns s bound to the transaction. database/sql keeps s prepared on
+// each connection it has run on, so this does not parse the SQL again.
+func (t *tx) stmt(ctx context.Context, s *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(ctx, s) }
+
+// statements are the queries of a Tx, prepared once per pool.
+type statements struct {
+	graph, graphByAdmin, createGraph, deleteGraph, listGraphs                     *sql.Stmt
+	members, putMember, deleteMembers, countMembers, listMembers, listMemberships *sql.Stmt
+	tags, putTags, deleteTags                                                     *sql.Stmt
+	account, putAccount                                                           *sql.Stmt
+}
+
+func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
+	st := new(statements)
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&st.graph, graphQuery},
+		{&st.graphByAdmin, graphByAdminQuery},
+		{&st.createGraph, createGraphQuery},
+		{&st.deleteGraph, deleteGraphQuery},
+		{&st.listGraphs, listGraphsQuery},
+		{&st.members, membersQuery},
+		{&st.putMember, putMemberQuery},
+		{&st.deleteMembers, deleteMembersQuery},
+		{&st.countMembers, countMembersQuery},
+		{&st.listMembers, listMembersQuery},
+		{&st.listMemberships, listMembershipsQuery},
+		{&st.tags, tagsQuery},
+		{&st.putTags, putTagsQuery},
+		{&st.deleteTags, deleteTagsQuery},
+		{&st.account, accountQuery},
+		{&st.putAccount, putAccountQuery},
+	} {
+		s, err := db.PrepareContext(ctx, p.query)
+		if err != nil {
+			_ = st.close() // the prepare error is the one to report
+			return nil, fmt.Errorf("sqlite: prepare %q: %w", p.query, err)
+		}
+		*p.dst = s
+	}
+	return st, nil
+}
+
+func (st *statements) close() error {
+	var errs []error
+	for _, s := range []*sql.Stmt{
+		st.graph, st.graphByAdmin, st.createGraph, st.deleteGraph, st.listGraphs,
+		st.members, st.putMember, st.deleteMembers, st.countMembers, st.listMembers, st.listMemberships,
+		st.tags, st.putTags, st.deleteTags,
+		st.account, st.putAccount,
+	} {
+		if s != nil {
+			errs = append(errs, s.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DeleteAll empties every table but schema_migrations, including tables
+// later migrations add: it lists them from the schema rather than by name.
+func (t *tx) DeleteAll(ctx context.Context) error {
+	// Deferring the foreign-key checks to COMMIT lets the tables be emptied
+	// in any order; by then every table is empty, so every check passes.
+	if _, err := t.tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
+		return fmt.Errorf("sqlite: delete all: %w", err)
+	}
+	rows, err := t.tx.QueryContext(ctx, `SELECT name FROM sqlite_schema
+		WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`)
+	if err != nil {
+		return fmt.Errorf("sqlite: delete all: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlite: delete all: %w", err)
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: delete all: %w", err)
+	}
+	for _, table := range tables {
+		if _, err := t.tx.ExecContext(ctx, `DELETE FROM "`+strings.ReplaceAll(table, `"`, `""`)+`"`); err != nil {
+			return fmt.Errorf("sqlite: delete all: %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// isConflict reports whether err is a violated uniqueness constraint,
+// judged by SQLite's extended result code, never by the message.
+func isConflict(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return true
+	}
+	return false
+}
+
+// millis is how times are stored: unix milliseconds, so ordering and
+// comparison in SQL need no parsing. The service truncates to milliseconds
+// first, so nothing is lost.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMillis is the inverse of millis, in UTC.
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// jsonArray encodes xs for json_each, which lets one prepared statement
+// take a list of any length.
+func jsonArray[T ~string](xs []T) (string, error) {
+	if len(xs) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(xs)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// limit returns n as a LIMIT: SQLite reads a negative LIMIT as none.
+func limit(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
