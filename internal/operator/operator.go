@@ -1,5 +1,5 @@
 // Package operator serves the operator endpoints under /_detective/:
-// health and reset. They never collide with AWS routes. It imports
+// health, reset, and running periodic jobs on demand. They never collide with AWS routes. It imports
 // detective, net/http and encoding/json.
 package operator
 
@@ -29,6 +29,7 @@ func New(svc *detective.Service, seed []detective.Account, log *slog.Logger) *Ha
 	h := &Handler{svc: svc, seed: seed, log: log, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET "+Prefix+"health", h.health)
 	h.mux.HandleFunc("POST "+Prefix+"reset", h.reset)
+	h.mux.HandleFunc("POST "+Prefix+"jobs/enable-waiting-members", h.enableWaitingMembers)
 	return h
 }
 
@@ -57,6 +58,18 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log.InfoContext(r.Context(), "state reset")
 	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
+}
+
+// enableWaitingMembers runs now the periodic job that enables
+// ACCEPTED_BUT_DISABLED members where their graph has room, so tests and CI
+// need not wait for its interval.
+func (h *Handler) enableWaitingMembers(w http.ResponseWriter, r *http.Request) {
+	if err := h.svc.EnableWaitingMembers(r.Context()); err != nil {
+		h.log.ErrorContext(r.Context(), "enable waiting members failed", slog.Any("err", err))
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"status": "error"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "done"})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
