@@ -30,6 +30,7 @@ type Main struct {
 	server   *http.Server
 	listener net.Listener
 	served   chan error
+	stopJobs context.CancelFunc
 }
 
 // NewMain returns a Main that logs to logOut.
@@ -57,8 +58,10 @@ func (m *Main) Start(ctx context.Context) error {
 		return err
 	}
 	svc := detective.NewService(m.store, detective.SystemClock{}, detective.RandomIDs{}, detective.Config{
-		VerificationDelay: m.cfg.VerificationDelay,
-		MemberLimit:       m.cfg.MemberLimit,
+		VerificationDelay:  m.cfg.VerificationDelay,
+		MemberLimit:        m.cfg.MemberLimit,
+		VolumeLimit:        m.cfg.VolumeLimit,
+		InvestigationDelay: m.cfg.InvestigationDelay,
 	})
 	if err := svc.PutAccounts(ctx, sd.Accounts); err != nil {
 		m.store.Close()
@@ -93,6 +96,11 @@ func (m *Main) Start(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.server.Serve(m.listener) }()
+	jobs, stopJobs := context.WithCancel(context.Background())
+	m.stopJobs = stopJobs
+	if m.cfg.AutoEnableInterval > 0 {
+		go m.every(jobs, m.cfg.AutoEnableInterval, "enable waiting members", svc.EnableWaitingMembers)
+	}
 	m.log.Info("listening", slog.String("addr", m.Addr()), slog.String("store", storeKind(m.cfg.Store)),
 		slog.Bool("verify_signatures", m.cfg.VerifySignatures), slog.Duration("startup", time.Since(start)))
 	return nil
@@ -107,11 +115,29 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownTimeout)
 	defer cancel()
 	m.log.Info("shutting down")
+	m.stopJobs()
 	err := m.server.Shutdown(ctx)
 	if serr := <-m.served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
 	return errors.Join(err, m.store.Close())
+}
+
+// every runs job at each interval until ctx ends. Jobs are idempotent and
+// serialized through the store, so every replica may run them.
+func (m *Main) every(ctx context.Context, interval time.Duration, name string, job func(context.Context) error) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := job(ctx); err != nil && ctx.Err() == nil {
+				m.log.Error("periodic job failed", slog.String("job", name), slog.Any("err", err))
+			}
+		}
+	}
 }
 
 func openStore(ctx context.Context, cfg Config) (detective.Store, error) {

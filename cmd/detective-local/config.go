@@ -18,20 +18,23 @@ import (
 // environment variable DETECTIVE_<FLAG> (upper case, '-' as '_') that sets
 // its default.
 type Config struct {
-	Addr              string
-	DataDir           string
-	Store             string
-	Seed              string
-	VerifySignatures  bool
-	DefaultAccount    string
-	DefaultRegion     string
-	VerificationDelay time.Duration
-	MaxSkew           time.Duration
-	MaxBodyBytes      int64
-	MemberLimit       int
-	LogLevel          string
-	LogFormat         string
-	ShutdownTimeout   time.Duration
+	Addr               string
+	DataDir            string
+	Store              string
+	Seed               string
+	VerifySignatures   bool
+	DefaultAccount     string
+	DefaultRegion      string
+	VerificationDelay  time.Duration
+	InvestigationDelay time.Duration
+	AutoEnableInterval time.Duration
+	VolumeLimit        int64
+	MaxSkew            time.Duration
+	MaxBodyBytes       int64
+	MemberLimit        int
+	LogLevel           string
+	LogFormat          string
+	ShutdownTimeout    time.Duration
 }
 
 var errHelp = errors.New("help requested")
@@ -89,6 +92,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fs.StringVar(&c.DefaultAccount, "default-account", env("default-account", "000000000000"), "account of unsigned requests and of unknown non-numeric access keys")
 	fs.StringVar(&c.DefaultRegion, "default-region", env("default-region", "us-east-1"), "region of requests without a credential scope")
 	fs.DurationVar(&c.VerificationDelay, "verification-delay", dur("verification-delay", 0), "how long new members stay VERIFICATION_IN_PROGRESS (0: until the next read)")
+	fs.DurationVar(&c.InvestigationDelay, "investigation-delay", dur("investigation-delay", 0), "how long investigations stay RUNNING (0: until the next read)")
+	fs.DurationVar(&c.AutoEnableInterval, "auto-enable-interval", dur("auto-enable-interval", time.Hour), "how often ACCEPTED_BUT_DISABLED members are enabled where their graph has room (0: never)")
+	fs.Int64Var(&c.VolumeLimit, "volume-limit-bytes", num("volume-limit-bytes", detective.DefaultVolumeLimit), "daily data volume above which a behavior graph takes no new members")
 	fs.DurationVar(&c.MaxSkew, "max-skew", dur("max-skew", 5*time.Minute), "allowed clock skew of signed requests (with --verify-signatures)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", num("max-body-bytes", awsapi.DefaultMaxBodyBytes), "largest request body accepted")
 	fs.IntVar(&c.MemberLimit, "member-limit", int(num("member-limit", detective.DefaultMemberLimit)), "member accounts allowed per behavior graph")

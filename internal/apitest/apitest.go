@@ -36,11 +36,13 @@ const DefaultRegion = "us-east-1"
 
 // Options configure one server.
 type Options struct {
-	VerificationDelay time.Duration
-	MemberLimit       int
-	Accounts          []domain.Account           // seeded account facts
-	Credentials       map[string]auth.Credential // access key → account
-	VerifySignatures  bool
+	VerificationDelay  time.Duration
+	InvestigationDelay time.Duration
+	MemberLimit        int
+	VolumeLimit        int64
+	Accounts           []domain.Account           // seeded account facts
+	Credentials        map[string]auth.Credential // access key → account
+	VerifySignatures   bool
 }
 
 // Env is one running server on one store.
@@ -75,8 +77,10 @@ func Start(t testing.TB, b Backend, opts Options) *Env {
 	store := b.Open(t)
 	clock := NewClock(time.Now())
 	svc := domain.NewService(store, clock, domain.RandomIDs{}, domain.Config{
-		VerificationDelay: opts.VerificationDelay,
-		MemberLimit:       opts.MemberLimit,
+		VerificationDelay:  opts.VerificationDelay,
+		InvestigationDelay: opts.InvestigationDelay,
+		MemberLimit:        opts.MemberLimit,
+		VolumeLimit:        opts.VolumeLimit,
 	})
 	if err := svc.PutAccounts(context.Background(), opts.Accounts); err != nil {
 		t.Fatalf("seed accounts: %v", err)

@@ -31,6 +31,10 @@ func decodeJSON(body []byte, v any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, v); err != nil {
+		var domainErr *detective.Error
+		if errors.As(err, &domainErr) {
+			return domainErr // from a member's own UnmarshalJSON
+		}
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			return detective.Invalid("Value at '%s' must be of type %s, not JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
@@ -69,4 +73,30 @@ func isoTime(t time.Time) *string {
 	}
 	s := t.UTC().Format("2006-01-02T15:04:05.000Z")
 	return &s
+}
+
+// wireTime is a request timestamp: the model's iso8601 string (RFC 3339,
+// any fractional precision, Z or an offset), or, for lenient legacy
+// clients, a JSON number of epoch seconds.
+type wireTime struct{ time.Time }
+
+func (t *wireTime) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		parsed, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return detective.Invalid("Timestamp %q is not an ISO-8601 date-time such as 2025-01-02T15:04:05.000Z", s)
+		}
+		t.Time = parsed.UTC()
+		return nil
+	}
+	var secs float64
+	if err := json.Unmarshal(b, &secs); err != nil {
+		return detective.Invalid("A timestamp must be an ISO-8601 string")
+	}
+	t.Time = time.UnixMilli(int64(secs * 1000)).UTC()
+	return nil
 }

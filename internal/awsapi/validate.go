@@ -182,3 +182,27 @@ func (v *violations) tags(member string, tags map[string]string) {
 		v.length(member+"."+k, tags[k], 0, 256)
 	}
 }
+
+// enum checks that s is one of the model's enum values.
+func (v *violations) enum(member, s string, values ...string) bool {
+	if !slices.Contains(values, s) {
+		v.add(quote(s), member, "Member must satisfy enum value set: ["+strings.Join(values, ", ")+"]")
+		return false
+	}
+	return true
+}
+
+var investigationIDPattern = regexp.MustCompile(`^[0-9]+$`)
+
+// investigationID checks a required InvestigationId: 21 digits.
+func (v *violations) investigationID(p *string) string {
+	if !v.required("InvestigationId", p != nil) {
+		return ""
+	}
+	if v.length("InvestigationId", *p, 21, 21) {
+		v.pattern("InvestigationId", *p, investigationIDPattern)
+	}
+	return *p
+}
+
+var entityARNPattern = regexp.MustCompile(`^arn:.*`)

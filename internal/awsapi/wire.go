@@ -1,6 +1,10 @@
 package awsapi
 
-import "github.com/detective-local/detective-local/internal/detective"
+import (
+	"time"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
 
 // memberDetail is the model's MemberDetail. Both AdministratorId and the
 // deprecated MasterId are sent, with the same value, as AWS does.
@@ -15,10 +19,24 @@ type memberDetail struct {
 	InvitedTime     *string `json:"InvitedTime,omitempty"`
 	UpdatedTime     *string `json:"UpdatedTime,omitempty"`
 	InvitationType  string  `json:"InvitationType"`
+
+	// Volume fields, for ENABLED and ACCEPTED_BUT_DISABLED members only.
+	VolumeUsageInBytes                   *int64                                `json:"VolumeUsageInBytes,omitempty"`
+	VolumeUsageUpdatedTime               *string                               `json:"VolumeUsageUpdatedTime,omitempty"`
+	PercentOfGraphUtilization            *float64                              `json:"PercentOfGraphUtilization,omitempty"`
+	PercentOfGraphUtilizationUpdatedTime *string                               `json:"PercentOfGraphUtilizationUpdatedTime,omitempty"`
+	VolumeUsageByDatasourcePackage       map[string]datasourcePackageUsageInfo `json:"VolumeUsageByDatasourcePackage,omitempty"`
+	DatasourcePackageIngestStates        map[string]string                     `json:"DatasourcePackageIngestStates,omitempty"`
+}
+
+// datasourcePackageUsageInfo is the model's DatasourcePackageUsageInfo.
+type datasourcePackageUsageInfo struct {
+	VolumeUsageInBytes    int64   `json:"VolumeUsageInBytes"`
+	VolumeUsageUpdateTime *string `json:"VolumeUsageUpdateTime,omitempty"`
 }
 
 func newMemberDetail(m detective.Member) memberDetail {
-	return memberDetail{
+	d := memberDetail{
 		AccountId:       string(m.Account),
 		EmailAddress:    m.Email,
 		GraphArn:        m.Graph.String(),
@@ -30,6 +48,23 @@ func newMemberDetail(m detective.Member) memberDetail {
 		UpdatedTime:     isoTime(m.UpdatedTime),
 		InvitationType:  string(m.Type),
 	}
+	if len(m.Packages) == 0 {
+		return d
+	}
+	total, util := m.VolumeBytes(), m.Utilization
+	var measured time.Time
+	d.VolumeUsageByDatasourcePackage = make(map[string]datasourcePackageUsageInfo, len(m.Packages))
+	d.DatasourcePackageIngestStates = make(map[string]string, len(m.Packages))
+	for _, p := range m.Packages {
+		d.VolumeUsageByDatasourcePackage[string(p.Package)] = datasourcePackageUsageInfo{VolumeUsageInBytes: p.VolumeBytes, VolumeUsageUpdateTime: isoTime(p.VolumeTime)}
+		d.DatasourcePackageIngestStates[string(p.Package)] = string(p.State)
+		if p.VolumeTime.After(measured) {
+			measured = p.VolumeTime
+		}
+	}
+	d.VolumeUsageInBytes, d.VolumeUsageUpdatedTime = &total, isoTime(measured)
+	d.PercentOfGraphUtilization, d.PercentOfGraphUtilizationUpdatedTime = &util, isoTime(measured)
+	return d
 }
 
 func newMemberDetails(ms []detective.Member) []memberDetail {

@@ -2,7 +2,9 @@ package detective
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"time"
 )
 
@@ -45,6 +47,9 @@ func (SystemClock) Now() time.Time { return time.Now() }
 type IDSource interface {
 	// GraphID returns a new behavior-graph ID: 32 lowercase hex characters.
 	GraphID() string
+	// InvestigationID returns a new investigation ID made at now: 21
+	// decimal digits, increasing with time.
+	InvestigationID(now time.Time) string
 }
 
 // RandomIDs makes identifiers from crypto/rand.
@@ -55,4 +60,12 @@ func (RandomIDs) GraphID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
 	return hex.EncodeToString(b[:])
+}
+
+// InvestigationID returns the Unix time of now in milliseconds (13 digits)
+// followed by 8 random digits, so IDs sort by creation time.
+func (RandomIDs) InvestigationID(now time.Time) string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return fmt.Sprintf("%013d%08d", now.UnixMilli(), binary.BigEndian.Uint64(b[:])%100_000_000)
 }

@@ -79,6 +79,9 @@ func (s *Service) CreateGraph(ctx context.Context, c Caller, in CreateGraphInput
 		if err := tx.CreateGraph(ctx, g); err != nil {
 			return err
 		}
+		if err := tx.PutGraphPackages(ctx, g.ARN, newGraphPackages(g.CreatedTime)); err != nil {
+			return err
+		}
 		if len(in.Tags) > 0 {
 			if err := tx.PutTags(ctx, g.ARN, in.Tags); err != nil {
 				return err

@@ -49,6 +49,11 @@ func (s *Service) ListInvitations(ctx context.Context, c Caller, in ListInvitati
 			out.NextToken = encodeToken(op, scope, ms[limit-1].Graph.String())
 		}
 		out.Invitations = viewAt(ms, now)
+		for i := range out.Invitations {
+			if err := s.withPackages(ctx, tx, out.Invitations[i].Graph, out.Invitations[i:i+1]); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	return out, err
@@ -79,7 +84,8 @@ func (s *Service) membership(ctx context.Context, tx Tx, c Caller, g arn.ARN) (M
 }
 
 // AcceptInvitation accepts c's INVITED membership in graph g; the member
-// becomes ENABLED.
+// becomes ENABLED, or ACCEPTED_BUT_DISABLED when the graph cannot take its
+// data (see activate).
 func (s *Service) AcceptInvitation(ctx context.Context, c Caller, g arn.ARN) error {
 	return s.store.Write(ctx, func(tx Tx) error {
 		m, err := s.membership(ctx, tx, c, g)
@@ -92,8 +98,14 @@ func (s *Service) AcceptInvitation(ctx context.Context, c Caller, g arn.ARN) err
 		if m.Status != MemberStatusInvited {
 			return Conflict("The request failed because the member status is %s; it must be INVITED", m.Status)
 		}
-		m.Status, m.DisabledReason, m.UpdatedTime = MemberStatusEnabled, "", s.now()
-		return tx.PutMembers(ctx, []Member{m})
+		graph, err := tx.Graph(ctx, g)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		m.UpdatedTime = now
+		_, err = s.activate(ctx, tx, graph, m, now)
+		return err
 	})
 }
 

@@ -55,6 +55,22 @@ type Member struct {
 	InvitedTime    time.Time // when the invitation was made
 	UpdatedTime    time.Time // when Status was entered
 	VerifiedTime   time.Time // when VERIFICATION_IN_PROGRESS ends
+
+	// Packages and Utilization are filled by the Service for reads of
+	// ENABLED and ACCEPTED_BUT_DISABLED members; they are not stored with
+	// the member. Utilization is the member's volume as a percentage of
+	// the graph's volume limit.
+	Packages    []PackageState
+	Utilization float64
+}
+
+// VolumeBytes is the member's measured daily volume over all packages.
+func (m Member) VolumeBytes() int64 {
+	var v int64
+	for _, p := range m.Packages {
+		v += p.VolumeBytes
+	}
+	return v
 }
 
 // At returns m as it is at time now.
@@ -155,13 +171,8 @@ func (s *Service) CreateMembers(ctx context.Context, c Caller, in CreateMembersI
 			})
 		}
 		if adding > 0 {
-			n, err := tx.CountMembers(ctx, g.ARN, uncountedStatuses)
-			if err != nil {
+			if err := s.checkRoom(ctx, tx, g, adding, now); err != nil {
 				return err
-			}
-			if n+adding > s.cfg.MemberLimit {
-				return QuotaExceeded([]string{"MemberAccounts"},
-					"The request would cause the number of member accounts in the behavior graph to exceed the maximum allowed (%d)", s.cfg.MemberLimit)
 			}
 		}
 		if err := tx.PutMembers(ctx, add); err != nil {
@@ -176,6 +187,32 @@ func (s *Service) CreateMembers(ctx context.Context, c Caller, in CreateMembersI
 		return nil
 	})
 	return out, err
+}
+
+// checkRoom refuses to add members to g when that would exceed the member
+// quota, or when the graph's volume is already above the volume limit.
+func (s *Service) checkRoom(ctx context.Context, tx Tx, g Graph, adding int, now time.Time) error {
+	n, err := tx.CountMembers(ctx, g.ARN, uncountedStatuses)
+	if err != nil {
+		return err
+	}
+	if n+adding > s.cfg.MemberLimit {
+		return QuotaExceeded([]string{"MemberAccounts"},
+			"The request would cause the number of member accounts in the behavior graph to exceed the maximum allowed (%d)", s.cfg.MemberLimit)
+	}
+	gps, err := tx.GraphPackages(ctx, g.ARN)
+	if err != nil {
+		return err
+	}
+	vol, err := s.graphVolume(ctx, tx, g, gps, now)
+	if err != nil {
+		return err
+	}
+	if vol > s.cfg.VolumeLimit {
+		return QuotaExceeded([]string{"DataVolume"},
+			"The behavior graph ingests %d bytes a day, above the limit of %d: Detective adds no member accounts", vol, s.cfg.VolumeLimit)
+	}
+	return nil
 }
 
 // cannotInvite returns why a cannot be invited to g, or "".
@@ -294,6 +331,9 @@ func (s *Service) GetMembers(ctx context.Context, c Caller, in GetMembersInput) 
 			return err
 		}
 		out.Members = viewAt(found, s.now())
+		if err := s.withPackages(ctx, tx, g.ARN, out.Members); err != nil {
+			return err
+		}
 		byID := make(map[AccountID]bool, len(found))
 		for _, m := range found {
 			byID[m.Account] = true
@@ -358,7 +398,7 @@ func (s *Service) ListMembers(ctx context.Context, c Caller, in ListMembersInput
 			out.NextToken = encodeToken(op, in.Graph.String(), string(ms[limit-1].Account))
 		}
 		out.Members = viewAt(ms, s.now())
-		return nil
+		return s.withPackages(ctx, tx, g.ARN, out.Members)
 	})
 	return out, err
 }

@@ -17,7 +17,17 @@ type Config struct {
 	VerificationDelay time.Duration
 	// MemberLimit is the member quota per graph; 0 means DefaultMemberLimit.
 	MemberLimit int
+	// VolumeLimit is the daily data volume in bytes above which a graph
+	// takes no new members; 0 means DefaultVolumeLimit.
+	VolumeLimit int64
+	// InvestigationDelay is how long an investigation stays RUNNING. Zero
+	// means it completes on the first read after StartInvestigation.
+	InvestigationDelay time.Duration
 }
+
+// DefaultVolumeLimit is the graph data volume, per day, above which
+// Detective adds no member accounts: 10 TB.
+const DefaultVolumeLimit = 10_000_000_000_000
 
 // Service is Detective: the business rules of its operations, over a Store.
 // It is safe for concurrent use; all its state is in the Store.
@@ -33,6 +43,9 @@ type Service struct {
 func NewService(store Store, clock Clock, ids IDSource, cfg Config) *Service {
 	if cfg.MemberLimit == 0 {
 		cfg.MemberLimit = DefaultMemberLimit
+	}
+	if cfg.VolumeLimit == 0 {
+		cfg.VolumeLimit = DefaultVolumeLimit
 	}
 	return &Service{store: store, clock: clock, ids: ids, cfg: cfg}
 }

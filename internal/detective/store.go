@@ -31,6 +31,8 @@ type Tx interface {
 	MemberStore
 	TagStore
 	AccountStore
+	DatasourceStore
+	InvestigationStore
 	// DeleteAll empties every table: the operator reset.
 	DeleteAll(ctx context.Context) error
 }

@@ -13,7 +13,8 @@ CREATE TABLE graph_packages (
     PRIMARY KEY (graph_arn, package)
 );
 
--- The same per member account. Removing a member removes its rows (the
+-- The same per member account, with the member's daily volume as last
+-- measured (the MemberDetail volume fields). Removing a member removes its rows (the
 -- store's DeleteMembers does), so a re-invited account starts afresh.
 CREATE TABLE member_packages (
     graph_arn     text COLLATE "C" NOT NULL,
@@ -23,9 +24,14 @@ CREATE TABLE member_packages (
     started_time  timestamptz,
     stopped_time  timestamptz,
     disabled_time timestamptz,
+    volume_bytes  bigint NOT NULL,
+    volume_time   timestamptz,
     PRIMARY KEY (graph_arn, account_id, package),
     FOREIGN KEY (graph_arn) REFERENCES graphs (arn) ON DELETE CASCADE
 );
+
+-- GraphsWithMemberStatus reads this index alone.
+CREATE INDEX members_status ON members (status, graph_arn);
 
 CREATE TABLE investigations (
     graph_arn      text COLLATE "C" NOT NULL REFERENCES graphs (arn) ON DELETE CASCADE,
@@ -42,7 +48,14 @@ CREATE TABLE investigations (
     PRIMARY KEY (graph_arn, id)
 );
 
--- Indicators computed for an investigation, in the order computed.
+-- ListInvestigations walks this index in its order, without a sort.
+CREATE INDEX investigations_created ON investigations (graph_arn, created_time, id);
+
+-- Indicators computed for an investigation, in the order computed (seq).
+-- They belong to the investigation, so the foreign key names it: they
+-- cannot outlive it, and they go with it when the graph is deleted.
+-- JSON text in detail holds the IndicatorDetail fields; text rather than
+-- jsonb so that it reads back exactly as written, as on SQLite.
 CREATE TABLE indicators (
     graph_arn        text COLLATE "C" NOT NULL,
     investigation_id text COLLATE "C" NOT NULL,
@@ -50,5 +63,5 @@ CREATE TABLE indicators (
     type             text NOT NULL,
     detail           text NOT NULL,
     PRIMARY KEY (graph_arn, investigation_id, seq),
-    FOREIGN KEY (graph_arn) REFERENCES graphs (arn) ON DELETE CASCADE
+    FOREIGN KEY (graph_arn, investigation_id) REFERENCES investigations (graph_arn, id) ON DELETE CASCADE
 );

@@ -1,0 +1,248 @@
+package detective
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/arn"
+)
+
+// allMembers returns every member record of g as it is at now.
+func (s *Service) allMembers(ctx context.Context, tx Tx, g Graph, now time.Time) ([]Member, error) {
+	var all []Member
+	after := AccountID("")
+	for {
+		page, err := tx.ListMembers(ctx, ListMembersParams{Graph: g.ARN, After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, viewAt(page, now)...)
+		if len(page) < 500 {
+			return all, nil
+		}
+		after = page[len(page)-1].Account
+	}
+}
+
+// membersWithStatus returns g's members whose status at now is status.
+func (s *Service) membersWithStatus(ctx context.Context, tx Tx, g Graph, now time.Time, status MemberStatus) ([]Member, error) {
+	all, err := s.allMembers(ctx, tx, g, now)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(m Member) bool { return m.Status != status }), nil
+}
+
+// accountFacts returns what is known about id; an unknown account has the
+// zero facts (GuardDuty enrolled, no volume).
+func accountFacts(ctx context.Context, tx Tx, id AccountID) (Account, error) {
+	a, err := tx.Account(ctx, id)
+	if KindOf(err) == KindNotFound {
+		return Account{ID: id}, nil
+	}
+	return a, err
+}
+
+// volumeIn sums an account's daily volume over the graph's started
+// packages.
+func volumeIn(a Account, graphPackages []PackageState) int64 {
+	var v int64
+	for _, p := range graphPackages {
+		if p.State == IngestStarted {
+			v += a.Volume[p.Package]
+		}
+	}
+	return v
+}
+
+// graphVolume is the graph's daily volume: the administrator's own data and
+// that of every ENABLED member, as last measured.
+func (s *Service) graphVolume(ctx context.Context, tx Tx, g Graph, graphPackages []PackageState, now time.Time) (int64, error) {
+	admin, err := accountFacts(ctx, tx, g.Admin)
+	if err != nil {
+		return 0, err
+	}
+	total := volumeIn(admin, graphPackages)
+	enabled, err := s.membersWithStatus(ctx, tx, g, now, MemberStatusEnabled)
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]AccountID, len(enabled))
+	for i, m := range enabled {
+		ids[i] = m.Account
+	}
+	mps, err := tx.MemberPackages(ctx, g.ARN, ids)
+	if err != nil {
+		return 0, err
+	}
+	for _, mp := range mps {
+		for _, p := range mp.Packages {
+			if p.State == IngestStarted {
+				total += p.VolumeBytes
+			}
+		}
+	}
+	return total, nil
+}
+
+// activate gives member m (accepted, or an organization account being
+// enabled) the status Detective can give it: ENABLED, or
+// ACCEPTED_BUT_DISABLED with VOLUME_UNKNOWN when its volume cannot be
+// verified (not in GuardDuty) or VOLUME_TOO_HIGH when it would take the
+// graph past the volume limit. It stores the member and its packages.
+func (s *Service) activate(ctx context.Context, tx Tx, g Graph, m Member, now time.Time) (Member, error) {
+	facts, err := accountFacts(ctx, tx, m.Account)
+	if err != nil {
+		return m, err
+	}
+	gps, err := tx.GraphPackages(ctx, g.ARN)
+	if err != nil {
+		return m, err
+	}
+	status, reason := MemberStatusEnabled, DisabledReason("")
+	if facts.GuardDutyDisabled {
+		status, reason = MemberStatusAcceptedButDisabled, DisabledReasonVolumeUnknown
+	} else {
+		vol, err := s.graphVolume(ctx, tx, g, gps, now)
+		if err != nil {
+			return m, err
+		}
+		if vol+volumeIn(facts, gps) > s.cfg.VolumeLimit {
+			status, reason = MemberStatusAcceptedButDisabled, DisabledReasonVolumeTooHigh
+		}
+	}
+	if m.Status != status || m.DisabledReason != reason {
+		m.UpdatedTime = now
+	}
+	m.Status, m.DisabledReason = status, reason
+	if err := tx.PutMembers(ctx, []Member{m}); err != nil {
+		return m, err
+	}
+	return m, s.putMemberPackages(ctx, tx, g, m, facts, gps, now)
+}
+
+// putMemberPackages records the member's package states (the graph's for
+// an ENABLED member, DISABLED otherwise) and its measured volume.
+func (s *Service) putMemberPackages(ctx context.Context, tx Tx, g Graph, m Member, facts Account, gps []PackageState, now time.Time) error {
+	have, err := tx.MemberPackages(ctx, g.ARN, []AccountID{m.Account})
+	if err != nil {
+		return err
+	}
+	var current []PackageState
+	if len(have) == 1 {
+		current = have[0].Packages
+	}
+	ps := make([]PackageState, 0, len(gps))
+	for _, gp := range gps {
+		p := PackageState{Package: gp.Package}
+		if old := findPackage(current, gp.Package); old != nil {
+			p = *old
+		}
+		want := gp.State
+		if m.Status != MemberStatusEnabled {
+			want = IngestDisabled
+		}
+		p = p.enter(want, now)
+		p.VolumeBytes, p.VolumeTime = facts.Volume[gp.Package], now
+		ps = append(ps, p)
+	}
+	return tx.PutMemberPackages(ctx, g.ARN, []MemberPackages{{Account: m.Account, Packages: ps}})
+}
+
+// withPackages attaches package states and utilization to the ENABLED and
+// ACCEPTED_BUT_DISABLED members among ms, for MemberDetail's volume fields.
+func (s *Service) withPackages(ctx context.Context, tx Tx, graph arn.ARN, ms []Member) error {
+	var ids []AccountID
+	for _, m := range ms {
+		if m.Status == MemberStatusEnabled || m.Status == MemberStatusAcceptedButDisabled {
+			ids = append(ids, m.Account)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	mps, err := tx.MemberPackages(ctx, graph, ids)
+	if err != nil {
+		return err
+	}
+	byID := make(map[AccountID][]PackageState, len(mps))
+	for _, mp := range mps {
+		byID[mp.Account] = mp.Packages
+	}
+	for i := range ms {
+		if ps, ok := byID[ms[i].Account]; ok {
+			ms[i].Packages = ps
+			ms[i].Utilization = 100 * float64(ms[i].VolumeBytes()) / float64(s.cfg.VolumeLimit)
+		}
+	}
+	return nil
+}
+
+// StartMonitoringMember tries again to enable an ACCEPTED_BUT_DISABLED
+// member of c's graph. If the graph still cannot take it, it stays
+// ACCEPTED_BUT_DISABLED and the call still succeeds, as AWS documents.
+func (s *Service) StartMonitoringMember(ctx context.Context, c Caller, graph arn.ARN, account AccountID) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		g, err := s.adminGraph(ctx, tx, c, graph, true)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.Members(ctx, g.ARN, []AccountID{account})
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			return NotFound("The request failed because account %s is not a member of the behavior graph %s", account, g.ARN)
+		}
+		now := s.now()
+		m := ms[0].At(now)
+		if m.Status != MemberStatusAcceptedButDisabled {
+			return Conflict("The request failed because the member status is %s; it must be ACCEPTED_BUT_DISABLED", m.Status)
+		}
+		_, err = s.activate(ctx, tx, g, m, now)
+		return err
+	})
+}
+
+// EnableWaitingMembers is the periodic job that enables
+// ACCEPTED_BUT_DISABLED members, in the order they were invited, of every
+// graph that now has room for them. It is idempotent and serialized per
+// graph, so every replica may run it.
+func (s *Service) EnableWaitingMembers(ctx context.Context) error {
+	var graphs []arn.ARN
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		graphs, err = tx.GraphsWithMemberStatus(ctx, MemberStatusAcceptedButDisabled)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, graph := range graphs {
+		errs = append(errs, s.store.Write(ctx, func(tx Tx) error {
+			g, err := tx.LockGraph(ctx, graph)
+			if KindOf(err) == KindNotFound {
+				return nil // deleted since the read
+			}
+			if err != nil {
+				return err
+			}
+			now := s.now()
+			waiting, err := s.membersWithStatus(ctx, tx, g, now, MemberStatusAcceptedButDisabled)
+			if err != nil {
+				return err
+			}
+			slices.SortStableFunc(waiting, func(a, b Member) int { return a.InvitedTime.Compare(b.InvitedTime) })
+			for _, m := range waiting {
+				if _, err := s.activate(ctx, tx, g, m, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,65 @@
+-- Datasource package states of graphs and members, and investigations.
+
+-- One row per (graph, package): the package's current state and when it
+-- last entered each state (NULL: never).
+CREATE TABLE graph_packages (
+	graph_arn     TEXT    NOT NULL REFERENCES graphs (arn) ON DELETE CASCADE,
+	package       TEXT    NOT NULL,
+	state         TEXT    NOT NULL,
+	started_time  INTEGER,
+	stopped_time  INTEGER,
+	disabled_time INTEGER,
+	PRIMARY KEY (graph_arn, package)
+) STRICT, WITHOUT ROWID;
+
+-- The same per member account, with the member's daily volume as last
+-- measured (the MemberDetail volume fields). Removing a member removes its rows (the
+-- store's DeleteMembers does), so a re-invited account starts afresh.
+CREATE TABLE member_packages (
+	graph_arn     TEXT    NOT NULL,
+	account_id    TEXT    NOT NULL,
+	package       TEXT    NOT NULL,
+	state         TEXT    NOT NULL,
+	started_time  INTEGER,
+	stopped_time  INTEGER,
+	disabled_time INTEGER,
+	volume_bytes  INTEGER NOT NULL,
+	volume_time   INTEGER,
+	PRIMARY KEY (graph_arn, account_id, package),
+	FOREIGN KEY (graph_arn) REFERENCES graphs (arn) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+
+-- GraphsWithMemberStatus reads this index alone.
+CREATE INDEX members_status ON members (status, graph_arn);
+
+CREATE TABLE investigations (
+	graph_arn      TEXT    NOT NULL REFERENCES graphs (arn) ON DELETE CASCADE,
+	id             TEXT    NOT NULL,
+	entity_arn     TEXT    NOT NULL,
+	entity_type    TEXT    NOT NULL,
+	status         TEXT    NOT NULL,
+	severity       TEXT    NOT NULL,
+	state          TEXT    NOT NULL,
+	created_time   INTEGER NOT NULL,
+	scope_start    INTEGER NOT NULL,
+	scope_end      INTEGER NOT NULL,
+	completed_time INTEGER NOT NULL,
+	PRIMARY KEY (graph_arn, id)
+) STRICT, WITHOUT ROWID;
+
+-- ListInvestigations walks this index in its order, without a sort.
+CREATE INDEX investigations_created ON investigations (graph_arn, created_time, id);
+
+-- Indicators computed for an investigation, in the order computed (seq).
+-- They belong to the investigation, so the foreign key names it: they
+-- cannot outlive it, and they go with it when the graph is deleted.
+-- JSON text in detail holds the IndicatorDetail fields.
+CREATE TABLE indicators (
+	graph_arn        TEXT    NOT NULL,
+	investigation_id TEXT    NOT NULL,
+	seq              INTEGER NOT NULL,
+	type             TEXT    NOT NULL,
+	detail           TEXT    NOT NULL,
+	PRIMARY KEY (graph_arn, investigation_id, seq),
+	FOREIGN KEY (graph_arn, investigation_id) REFERENCES investigations (graph_arn, id) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
