@@ -24,6 +24,7 @@ const (
 // loop until the run's deadline; iterate sends its requests through
 // w.call, which times and counts them.
 type scenario struct {
+	n       int    // 1-based; distinguishes the scenarios' accounts
 	name    string // as --scenarios spells it
 	about   string // for --help
 	admin   string // the account administering the scenario's graph
@@ -35,13 +36,13 @@ type scenario struct {
 // account so that their graphs are independent.
 func scenarios() []scenario {
 	return []scenario{
-		{name: "get-members", admin: "100000000001", members: graphMembers, iterate: getMembers,
+		{n: 1, name: "get-members", admin: "100000000001", members: graphMembers, iterate: getMembers,
 			about: fmt.Sprintf("GetMembers of %d random accounts of a %d-member graph", getBatch, graphMembers)},
-		{name: "list-members", admin: "100000000002", members: graphMembers, iterate: listMembers,
+		{n: 2, name: "list-members", admin: "100000000002", members: graphMembers, iterate: listMembers,
 			about: fmt.Sprintf("ListMembers, MaxResults %d, paging through all of a %d-member graph", pageSize, graphMembers)},
-		{name: "create-delete", admin: "100000000003", iterate: createDelete,
+		{n: 3, name: "create-delete", admin: "100000000003", iterate: createDelete,
 			about: "CreateMembers of one account, then DeleteMembers of it"},
-		{name: "invite-cycle", admin: "100000000004", iterate: inviteCycle,
+		{n: 4, name: "invite-cycle", admin: "100000000004", iterate: inviteCycle,
 			about: "admin CreateMembers → member ListInvitations → member AcceptInvitation → admin DeleteMembers"},
 	}
 }
@@ -55,7 +56,7 @@ func graphMember(n, i int) string { return fmt.Sprintf("2%d%010d", n, i) }
 func workerAccount(n, w int) string { return fmt.Sprintf("3%d%010d", n, w) }
 
 // setup creates the scenario's graph, with its members, and returns its ARN.
-func (sc scenario) setup(ctx context.Context, admin *detective.Client, n int) (string, error) {
+func (sc scenario) setup(ctx context.Context, admin *detective.Client) (string, error) {
 	g, err := admin.CreateGraph(ctx, &detective.CreateGraphInput{})
 	if err != nil {
 		return "", fmt.Errorf("%s: CreateGraph: %w", sc.name, err)
@@ -63,7 +64,7 @@ func (sc scenario) setup(ctx context.Context, admin *detective.Client, n int) (s
 	for i := 0; i < sc.members; i += createBatch {
 		var accts []types.Account
 		for j := i; j < min(i+createBatch, sc.members); j++ {
-			accts = append(accts, account(graphMember(n, j)))
+			accts = append(accts, account(graphMember(sc.n, j)))
 		}
 		out, err := admin.CreateMembers(ctx, &detective.CreateMembersInput{GraphArn: g.GraphArn, Accounts: accts})
 		if err == nil {

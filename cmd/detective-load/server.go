@@ -77,8 +77,11 @@ func startServer(ctx context.Context, name, bin, store, dataDir string, stderr i
 		"--log-level", "info", "--log-format", "json", "--shutdown-timeout", "2s")
 	cmd.Env = serverEnv(os.Environ())
 	// Pdeathsig kills the server even when this process dies without
-	// running its deferred cleanup (SIGKILL, a crash).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// running its deferred cleanup (SIGKILL, a crash). Its own process
+	// group keeps a terminal's ^C from reaching it directly: this process
+	// stops it, after the load, and would otherwise take its early exit
+	// for a crash.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, time.Time{}, err
