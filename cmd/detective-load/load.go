@@ -192,6 +192,10 @@ func (c *cluster) measure(ctx context.Context, sc scenario, graph string, conc i
 	if err != nil {
 		return row{}, err
 	}
+	all0, err := machineCPU()
+	if err != nil {
+		return row{}, err
+	}
 	retries0 := c.retries.Load()
 	start := time.Now()
 	drive(ctx, sc, workers, duration)
@@ -201,6 +205,10 @@ func (c *cluster) measure(ctx context.Context, sc scenario, graph string, conc i
 		return row{}, err
 	}
 	self1, err := selfCPU()
+	if err != nil {
+		return row{}, err
+	}
+	all1, err := machineCPU()
 	if err != nil {
 		return row{}, err
 	}
@@ -227,6 +235,8 @@ func (c *cluster) measure(ctx context.Context, sc scenario, graph string, conc i
 	r.Retries = c.retries.Load() - retries0
 	r.ServerCPUMicros = micros(srv1-srv0) / float64(len(lat))
 	r.ClientCPUMicros = micros(self1-self0) / float64(len(lat))
+	others := (all1 - all0) - (srv1 - srv0) - (self1 - self0)
+	r.OtherCores = max(0, others.Seconds()/elapsed.Seconds())
 	return r, nil
 }
 

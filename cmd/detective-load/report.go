@@ -45,7 +45,10 @@ type row struct {
 	Retries           int64   `json:"retries"` // client-side connection races retried
 	ServerCPUMicros   float64 `json:"server_cpu_us_per_request"`
 	ClientCPUMicros   float64 `json:"client_cpu_us_per_request"`
-	FirstError        string  `json:"first_error,omitempty"`
+	// OtherCores is the CPU other processes of the machine used during the
+	// run, in cores: what the servers and the load generator did not get.
+	OtherCores float64 `json:"other_processes_cores"`
+	FirstError string  `json:"first_error,omitempty"`
 }
 
 func (r *report) writeJSON(w io.Writer) error {
@@ -64,7 +67,8 @@ func (r *report) writeMarkdown(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "### detective-local, store %s, %s: %s per run after a %s warm-up\n\n", r.Store, replicas, r.Duration, r.Warmup)
 	fmt.Fprintf(&b, "%d CPUs shared by the servers and the load generator, %s %s. "+
-		"CPU/req is CPU time (user+system) per request: the servers' summed from /proc, the load generator's from getrusage.\n\n",
+		"CPU/req is CPU time (user+system) per request: the servers' summed from /proc, the load generator's from getrusage; "+
+		"other processes is the CPU the rest of the machine used meanwhile (from /proc/stat).\n\n",
 		r.CPUs, r.GoVersion, r.Platform)
 
 	b.WriteString("| server | exec → first answer | idle RSS | loaded RSS | peak RSS |\n")
@@ -73,16 +77,16 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "| %s | %.1f ms | %s | %s | %s |\n", s.Name, s.StartMillis, mib(s.IdleRSSKiB), mib(s.LoadedKiB), mib(s.PeakKiB))
 	}
 
-	b.WriteString("\n| scenario | conc. | requests | req/s | p50 | p99 | errors | retried | server CPU/req | client CPU/req |\n")
-	b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("\n| scenario | conc. | requests | req/s | p50 | p99 | errors | retried | server CPU/req | client CPU/req | other processes |\n")
+	b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, x := range r.Rows {
 		errs := fmt.Sprint(x.Errors)
 		if x.WarmupErrors > 0 {
 			errs += fmt.Sprintf(" (+%d warm-up)", x.WarmupErrors)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %s | %s | %s | %d | %.0f µs | %.0f µs |\n",
+		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %s | %s | %s | %d | %.0f µs | %.0f µs | %.2f cores |\n",
 			x.Scenario, x.Concurrency, x.Requests, x.RequestsPerSecond, ms(x.P50Millis), ms(x.P99Millis),
-			errs, x.Retries, x.ServerCPUMicros, x.ClientCPUMicros)
+			errs, x.Retries, x.ServerCPUMicros, x.ClientCPUMicros, x.OtherCores)
 	}
 	for _, x := range r.Rows {
 		if x.FirstError != "" {
