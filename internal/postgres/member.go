@@ -87,12 +87,16 @@ func (t *tx) PutMembers(ctx context.Context, ms []detective.Member) error {
 	return nil
 }
 
-// DeleteMembers removes the given accounts from graph.
+// DeleteMembers removes the given accounts from graph, with their package
+// states so that a re-invited account starts afresh: member_packages has
+// no foreign key to members. One statement, so one round trip.
 func (t *tx) DeleteMembers(ctx context.Context, graph arn.ARN, accounts []detective.AccountID) error {
 	if len(accounts) == 0 {
 		return nil
 	}
-	if _, err := t.tx.Exec(ctx, `DELETE FROM members WHERE graph_arn = $1 AND account_id = ANY($2)`,
+	if _, err := t.tx.Exec(ctx, `WITH packages AS (
+			DELETE FROM member_packages WHERE graph_arn = $1 AND account_id = ANY($2))
+		DELETE FROM members WHERE graph_arn = $1 AND account_id = ANY($2)`,
 		graph.String(), texts(accounts)); err != nil {
 		return wrap("delete members", err)
 	}

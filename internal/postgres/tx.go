@@ -25,7 +25,8 @@ var _ detective.Tx = (*tx)(nil)
 // reader could see the tables empty before the reset commits.
 func (t *tx) DeleteAll(ctx context.Context) error {
 	b := &pgx.Batch{}
-	for _, table := range []string{"members", "tags", "graphs", "accounts"} {
+	for _, table := range []string{"indicators", "investigations", "member_packages", "graph_packages",
+		"members", "tags", "graphs", "accounts"} {
 		b.Queue(`DELETE FROM ` + table)
 	}
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
@@ -103,8 +104,8 @@ func (t *tx) CreateGraph(ctx context.Context, g detective.Graph) error {
 	return nil
 }
 
-// DeleteGraph deletes the graph; its members and tags go by ON DELETE
-// CASCADE.
+// DeleteGraph deletes the graph; its members, tags, package states,
+// investigations and indicators go by ON DELETE CASCADE.
 func (t *tx) DeleteGraph(ctx context.Context, graph arn.ARN) error {
 	tag, err := t.tx.Exec(ctx, `DELETE FROM graphs WHERE arn = $1`, graph.String())
 	if err != nil {

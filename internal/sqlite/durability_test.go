@@ -167,7 +167,7 @@ func crashChild(t *testing.T, path string) {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	if m := mustPopulate(t, s, testGraph(1)); m != crashMember() {
+	if m := mustPopulate(t, s, testGraph(1)); !cmp.Equal(m, crashMember()) { // Member has a slice: no ==
 		t.Fatalf("crashMember() = %+v, want %+v", crashMember(), m)
 	}
 	fmt.Println("committed")

@@ -80,7 +80,8 @@ func (t *tx) CreateGraph(ctx context.Context, g detective.Graph) error {
 }
 
 // DeleteGraph removes the graph; the schema's ON DELETE CASCADE removes its
-// members and tags. KindNotFound if absent.
+// members, tags, package states, investigations and indicators.
+// KindNotFound if absent.
 func (t *tx) DeleteGraph(ctx context.Context, graph arn.ARN) error {
 	res, err := t.stmt(ctx, t.st.deleteGraph).ExecContext(ctx, graph.String())
 	if err != nil {

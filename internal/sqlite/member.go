@@ -82,7 +82,8 @@ func (t *tx) PutMembers(ctx context.Context, ms []detective.Member) error {
 	return nil
 }
 
-// DeleteMembers removes the given accounts from graph; absent ones are
+// DeleteMembers removes the given accounts from graph, with their package
+// states, so that a re-invited account starts afresh; absent ones are
 // ignored.
 func (t *tx) DeleteMembers(ctx context.Context, graph arn.ARN, accounts []detective.AccountID) error {
 	if len(accounts) == 0 {
@@ -94,6 +95,9 @@ func (t *tx) DeleteMembers(ctx context.Context, graph arn.ARN, accounts []detect
 	}
 	if _, err := t.stmt(ctx, t.st.deleteMembers).ExecContext(ctx, graph.String(), ids); err != nil {
 		return fmt.Errorf("sqlite: delete members: %w", err)
+	}
+	if _, err := t.stmt(ctx, t.st.deleteMemberPackages).ExecContext(ctx, graph.String(), ids); err != nil {
+		return fmt.Errorf("sqlite: delete members: packages: %w", err)
 	}
 	return nil
 }

@@ -29,6 +29,14 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH graphs USING PRIMARY KEY (arn=?)"}},
 		{"GraphByAdmin", graphByAdminQuery, []any{"a", "r"},
 			[]string{"SEARCH graphs USING INDEX graphs_admin_region (admin=? AND region=?)"}},
+		{"MemberPackages", memberPackagesQuery, []any{"g", "[]"},
+			[]string{"SEARCH member_packages USING PRIMARY KEY (graph_arn=? AND account_id=?)"}},
+		{"GraphsWithMemberStatus", graphsWithMemberStatusQuery, []any{"s"},
+			[]string{"SEARCH members USING COVERING INDEX members_status (status=?)"}},
+		{"ListInvestigations", listInvestigationsQuery, []any{"g"},
+			[]string{"SEARCH investigations USING INDEX investigations_created (graph_arn=?)"}},
+		{"Indicators", indicatorsQuery, []any{"g", "i"},
+			[]string{"SEARCH indicators USING PRIMARY KEY (graph_arn=? AND investigation_id=?)"}},
 	} {
 		rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+tc.query, tc.args...)
 		if err != nil {

@@ -33,6 +33,12 @@ type statements struct {
 	members, putMember, deleteMembers, countMembers, listMembers, listMemberships *sql.Stmt
 	tags, putTags, deleteTags                                                     *sql.Stmt
 	account, putAccount                                                           *sql.Stmt
+
+	// The control plane: datasource packages and investigations.
+	graphPackages, putGraphPackage, memberPackages, putMemberPackage, deleteMemberPackages *sql.Stmt
+	graphsWithMemberStatus                                                                 *sql.Stmt
+	createInvestigation, investigation, updateInvestigationState, listInvestigations       *sql.Stmt
+	indicators, deleteIndicators, putIndicator                                             *sql.Stmt
 }
 
 func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
@@ -57,6 +63,19 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&st.deleteTags, deleteTagsQuery},
 		{&st.account, accountQuery},
 		{&st.putAccount, putAccountQuery},
+		{&st.graphPackages, graphPackagesQuery},
+		{&st.putGraphPackage, putGraphPackageQuery},
+		{&st.memberPackages, memberPackagesQuery},
+		{&st.putMemberPackage, putMemberPackageQuery},
+		{&st.deleteMemberPackages, deleteMemberPackagesQuery},
+		{&st.graphsWithMemberStatus, graphsWithMemberStatusQuery},
+		{&st.createInvestigation, createInvestigationQuery},
+		{&st.investigation, investigationQuery},
+		{&st.updateInvestigationState, updateInvestigationStateQuery},
+		{&st.listInvestigations, listInvestigationsQuery},
+		{&st.indicators, indicatorsQuery},
+		{&st.deleteIndicators, deleteIndicatorsQuery},
+		{&st.putIndicator, putIndicatorQuery},
 	} {
 		s, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -75,6 +94,10 @@ func (st *statements) close() error {
 		st.members, st.putMember, st.deleteMembers, st.countMembers, st.listMembers, st.listMemberships,
 		st.tags, st.putTags, st.deleteTags,
 		st.account, st.putAccount,
+		st.graphPackages, st.putGraphPackage, st.memberPackages, st.putMemberPackage, st.deleteMemberPackages,
+		st.graphsWithMemberStatus,
+		st.createInvestigation, st.investigation, st.updateInvestigationState, st.listInvestigations,
+		st.indicators, st.deleteIndicators, st.putIndicator,
 	} {
 		if s != nil {
 			errs = append(errs, s.Close())

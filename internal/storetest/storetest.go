@@ -30,6 +30,8 @@ func Run(t *testing.T, newStore func(t *testing.T) detective.Store) {
 	t.Run("Membership", func(t *testing.T) { t.Parallel(); testMembership(t, newStore) })
 	t.Run("Tag", func(t *testing.T) { t.Parallel(); testTag(t, newStore) })
 	t.Run("Account", func(t *testing.T) { t.Parallel(); testAccount(t, newStore) })
+	t.Run("Datasource", func(t *testing.T) { t.Parallel(); testDatasource(t, newStore) })
+	t.Run("Investigation", func(t *testing.T) { t.Parallel(); testInvestigation(t, newStore) })
 	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, newStore) })
 }
 

@@ -1,0 +1,247 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// investigationColumns are the columns scanInvestigation reads.
+const investigationColumns = `graph_arn, id, entity_arn, entity_type, status, severity, state,
+	created_time, scope_start, scope_end, completed_time`
+
+const (
+	createInvestigationQuery = `INSERT INTO investigations (` + investigationColumns + `)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	investigationQuery = `SELECT ` + investigationColumns + ` FROM investigations
+		WHERE graph_arn = ? AND id = ?`
+	updateInvestigationStateQuery = `UPDATE investigations SET state = ?3
+		WHERE graph_arn = ?1 AND id = ?2`
+	// listInvestigationsQuery walks the investigations_created index, so
+	// the rows come in order without a sort.
+	listInvestigationsQuery = `SELECT ` + investigationColumns + ` FROM investigations
+		WHERE graph_arn = ? ORDER BY created_time, id`
+	indicatorsQuery = `SELECT type, detail FROM indicators
+		WHERE graph_arn = ? AND investigation_id = ? ORDER BY seq`
+	deleteIndicatorsQuery = `DELETE FROM indicators WHERE graph_arn = ? AND investigation_id = ?`
+	putIndicatorQuery     = `INSERT INTO indicators (graph_arn, investigation_id, seq, type, detail)
+		VALUES (?, ?, ?, ?, ?)`
+)
+
+// CreateInvestigation inserts inv, or returns KindConflict if its ID exists
+// in its graph. The transaction stays usable after a conflict.
+func (t *tx) CreateInvestigation(ctx context.Context, inv detective.Investigation) error {
+	_, err := t.stmt(ctx, t.st.createInvestigation).ExecContext(ctx, inv.Graph.String(), inv.ID,
+		inv.EntityARN, string(inv.EntityType), string(inv.Status), string(inv.Severity), string(inv.State),
+		millis(inv.CreatedTime), millis(inv.ScopeStart), millis(inv.ScopeEnd), millis(inv.CompletedTime))
+	if isConflict(err) {
+		return &detective.Error{
+			Kind:    detective.KindConflict,
+			Message: fmt.Sprintf("The investigation %s already exists in the behavior graph %s", inv.ID, inv.Graph),
+			Err:     err,
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create investigation: %w", err)
+	}
+	return nil
+}
+
+// Investigation returns the investigation id of graph, or KindNotFound.
+func (t *tx) Investigation(ctx context.Context, graph arn.ARN, id string) (detective.Investigation, error) {
+	inv, err := scanInvestigation(t.stmt(ctx, t.st.investigation).QueryRowContext(ctx, graph.String(), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return detective.Investigation{}, investigationNotFound(graph, id)
+	}
+	if err != nil {
+		return detective.Investigation{}, fmt.Errorf("sqlite: investigation: %w", err)
+	}
+	return inv, nil
+}
+
+// UpdateInvestigationState sets the State of an existing investigation, or
+// returns KindNotFound.
+func (t *tx) UpdateInvestigationState(ctx context.Context, graph arn.ARN, id string, state detective.InvestigationState) error {
+	res, err := t.stmt(ctx, t.st.updateInvestigationState).ExecContext(ctx, graph.String(), id, string(state))
+	if err != nil {
+		return fmt.Errorf("sqlite: update investigation state: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: update investigation state: %w", err)
+	}
+	if n == 0 {
+		return investigationNotFound(graph, id)
+	}
+	return nil
+}
+
+// ListInvestigations returns every investigation of graph by CreatedTime,
+// then ID.
+func (t *tx) ListInvestigations(ctx context.Context, graph arn.ARN) ([]detective.Investigation, error) {
+	rows, err := t.stmt(ctx, t.st.listInvestigations).QueryContext(ctx, graph.String())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list investigations: %w", err)
+	}
+	defer rows.Close()
+	var out []detective.Investigation
+	for rows.Next() {
+		inv, err := scanInvestigation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list investigations: %w", err)
+		}
+		out = append(out, inv)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list investigations: %w", err)
+	}
+	return out, nil
+}
+
+// Indicators returns the indicators of investigation id of graph in the
+// order PutIndicators was given them; none if the investigation has none
+// or does not exist. Detail values come back as decodeDetail describes.
+func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detective.Indicator, error) {
+	rows, err := t.stmt(ctx, t.st.indicators).QueryContext(ctx, graph.String(), id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: indicators: %w", err)
+	}
+	defer rows.Close()
+	var out []detective.Indicator
+	for rows.Next() {
+		var (
+			ind    detective.Indicator
+			detail string
+		)
+		if err := rows.Scan((*string)(&ind.Type), &detail); err != nil {
+			return nil, fmt.Errorf("sqlite: indicators: %w", err)
+		}
+		if ind.Detail, err = decodeDetail(detail); err != nil {
+			return nil, fmt.Errorf("sqlite: indicators: stored detail: %w", err)
+		}
+		out = append(out, ind)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: indicators: %w", err)
+	}
+	return out, nil
+}
+
+// PutIndicators replaces the indicators of investigation id of graph with
+// inds, kept in their order. The investigation must exist: the schema's
+// foreign key refuses indicators of an unknown one, an internal error.
+func (t *tx) PutIndicators(ctx context.Context, graph arn.ARN, id string, inds []detective.Indicator) error {
+	if _, err := t.stmt(ctx, t.st.deleteIndicators).ExecContext(ctx, graph.String(), id); err != nil {
+		return fmt.Errorf("sqlite: put indicators: %w", err)
+	}
+	put := t.stmt(ctx, t.st.putIndicator)
+	for i, ind := range inds {
+		detail, err := encodeDetail(ind.Detail)
+		if err != nil {
+			return fmt.Errorf("sqlite: put indicators: %w", err)
+		}
+		if _, err := put.ExecContext(ctx, graph.String(), id, i, string(ind.Type), detail); err != nil {
+			return fmt.Errorf("sqlite: put indicators: %w", err)
+		}
+	}
+	return nil
+}
+
+func investigationNotFound(graph arn.ARN, id string) error {
+	return detective.NotFound("The investigation %s does not exist in the behavior graph %s", id, graph)
+}
+
+// scanInvestigation reads one row of investigationColumns from a *sql.Row
+// or *sql.Rows.
+func scanInvestigation(row interface{ Scan(...any) error }) (detective.Investigation, error) {
+	var (
+		inv                            detective.Investigation
+		graph                          string
+		created, start, end, completed int64
+	)
+	if err := row.Scan(&graph, &inv.ID, &inv.EntityARN, (*string)(&inv.EntityType), (*string)(&inv.Status),
+		(*string)(&inv.Severity), (*string)(&inv.State), &created, &start, &end, &completed); err != nil {
+		return detective.Investigation{}, err
+	}
+	a, err := arn.Parse(graph)
+	if err != nil {
+		return detective.Investigation{}, fmt.Errorf("stored %w", err)
+	}
+	inv.Graph = a
+	inv.CreatedTime, inv.ScopeStart, inv.ScopeEnd = fromMillis(created), fromMillis(start), fromMillis(end)
+	inv.CompletedTime = fromMillis(completed)
+	return inv, nil
+}
+
+// encodeDetail is an indicator's Detail as stored: a JSON object, "{}"
+// when it has no fields. NaN and infinities have no JSON form and fail.
+func encodeDetail(d map[string]any) (string, error) {
+	if len(d) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("indicator detail: %w", err)
+	}
+	return string(b), nil
+}
+
+// decodeDetail is the inverse of encodeDetail, as far as JSON allows: it
+// returns a non-nil map whose strings and booleans are as written; a
+// number is an int64 if its JSON text is an integer that fits in one, and
+// a float64 otherwise. So an integer of any Go type comes back as int64,
+// and so does a whole float64 that fits (encoding/json writes 3.0 as 3);
+// 1.5 and 1e21 come back as float64. Decoding numbers as json.Number
+// rather than float64 keeps integers above 2^53 exact.
+// Nested objects and arrays come back as map[string]any and []any with
+// their numbers converted the same way. internal/postgres decodes
+// identically.
+func decodeDetail(s string) (map[string]any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var d map[string]any
+	if err := dec.Decode(&d); err != nil {
+		return nil, err
+	}
+	if d == nil {
+		d = map[string]any{}
+	}
+	for k, v := range d {
+		var err error
+		if d[k], err = fromJSON(v); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// fromJSON converts the json.Numbers in v as decodeDetail describes.
+func fromJSON(v any) (any, error) {
+	var err error
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return i, nil
+		}
+		return v.Float64()
+	case map[string]any:
+		for k, x := range v {
+			if v[k], err = fromJSON(x); err != nil {
+				return nil, err
+			}
+		}
+	case []any:
+		for i, x := range v {
+			if v[i], err = fromJSON(x); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return v, nil
+}
