@@ -59,6 +59,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
+	// pgxpool pings a connection idle for over a second before lending it,
+	// by default without a deadline: a network gone silent would hang the
+	// request until callTimeout.
+	if cfg.PingTimeout == 0 {
+		cfg.PingTimeout = connectTimeout
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)
@@ -105,7 +111,7 @@ func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
 func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(detective.Tx) error) error {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	t, err := s.pool.BeginTx(ctx, opts)
+	t, err := s.begin(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
@@ -124,6 +130,23 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(detective.T
 	}
 	return nil
 }
+
+// begin starts a transaction. After the database restarts, every pooled
+// connection that died while idle fails its first use; nothing has been
+// sent on it yet, so trying another connection is safe (pgconn.SafeToRetry)
+// and spares the caller a 500 for a database that is back.
+func (s *Store) begin(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	for attempt := 0; ; attempt++ {
+		t, err := s.pool.BeginTx(ctx, opts)
+		if err == nil || attempt >= beginRetries || !pgconn.SafeToRetry(err) || ctx.Err() != nil {
+			return t, err
+		}
+	}
+}
+
+// beginRetries bounds begin's retries: one per connection the pool may
+// hold with a dead peer is plenty.
+const beginRetries = 8
 
 // uniqueViolation is SQLSTATE 23505.
 const uniqueViolation = "23505"
