@@ -33,6 +33,11 @@ type Tx interface {
 	AccountStore
 	DatasourceStore
 	InvestigationStore
+	OrganizationStore
+	OrgRequestStore
+	OrgServiceStore
+	SessionStore
+	OrgEventStore
 	// DeleteAll empties every table: the operator reset.
 	DeleteAll(ctx context.Context) error
 }
@@ -121,6 +126,15 @@ type TagStore interface {
 type AccountStore interface {
 	// Account returns the facts about id, or KindNotFound if none are known.
 	Account(ctx context.Context, id AccountID) (Account, error)
-	// PutAccount inserts or replaces the facts about a.ID.
+	// PutAccount inserts or replaces the facts about a.ID, every field:
+	// RootEmail, GuardDutyDisabled and Volume (nil and empty are both
+	// "no volume"; Account returns nil then).
 	PutAccount(ctx context.Context, a Account) error
+	// AccountByEmail returns the account whose RootEmail equals email
+	// without regard to case, or KindNotFound. If several have it, the
+	// one with the lowest ID.
+	AccountByEmail(ctx context.Context, email string) (Account, error)
+	// ListAccounts returns one page of the known accounts ordered by ID,
+	// starting after after ("" for the first page); limit <= 0 is no limit.
+	ListAccounts(ctx context.Context, after AccountID, limit int) ([]Account, error)
 }

@@ -26,7 +26,9 @@ var _ detective.Tx = (*tx)(nil)
 func (t *tx) DeleteAll(ctx context.Context) error {
 	b := &pgx.Batch{}
 	for _, table := range []string{"indicators", "investigations", "member_packages", "graph_packages",
-		"members", "tags", "graphs", "accounts"} {
+		"members", "tags", "graphs", "accounts",
+		// What else belongs to an organization goes by ON DELETE CASCADE.
+		"organizations", "sessions", "org_events"} {
 		b.Queue(`DELETE FROM ` + table)
 	}
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
@@ -174,29 +176,6 @@ func (t *tx) DeleteTags(ctx context.Context, resource arn.ARN, keys []string) er
 	if _, err := t.tx.Exec(ctx, `DELETE FROM tags WHERE resource_arn = $1 AND key = ANY($2)`,
 		resource.String(), keys); err != nil {
 		return wrap("delete tags", err)
-	}
-	return nil
-}
-
-// Account returns what is known about id, or KindNotFound.
-func (t *tx) Account(ctx context.Context, id detective.AccountID) (detective.Account, error) {
-	a := detective.Account{ID: id}
-	err := t.tx.QueryRow(ctx, `SELECT root_email FROM accounts WHERE account_id = $1`, string(id)).Scan(&a.RootEmail)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return detective.Account{}, detective.NotFound("Nothing is known about account %s", id)
-	}
-	if err != nil {
-		return detective.Account{}, wrap("account", err)
-	}
-	return a, nil
-}
-
-// PutAccount inserts or replaces what is known about a.ID.
-func (t *tx) PutAccount(ctx context.Context, a detective.Account) error {
-	if _, err := t.tx.Exec(ctx, `INSERT INTO accounts (account_id, root_email) VALUES ($1, $2)
-		ON CONFLICT (account_id) DO UPDATE SET root_email = excluded.root_email`,
-		string(a.ID), a.RootEmail); err != nil {
-		return wrap("put account", err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -10,15 +11,16 @@ import (
 )
 
 const (
-	accountQuery    = `SELECT root_email FROM accounts WHERE id = ?`
-	putAccountQuery = `INSERT INTO accounts (id, root_email) VALUES (?, ?)
-		ON CONFLICT (id) DO UPDATE SET root_email = excluded.root_email`
+	accountColumns  = `id, root_email, guardduty_disabled, volumes`
+	accountQuery    = `SELECT ` + accountColumns + ` FROM accounts WHERE id = ?`
+	putAccountQuery = `INSERT INTO accounts (` + accountColumns + `) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET root_email = excluded.root_email,
+			guardduty_disabled = excluded.guardduty_disabled, volumes = excluded.volumes`
 )
 
 // Account returns what is known about id, or KindNotFound.
 func (t *tx) Account(ctx context.Context, id detective.AccountID) (detective.Account, error) {
-	a := detective.Account{ID: id}
-	err := t.stmt(ctx, t.st.account).QueryRowContext(ctx, string(id)).Scan(&a.RootEmail)
+	a, err := scanAccount(t.stmt(ctx, t.st.account).QueryRowContext(ctx, string(id)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return detective.Account{}, detective.NotFound("Nothing is known about account %s", id)
 	}
@@ -30,8 +32,91 @@ func (t *tx) Account(ctx context.Context, id detective.AccountID) (detective.Acc
 
 // PutAccount inserts or replaces what is known about a.ID.
 func (t *tx) PutAccount(ctx context.Context, a detective.Account) error {
-	if _, err := t.stmt(ctx, t.st.putAccount).ExecContext(ctx, string(a.ID), a.RootEmail); err != nil {
+	volumes, err := encodeVolumes(a.Volume)
+	if err != nil {
+		return fmt.Errorf("sqlite: put account: %w", err)
+	}
+	if _, err := t.stmt(ctx, t.st.putAccount).ExecContext(ctx, string(a.ID), a.RootEmail, a.GuardDutyDisabled, volumes); err != nil {
 		return fmt.Errorf("sqlite: put account: %w", err)
 	}
 	return nil
+}
+
+// AccountByEmail returns the account with the lowest ID whose root e-mail
+// is email, compared without regard to ASCII case; or KindNotFound.
+func (t *tx) AccountByEmail(ctx context.Context, email string) (detective.Account, error) {
+	a, err := scanAccount(t.tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts
+		WHERE lower(root_email) = lower(?) AND root_email <> '' ORDER BY id LIMIT 1`, email))
+	if errors.Is(err, sql.ErrNoRows) {
+		return detective.Account{}, detective.NotFound("No account has the root e-mail %s", email)
+	}
+	if err != nil {
+		return detective.Account{}, fmt.Errorf("sqlite: account by email: %w", err)
+	}
+	return a, nil
+}
+
+// ListAccounts returns one page of the known accounts ordered by ID.
+func (t *tx) ListAccounts(ctx context.Context, after detective.AccountID, n int) ([]detective.Account, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id > ? ORDER BY id LIMIT ?`,
+		string(after), limit(n))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list accounts: %w", err)
+	}
+	defer rows.Close()
+	var as []detective.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list accounts: %w", err)
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list accounts: %w", err)
+	}
+	return as, nil
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanAccount(row scanner) (detective.Account, error) {
+	var (
+		a       detective.Account
+		id      string
+		volumes string
+	)
+	if err := row.Scan(&id, &a.RootEmail, &a.GuardDutyDisabled, &volumes); err != nil {
+		return detective.Account{}, err
+	}
+	a.ID = detective.AccountID(id)
+	v, err := decodeVolumes(volumes)
+	if err != nil {
+		return detective.Account{}, err
+	}
+	a.Volume = v
+	return a, nil
+}
+
+// encodeVolumes stores an account's volumes as one JSON object, so that
+// Account stays a single-row lookup.
+func encodeVolumes(v map[detective.DatasourcePackage]int64) (string, error) {
+	if len(v) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// decodeVolumes is the inverse of encodeVolumes; no volume is nil.
+func decodeVolumes(s string) (map[detective.DatasourcePackage]int64, error) {
+	var v map[detective.DatasourcePackage]int64
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return nil, fmt.Errorf("volumes %q: %w", s, err)
+	}
+	if len(v) == 0 {
+		return nil, nil
+	}
+	return v, nil
 }

@@ -1,0 +1,111 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// testAccountFacts checks that every account fact round-trips and the
+// lookups by e-mail and in pages.
+func testAccountFacts(t *testing.T, newStore func(t *testing.T) detective.Store) {
+	t.Run("EveryField", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		a := detective.Account{ID: acct(1), RootEmail: "root@example.com", GuardDutyDisabled: true,
+			Volume: map[detective.DatasourcePackage]int64{detective.PackageDetectiveCore: 1 << 40, detective.PackageEKSAudit: 7}}
+		mustPutAccounts(t, s, a)
+		if got := mustAccount(t, s, a.ID); !cmp.Equal(got, a) {
+			t.Errorf("Account after PutAccount mismatch (-want +got):\n%s", cmp.Diff(a, got))
+		}
+		a.GuardDutyDisabled, a.Volume = false, map[detective.DatasourcePackage]int64{}
+		mustPutAccounts(t, s, a)
+		want := a
+		want.Volume = nil // empty and nil are both "no volume"; the store returns nil
+		if got := mustAccount(t, s, a.ID); !cmp.Equal(got, want) {
+			t.Errorf("Account after replacing mismatch (-want +got):\n%s", cmp.Diff(want, got))
+		}
+	})
+
+	t.Run("ByEmail", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		mustPutAccounts(t, s,
+			detective.Account{ID: acct(3), RootEmail: "Shared@Example.com"},
+			detective.Account{ID: acct(2), RootEmail: "shared@example.com"},
+			detective.Account{ID: acct(1)},
+		)
+		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+			got, err := tx.AccountByEmail(ctx, "SHARED@example.COM")
+			if err != nil {
+				return err
+			}
+			if got.ID != acct(2) {
+				t.Errorf("AccountByEmail(shared) = %s, want the lowest ID %s", got.ID, acct(2))
+			}
+			_, err = tx.AccountByEmail(ctx, "nobody@example.com")
+			wantKind(t, "AccountByEmail(unknown)", err, detective.KindNotFound)
+			_, err = tx.AccountByEmail(ctx, "")
+			wantKind(t, "AccountByEmail(\"\") with an account of unknown e-mail", err, detective.KindNotFound)
+			return nil
+		})
+	})
+
+	t.Run("List", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		var want []detective.Account
+		for i := 5; i >= 1; i-- {
+			a := detective.Account{ID: acct(i), RootEmail: "a@example.com"}
+			mustPutAccounts(t, s, a)
+			want = append([]detective.Account{a}, want...)
+		}
+		var got []detective.Account
+		after := detective.AccountID("")
+		for {
+			var page []detective.Account
+			mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+				var err error
+				page, err = tx.ListAccounts(ctx, after, 2)
+				return err
+			})
+			if len(page) == 0 {
+				break
+			}
+			if len(page) > 2 {
+				t.Fatalf("ListAccounts(limit 2) returned %d", len(page))
+			}
+			got = append(got, page...)
+			after = page[len(page)-1].ID
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("ListAccounts pages mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func mustPutAccounts(tb testing.TB, s detective.Store, as ...detective.Account) {
+	tb.Helper()
+	mustWrite(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		for _, a := range as {
+			if err := tx.PutAccount(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func mustAccount(tb testing.TB, s detective.Store, id detective.AccountID) detective.Account {
+	tb.Helper()
+	var a detective.Account
+	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		var err error
+		a, err = tx.Account(ctx, id)
+		return err
+	})
+	return a
+}
