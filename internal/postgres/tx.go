@@ -26,7 +26,7 @@ var _ detective.Tx = (*tx)(nil)
 func (t *tx) DeleteAll(ctx context.Context) error {
 	b := &pgx.Batch{}
 	for _, table := range []string{"indicators", "investigations", "member_packages", "graph_packages",
-		"members", "tags", "graphs", "accounts",
+		"members", "tags", "graphs", "accounts", "organization_admins",
 		// What else belongs to an organization goes by ON DELETE CASCADE.
 		"organizations", "sessions", "org_events"} {
 		b.Queue(`DELETE FROM ` + table)

@@ -37,6 +37,12 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH investigations USING INDEX investigations_created (graph_arn=?)"}},
 		{"Indicators", indicatorsQuery, []any{"g", "i"},
 			[]string{"SEARCH indicators USING PRIMARY KEY (graph_arn=? AND investigation_id=?)"}},
+		{"OrgAdmin", orgAdminQuery, []any{"o", "r"},
+			[]string{"SEARCH organization_admins USING PRIMARY KEY (org_id=? AND region=?)"}},
+		{"OrgAdminByGraph", orgAdminByGraphQuery, []any{"g"},
+			[]string{"SEARCH organization_admins USING INDEX organization_admins_graph (graph_arn=?)"}},
+		{"OrgAdmins", orgAdminsQuery, []any{"o"},
+			[]string{"SEARCH organization_admins USING PRIMARY KEY (org_id=?)"}},
 	} {
 		rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+tc.query, tc.args...)
 		if err != nil {

@@ -39,6 +39,7 @@ type statements struct {
 	graphsWithMemberStatus                                                                 *sql.Stmt
 	createInvestigation, investigation, updateInvestigationState, listInvestigations       *sql.Stmt
 	indicators, deleteIndicators, putIndicator                                             *sql.Stmt
+	orgAdmin, orgAdminByGraph, orgAdmins, putOrgAdmin, deleteOrgAdmin                      *sql.Stmt
 }
 
 func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
@@ -76,6 +77,11 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&st.indicators, indicatorsQuery},
 		{&st.deleteIndicators, deleteIndicatorsQuery},
 		{&st.putIndicator, putIndicatorQuery},
+		{&st.orgAdmin, orgAdminQuery},
+		{&st.orgAdminByGraph, orgAdminByGraphQuery},
+		{&st.orgAdmins, orgAdminsQuery},
+		{&st.putOrgAdmin, putOrgAdminQuery},
+		{&st.deleteOrgAdmin, deleteOrgAdminQuery},
 	} {
 		s, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -98,6 +104,7 @@ func (st *statements) close() error {
 		st.graphsWithMemberStatus,
 		st.createInvestigation, st.investigation, st.updateInvestigationState, st.listInvestigations,
 		st.indicators, st.deleteIndicators, st.putIndicator,
+		st.orgAdmin, st.orgAdminByGraph, st.orgAdmins, st.putOrgAdmin, st.deleteOrgAdmin,
 	} {
 		if s != nil {
 			errs = append(errs, s.Close())

@@ -1,5 +1,5 @@
--- 0002_control_plane: datasource package states of graphs and members, and
--- investigations.
+-- 0002_control_plane: datasource package states of graphs and members,
+-- investigations, and the Detective administrators of organizations.
 
 -- One row per (graph, package): the package's current state and when it
 -- last entered each state (NULL: never).
@@ -65,3 +65,19 @@ CREATE TABLE indicators (
     PRIMARY KEY (graph_arn, investigation_id, seq),
     FOREIGN KEY (graph_arn, investigation_id) REFERENCES investigations (graph_arn, id) ON DELETE CASCADE
 );
+
+-- The Detective administrator of an organization in a region, and its
+-- organization behavior graph. No foreign key to graphs: a designation
+-- outlives its graph until DisableOrganizationAdminAccount removes it.
+CREATE TABLE organization_admins (
+    org_id          text COLLATE "C" NOT NULL,
+    region          text COLLATE "C" NOT NULL,
+    account_id      text COLLATE "C" NOT NULL,
+    graph_arn       text COLLATE "C" NOT NULL,
+    delegation_time timestamptz NOT NULL,
+    auto_enable     boolean NOT NULL,
+    PRIMARY KEY (org_id, region)
+);
+
+-- OrgAdminByGraph.
+CREATE INDEX organization_admins_graph ON organization_admins (graph_arn);

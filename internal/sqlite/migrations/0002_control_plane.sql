@@ -1,4 +1,5 @@
--- Datasource package states of graphs and members, and investigations.
+-- Datasource package states of graphs and members, investigations, and
+-- the Detective administrators of organizations.
 
 -- One row per (graph, package): the package's current state and when it
 -- last entered each state (NULL: never).
@@ -63,3 +64,20 @@ CREATE TABLE indicators (
 	PRIMARY KEY (graph_arn, investigation_id, seq),
 	FOREIGN KEY (graph_arn, investigation_id) REFERENCES investigations (graph_arn, id) ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
+
+-- The Detective administrator of an organization in a region, and its
+-- organization behavior graph. No foreign key to graphs: a designation
+-- outlives its graph until DisableOrganizationAdminAccount removes it.
+-- auto_enable is 0 or 1.
+CREATE TABLE organization_admins (
+	org_id          TEXT    NOT NULL,
+	region          TEXT    NOT NULL,
+	account_id      TEXT    NOT NULL,
+	graph_arn       TEXT    NOT NULL,
+	delegation_time INTEGER NOT NULL,
+	auto_enable     INTEGER NOT NULL,
+	PRIMARY KEY (org_id, region)
+) STRICT, WITHOUT ROWID;
+
+-- OrgAdminByGraph.
+CREATE INDEX organization_admins_graph ON organization_admins (graph_arn);
