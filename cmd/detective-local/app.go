@@ -101,6 +101,9 @@ func (m *Main) Start(ctx context.Context) error {
 	if m.cfg.AutoEnableInterval > 0 {
 		go m.every(jobs, m.cfg.AutoEnableInterval, "enable waiting members", svc.EnableWaitingMembers)
 	}
+	if m.cfg.OrgEventsInterval > 0 {
+		go m.every(jobs, m.cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents)
+	}
 	m.log.Info("listening", slog.String("addr", m.Addr()), slog.String("store", storeKind(m.cfg.Store)),
 		slog.Bool("verify_signatures", m.cfg.VerifySignatures), slog.Duration("startup", time.Since(start)))
 	return nil

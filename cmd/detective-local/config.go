@@ -28,6 +28,7 @@ type Config struct {
 	VerificationDelay  time.Duration
 	InvestigationDelay time.Duration
 	AutoEnableInterval time.Duration
+	OrgEventsInterval  time.Duration
 	VolumeLimit        int64
 	MaxSkew            time.Duration
 	MaxBodyBytes       int64
@@ -94,6 +95,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fs.DurationVar(&c.VerificationDelay, "verification-delay", dur("verification-delay", 0), "how long new members stay VERIFICATION_IN_PROGRESS (0: until the next read)")
 	fs.DurationVar(&c.InvestigationDelay, "investigation-delay", dur("investigation-delay", 0), "how long investigations stay RUNNING (0: until the next read)")
 	fs.DurationVar(&c.AutoEnableInterval, "auto-enable-interval", dur("auto-enable-interval", time.Hour), "how often ACCEPTED_BUT_DISABLED members are enabled where their graph has room (0: never)")
+	fs.DurationVar(&c.OrgEventsInterval, "org-events-interval", dur("org-events-interval", time.Second), "how often organization changes (accounts joining or leaving) are applied to organization behavior graphs")
 	fs.Int64Var(&c.VolumeLimit, "volume-limit-bytes", num("volume-limit-bytes", detective.DefaultVolumeLimit), "daily data volume above which a behavior graph takes no new members")
 	fs.DurationVar(&c.MaxSkew, "max-skew", dur("max-skew", 5*time.Minute), "allowed clock skew of signed requests (with --verify-signatures)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", num("max-body-bytes", awsapi.DefaultMaxBodyBytes), "largest request body accepted")

@@ -20,7 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/detective"
 	"github.com/aws/aws-sdk-go-v2/service/detective/types"
 
-	"github.com/detective-local/detective-local/internal/apitest"
+	"github.com/detective-local/detective-local/internal/sdkhttp"
 )
 
 // TestMain lets the test binary run as the server itself, so that tests
@@ -43,7 +43,8 @@ func client(addr, account string) *detective.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String("http://" + addr),
 		Credentials:  credentials.NewStaticCredentialsProvider(account, "secret", ""),
-		Retryer:      apitest.Retryer(),
+		Retryer:      aws.NopRetryer{},
+		HTTPClient:   sdkhttp.New(nil),
 	})
 }
 

@@ -29,6 +29,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/detective-local/detective-local/internal/pgtest"
+	"github.com/detective-local/detective-local/internal/sdkhttp"
 )
 
 // TestReplicaCreateGraphRace: CreateGraph raced from every replica for the
@@ -657,7 +658,7 @@ func (rs *replicaSet) client(i int, account string) *detective.Client {
 	c, ok := rs.cs[key]
 	if !ok {
 		c = detective.New(client(addr, account).Options(), func(o *detective.Options) {
-			o.HTTPClient = &http.Client{Transport: rs.transport}
+			o.HTTPClient = sdkhttp.New(&http.Client{Transport: rs.transport})
 		})
 		rs.cs[key] = c
 	}

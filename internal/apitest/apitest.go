@@ -19,8 +19,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/detective"
@@ -29,6 +27,7 @@ import (
 	"github.com/detective-local/detective-local/internal/awsapi"
 	domain "github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/operator"
+	"github.com/detective-local/detective-local/internal/sdkhttp"
 )
 
 // DefaultRegion is the region clients use unless a test picks another.
@@ -107,8 +106,8 @@ func Start(t testing.TB, b Backend, opts Options) *Env {
 }
 
 // Client returns a Detective client for account in DefaultRegion, signing
-// with the account ID as access key. It does not retry server errors, so
-// tests see every error as the server sent it.
+// with the account ID as access key. It does not retry, so tests see every
+// error as the server sent it.
 func (e *Env) Client(account string) *detective.Client {
 	return e.ClientIn(account, DefaultRegion)
 }
@@ -125,23 +124,8 @@ func (e *Env) ClientWithKey(accessKey, secret, region string) *detective.Client 
 		Region:       region,
 		BaseEndpoint: aws.String(e.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, secret, ""),
-		Retryer:      Retryer(),
-	})
-}
-
-// Retryer retries only the client-side race of aws-sdk-go-v2 in
-// which its transport closes a connection while the response body is still
-// being read ("use of closed network connection", aws-sdk-go-v2 issues
-// #1825 and #2737); a fast server on loopback makes it frequent. Every
-// error the server sends is still seen on the first attempt.
-func Retryer() aws.Retryer {
-	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = 3
-		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
-		o.RateLimiter = ratelimit.None
-		o.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
-			return aws.BoolTernary(err != nil && strings.Contains(err.Error(), "use of closed network connection"))
-		})}
+		Retryer:      aws.NopRetryer{},
+		HTTPClient:   sdkhttp.New(nil),
 	})
 }
 

@@ -20,10 +20,10 @@ var routes = []route{
 	{"CreateMembers", "POST /graph/members", (*Server).createMembers},
 	{"DeleteGraph", "POST /graph/removal", (*Server).deleteGraph},
 	{"DeleteMembers", "POST /graph/members/removal", (*Server).deleteMembers},
-	{"DescribeOrganizationConfiguration", "POST /orgs/describeOrganizationConfiguration", notImplemented("DescribeOrganizationConfiguration")},
-	{"DisableOrganizationAdminAccount", "POST /orgs/disableAdminAccount", notImplemented("DisableOrganizationAdminAccount")},
+	{"DescribeOrganizationConfiguration", "POST /orgs/describeOrganizationConfiguration", (*Server).describeOrganizationConfiguration},
+	{"DisableOrganizationAdminAccount", "POST /orgs/disableAdminAccount", (*Server).disableOrganizationAdminAccount},
 	{"DisassociateMembership", "POST /membership/removal", (*Server).disassociateMembership},
-	{"EnableOrganizationAdminAccount", "POST /orgs/enableAdminAccount", notImplemented("EnableOrganizationAdminAccount")},
+	{"EnableOrganizationAdminAccount", "POST /orgs/enableAdminAccount", (*Server).enableOrganizationAdminAccount},
 	{"GetInvestigation", "POST /investigations/getInvestigation", (*Server).getInvestigation},
 	{"GetMembers", "POST /graph/members/get", (*Server).getMembers},
 	{"ListDatasourcePackages", "POST /graph/datasources/list", (*Server).listDatasourcePackages},
@@ -32,7 +32,7 @@ var routes = []route{
 	{"ListInvestigations", "POST /investigations/listInvestigations", (*Server).listInvestigations},
 	{"ListInvitations", "POST /invitations/list", (*Server).listInvitations},
 	{"ListMembers", "POST /graph/members/list", (*Server).listMembers},
-	{"ListOrganizationAdminAccounts", "POST /orgs/adminAccountslist", notImplemented("ListOrganizationAdminAccounts")},
+	{"ListOrganizationAdminAccounts", "POST /orgs/adminAccountslist", (*Server).listOrganizationAdminAccounts},
 	{"ListTagsForResource", "GET /tags/{ResourceArn}", (*Server).listTagsForResource},
 	{"RejectInvitation", "POST /invitation/removal", (*Server).rejectInvitation},
 	{"StartInvestigation", "POST /investigations/startInvestigation", (*Server).startInvestigation},
@@ -41,14 +41,5 @@ var routes = []route{
 	{"UntagResource", "DELETE /tags/{ResourceArn}", (*Server).untagResource},
 	{"UpdateDatasourcePackages", "POST /graph/datasources/update", (*Server).updateDatasourcePackages},
 	{"UpdateInvestigationState", "POST /investigations/updateInvestigationState", (*Server).updateInvestigationState},
-	{"UpdateOrganizationConfiguration", "POST /orgs/updateOrganizationConfiguration", notImplemented("UpdateOrganizationConfiguration")},
-}
-
-// notImplemented answers an operation that is routed but not yet served,
-// with a clean client error rather than a 5xx that SDKs would retry.
-func notImplemented(op string) func(*Server, http.ResponseWriter, *http.Request) error {
-	return func(*Server, http.ResponseWriter, *http.Request) error {
-		return &protocolError{http.StatusBadRequest, "UnsupportedOperationException",
-			op + " is not supported by this version of detective-local"}
-	}
+	{"UpdateOrganizationConfiguration", "POST /orgs/updateOrganizationConfiguration", (*Server).updateOrganizationConfiguration},
 }

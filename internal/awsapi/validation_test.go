@@ -113,7 +113,6 @@ func TestProtocolErrors(t *testing.T) {
 			{"wrong method", "GET", "/graph/members/get", ``, 405, "MethodNotAllowedException"},
 			{"wrong method on label route", "PUT", "/tags/x", ``, 405, "MethodNotAllowedException"},
 			{"oversized body", "POST", "/graph", `{"Tags":{"k":"` + strings.Repeat("v", 300<<10) + `"}}`, 413, "RequestEntityTooLargeException"},
-			{"unimplemented operation", "POST", "/orgs/describeOrganizationConfiguration", `{}`, 400, "UnsupportedOperationException"},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {

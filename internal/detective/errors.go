@@ -103,14 +103,19 @@ func AsError(err error) *Error {
 	return &Error{Kind: KindInternal, Message: "Internal server error", Err: err}
 }
 
-// Invalid returns a ValidationException with ErrorCode INVALID_REQUEST_BODY.
+// Invalid returns a ValidationException with ErrorCode INVALID_REQUEST_BODY
+// whose message and ErrorCodeReason are the reason: clients match on the
+// message (Terraform looks for "account is not a member of an
+// organization").
 func Invalid(reason string, args ...any) *Error {
-	return &Error{Kind: KindValidation, Code: CodeInvalidRequestBody, Message: "Invalid request body", Reason: fmt.Sprintf(reason, args...)}
+	r := fmt.Sprintf(reason, args...)
+	return &Error{Kind: KindValidation, Code: CodeInvalidRequestBody, Message: r, Reason: r}
 }
 
 // InvalidGraphARN returns a ValidationException with ErrorCode INVALID_GRAPH_ARN.
 func InvalidGraphARN(reason string, args ...any) *Error {
-	return &Error{Kind: KindValidation, Code: CodeInvalidGraphARN, Message: "Invalid graph ARN", Reason: fmt.Sprintf(reason, args...)}
+	r := fmt.Sprintf(reason, args...)
+	return &Error{Kind: KindValidation, Code: CodeInvalidGraphARN, Message: r, Reason: r}
 }
 
 // NotFound returns a ResourceNotFoundException.

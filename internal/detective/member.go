@@ -122,7 +122,9 @@ type CreateMembersOutput struct {
 
 // CreateMembers invites accounts to c's behavior graph. Each new account
 // starts VERIFICATION_IN_PROGRESS and becomes INVITED, or
-// VERIFICATION_FAILED when its root e-mail is known and differs. Accounts
+// VERIFICATION_FAILED when its root e-mail is known and differs. In the
+// organization behavior graph, accounts of the organization are enabled
+// directly instead (InvitationType ORGANIZATION), up to the member quota. Accounts
 // already in the graph (other than failed verifications, which are
 // verified again), the administrator itself and repeats are unprocessed. A
 // request that would take the graph past its member quota changes nothing.
@@ -131,6 +133,10 @@ func (s *Service) CreateMembers(ctx context.Context, c Caller, in CreateMembersI
 	err := s.store.Write(ctx, func(tx Tx) error {
 		out = CreateMembersOutput{}
 		g, err := s.adminGraph(ctx, tx, c, in.Graph, true)
+		if err != nil {
+			return err
+		}
+		org, err := s.graphOrg(ctx, tx, g)
 		if err != nil {
 			return err
 		}
@@ -148,14 +154,28 @@ func (s *Service) CreateMembers(ctx context.Context, c Caller, in CreateMembersI
 			current[m.Account] = m.At(now)
 		}
 		seen := make(map[AccountID]bool, len(in.Accounts))
-		var add []Member
+		var invites, orgAccounts []Member
 		adding := 0
 		for _, a := range in.Accounts {
-			if reason := s.cannotInvite(g, a, current, seen); reason != "" {
+			isOrg := false
+			if org != "" {
+				if isOrg, err = inOrg(ctx, tx, org, a.ID); err != nil {
+					return err
+				}
+			}
+			if reason := s.cannotInvite(g, a, isOrg, current, seen); reason != "" {
 				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: a.ID, Reason: reason})
 				continue
 			}
 			seen[a.ID] = true
+			m := Member{Graph: g.ARN, Account: a.ID, Email: a.Email, Admin: g.Admin}
+			if isOrg {
+				// Organization accounts are enabled directly: no
+				// verification, no invitation.
+				m.Type, m.UpdatedTime, m.VerifiedTime = InvitationTypeOrganization, now, now
+				orgAccounts = append(orgAccounts, m)
+				continue
+			}
 			outcome, err := s.verify(ctx, tx, a)
 			if err != nil {
 				return err
@@ -164,29 +184,59 @@ func (s *Service) CreateMembers(ctx context.Context, c Caller, in CreateMembersI
 				adding++
 			}
 			verified := now.Add(s.cfg.VerificationDelay)
-			add = append(add, Member{
-				Graph: g.ARN, Account: a.ID, Email: a.Email, Admin: g.Admin,
-				Type: InvitationTypeInvitation, Status: outcome,
-				InvitedTime: now, UpdatedTime: verified, VerifiedTime: verified,
-			})
+			m.Type, m.Status, m.InvitedTime, m.UpdatedTime, m.VerifiedTime = InvitationTypeInvitation, outcome, now, verified, verified
+			invites = append(invites, m)
 		}
 		if adding > 0 {
 			if err := s.checkRoom(ctx, tx, g, adding, now); err != nil {
 				return err
 			}
 		}
-		if err := tx.PutMembers(ctx, add); err != nil {
+		if err := tx.PutMembers(ctx, invites); err != nil {
 			return err
 		}
-		for _, m := range add {
+		for _, m := range invites {
 			// The response shows the record as it is created, before its
 			// verification settles, as AWS's does.
 			m.Status, m.UpdatedTime = MemberStatusVerificationInProgress, now
 			out.Members = append(out.Members, m)
 		}
+		for _, m := range orgAccounts {
+			enabled, err := s.enableOrgAccount(ctx, tx, g, m, now)
+			if err != nil {
+				return err
+			}
+			if enabled.Status == "" {
+				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: m.Account,
+					Reason: "The behavior graph has the maximum number of member accounts; the organization account remains not a member"})
+				continue
+			}
+			out.Members = append(out.Members, enabled)
+		}
 		return nil
 	})
 	return out, err
+}
+
+// graphOrg returns the organization whose organization behavior graph g
+// is, or "".
+func (s *Service) graphOrg(ctx context.Context, tx Tx, g Graph) (string, error) {
+	admin, err := tx.OrgAdminByGraph(ctx, g.ARN)
+	if KindOf(err) == KindNotFound {
+		return "", nil
+	}
+	return admin.Org, err
+}
+
+// enableOrgAccount makes organization account m a member of g, ENABLED
+// or ACCEPTED_BUT_DISABLED, unless g already has its quota of members: then
+// it stays not a member and the returned Member has no Status.
+func (s *Service) enableOrgAccount(ctx context.Context, tx Tx, g Graph, m Member, now time.Time) (Member, error) {
+	n, err := tx.CountMembers(ctx, g.ARN, uncountedStatuses)
+	if err != nil || n >= s.cfg.MemberLimit {
+		return Member{}, err
+	}
+	return s.activate(ctx, tx, g, m, now)
 }
 
 // checkRoom refuses to add members to g when that would exceed the member
@@ -215,8 +265,8 @@ func (s *Service) checkRoom(ctx context.Context, tx Tx, g Graph, adding int, now
 	return nil
 }
 
-// cannotInvite returns why a cannot be invited to g, or "".
-func (s *Service) cannotInvite(g Graph, a AccountInput, current map[AccountID]Member, seen map[AccountID]bool) string {
+// cannotInvite returns why a cannot be added to g, or "".
+func (s *Service) cannotInvite(g Graph, a AccountInput, isOrg bool, current map[AccountID]Member, seen map[AccountID]bool) string {
 	switch m, ok := current[a.ID]; {
 	case seen[a.ID]:
 		return "The account is listed more than once in the request"
@@ -224,7 +274,7 @@ func (s *Service) cannotInvite(g Graph, a AccountInput, current map[AccountID]Me
 		return "The administrator account cannot be a member of its own behavior graph"
 	case ok && m.Status != MemberStatusVerificationFailed:
 		return "The account is already a member of the behavior graph with status " + string(m.Status)
-	case a.Email == "":
+	case a.Email == "" && !isOrg:
 		return "An email address is required to invite an account that is not in the organization"
 	}
 	return ""

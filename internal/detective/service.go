@@ -23,6 +23,9 @@ type Config struct {
 	// InvestigationDelay is how long an investigation stays RUNNING. Zero
 	// means it completes on the first read after StartInvestigation.
 	InvestigationDelay time.Duration
+	// Organizations registers delegated administrators; nil skips the
+	// registration.
+	Organizations OrgRegistrar
 }
 
 // DefaultVolumeLimit is the graph data volume, per day, above which

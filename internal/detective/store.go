@@ -33,6 +33,7 @@ type Tx interface {
 	AccountStore
 	DatasourceStore
 	InvestigationStore
+	OrgAdminStore
 	OrganizationStore
 	OrgRequestStore
 	OrgServiceStore

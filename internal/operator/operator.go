@@ -29,7 +29,8 @@ func New(svc *detective.Service, seed []detective.Account, log *slog.Logger) *Ha
 	h := &Handler{svc: svc, seed: seed, log: log, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET "+Prefix+"health", h.health)
 	h.mux.HandleFunc("POST "+Prefix+"reset", h.reset)
-	h.mux.HandleFunc("POST "+Prefix+"jobs/enable-waiting-members", h.enableWaitingMembers)
+	h.mux.HandleFunc("POST "+Prefix+"jobs/enable-waiting-members", h.job("enable waiting members", svc.EnableWaitingMembers))
+	h.mux.HandleFunc("POST "+Prefix+"jobs/process-org-events", h.job("process organization events", svc.ProcessOrgEvents))
 	return h
 }
 
@@ -60,16 +61,17 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
 }
 
-// enableWaitingMembers runs now the periodic job that enables
-// ACCEPTED_BUT_DISABLED members where their graph has room, so tests and CI
-// need not wait for its interval.
-func (h *Handler) enableWaitingMembers(w http.ResponseWriter, r *http.Request) {
-	if err := h.svc.EnableWaitingMembers(r.Context()); err != nil {
-		h.log.ErrorContext(r.Context(), "enable waiting members failed", slog.Any("err", err))
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"status": "error"})
-		return
+// job runs a periodic job now, so tests and CI need not wait for its
+// interval.
+func (h *Handler) job(name string, run func(context.Context) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := run(r.Context()); err != nil {
+			h.log.ErrorContext(r.Context(), "job failed", slog.String("job", name), slog.Any("err", err))
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"status": "error"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "done"})
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "done"})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

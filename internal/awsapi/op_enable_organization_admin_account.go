@@ -1,0 +1,27 @@
+package awsapi
+
+import "net/http"
+
+type enableOrganizationAdminAccountRequest struct {
+	AccountId *string `json:"AccountId"`
+}
+
+func (s *Server) enableOrganizationAdminAccount(w http.ResponseWriter, r *http.Request) error {
+	var req enableOrganizationAdminAccountRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	var v violations
+	var account string
+	if v.required("AccountId", req.AccountId != nil) {
+		account = *req.AccountId
+	}
+	id := v.accountID("AccountId", account)
+	if err := v.err(); err != nil {
+		return err
+	}
+	if err := s.svc.EnableOrganizationAdminAccount(r.Context(), callerFrom(r), id); err != nil {
+		return err
+	}
+	return writeEmpty(w, http.StatusOK)
+}
