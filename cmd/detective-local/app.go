@@ -16,9 +16,14 @@ import (
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/dispatch"
 	"github.com/detective-local/detective-local/internal/operator"
+	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/orgsapi"
 	"github.com/detective-local/detective-local/internal/postgres"
 	"github.com/detective-local/detective-local/internal/sqlite"
+	"github.com/detective-local/detective-local/internal/sts"
+	"github.com/detective-local/detective-local/internal/stsapi"
 )
 
 // Main is the whole server: store, service and HTTP. Tests run it on
@@ -57,32 +62,35 @@ func (m *Main) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	orgs := organizations.NewService(m.store, detective.SystemClock{}, organizations.RandomIDs{}, organizations.Config{})
+	tokens := sts.NewService(m.store, detective.SystemClock{}, sts.RandomKeys{})
 	svc := detective.NewService(m.store, detective.SystemClock{}, detective.RandomIDs{}, detective.Config{
+		Organizations:      orgs,
 		VerificationDelay:  m.cfg.VerificationDelay,
 		MemberLimit:        m.cfg.MemberLimit,
 		VolumeLimit:        m.cfg.VolumeLimit,
 		InvestigationDelay: m.cfg.InvestigationDelay,
 	})
-	if err := svc.PutAccounts(ctx, sd.Accounts); err != nil {
+	if err := orgs.ApplySeed(ctx, sd.World); err != nil {
 		m.store.Close()
 		return fmt.Errorf("apply seed file: %w", err)
 	}
-	api := awsapi.NewServer(awsapi.Config{
-		Service: svc,
-		Auth: &auth.Authenticator{
-			Credentials:    sd.Credentials,
-			Verify:         m.cfg.VerifySignatures,
-			DefaultAccount: detective.AccountID(m.cfg.DefaultAccount),
-			DefaultRegion:  m.cfg.DefaultRegion,
-			MaxSkew:        m.cfg.MaxSkew,
-			Now:            time.Now,
-		},
-		Logger:       m.log,
-		MaxBodyBytes: m.cfg.MaxBodyBytes,
-	})
+	authn := &auth.Authenticator{
+		Credentials:    sd.Credentials,
+		Sessions:       stsapi.Sessions(tokens),
+		Verify:         m.cfg.VerifySignatures,
+		DefaultAccount: detective.AccountID(m.cfg.DefaultAccount),
+		DefaultRegion:  m.cfg.DefaultRegion,
+		MaxSkew:        m.cfg.MaxSkew,
+		Now:            time.Now,
+	}
 	mux := http.NewServeMux()
-	mux.Handle(operator.Prefix, operator.New(svc, sd.Accounts, m.log))
-	mux.Handle("/", api)
+	mux.Handle(operator.Prefix, operator.New(svc, sd.World.Accounts, m.log).WithWorld(orgs, sd.World))
+	mux.Handle("/", &dispatch.Handler{
+		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: m.log, MaxBodyBytes: m.cfg.MaxBodyBytes}),
+		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: m.log}),
+		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: m.log}),
+	})
 	m.listener, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
 		m.store.Close()

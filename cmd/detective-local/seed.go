@@ -7,17 +7,19 @@ import (
 
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/operator"
+	"github.com/detective-local/detective-local/internal/organizations"
 )
 
-// seedFile is the world declared at start: facts about accounts, and access
-// keys that map to accounts (with the secrets used when signatures are
-// verified).
+// seedFile is the world declared at start: facts about accounts,
+// organizations, and access keys that map to accounts (with the secrets
+// used when signatures are verified). Accounts and organizations are
+// spelt as the operator endpoints spell them, so what GET
+// /_detective/accounts answers can be pasted into a seed file.
 type seedFile struct {
-	Accounts []struct {
-		ID    string `json:"id"`
-		Email string `json:"email"`
-	} `json:"accounts"`
-	Credentials []struct {
+	Accounts      []operator.AccountFacts     `json:"accounts"`
+	Organizations []operator.OrganizationDecl `json:"organizations"`
+	Credentials   []struct {
 		AccessKeyID     string `json:"accessKeyId"`
 		SecretAccessKey string `json:"secretAccessKey"`
 		AccountID       string `json:"accountId"`
@@ -26,7 +28,7 @@ type seedFile struct {
 
 // seed is a parsed seed file.
 type seed struct {
-	Accounts    []detective.Account
+	World       organizations.Seed
 	Credentials map[string]auth.Credential
 }
 
@@ -44,12 +46,17 @@ func loadSeed(path string) (seed, error) {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return s, fmt.Errorf("parse seed file %s: %w", path, err)
 	}
-	for i, a := range f.Accounts {
-		id := detective.AccountID(a.ID)
-		if !id.Valid() {
-			return s, fmt.Errorf("seed file %s: accounts[%d]: id %q is not 12 digits", path, i, a.ID)
+	names := map[detective.AccountID]string{}
+	for i, fa := range f.Accounts {
+		a, err := fa.Account()
+		if err != nil {
+			return s, fmt.Errorf("seed file %s: accounts[%d]: %w", path, i, err)
 		}
-		s.Accounts = append(s.Accounts, detective.Account{ID: id, RootEmail: a.Email})
+		s.World.Accounts = append(s.World.Accounts, a)
+		names[a.ID] = fa.Name
+	}
+	for _, o := range f.Organizations {
+		s.World.Organizations = append(s.World.Organizations, o.Organization(names))
 	}
 	for i, c := range f.Credentials {
 		id := detective.AccountID(c.AccountID)

@@ -1,6 +1,8 @@
 // Package operator serves the operator endpoints under /_detective/:
-// health, reset, and running periodic jobs on demand. They never collide with AWS routes. It imports
-// detective, net/http and encoding/json.
+// health, reset, and running periodic jobs on demand; with WithWorld also
+// the multi-account world (account facts, organizations, the organization
+// event log, world.go). They never collide with AWS routes. It imports
+// detective, organizations, net/http and encoding/json.
 package operator
 
 import (
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/organizations"
 )
 
 // Prefix is the path prefix of every operator endpoint.
@@ -22,6 +25,10 @@ type Handler struct {
 	seed []detective.Account
 	log  *slog.Logger
 	mux  *http.ServeMux
+	// orgs and world are set by WithWorld: reset then restores the whole
+	// declared world, organizations included.
+	orgs  *organizations.Service
+	world organizations.Seed
 }
 
 // New returns the operator endpoints over svc. Reset restores seed.
@@ -52,7 +59,11 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 
 // reset empties all state and reapplies the seed file.
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
-	if err := h.svc.Reset(r.Context(), h.seed); err != nil {
+	reset := func(ctx context.Context) error { return h.svc.Reset(ctx, h.seed) }
+	if h.orgs != nil {
+		reset = func(ctx context.Context) error { return h.orgs.Reset(ctx, h.world) }
+	}
+	if err := reset(r.Context()); err != nil {
 		h.log.ErrorContext(r.Context(), "reset failed", slog.Any("err", err))
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"status": "error"})
 		return

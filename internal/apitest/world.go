@@ -1,0 +1,151 @@
+package apitest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/detective"
+	orgsdk "github.com/aws/aws-sdk-go-v2/service/organizations"
+	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/detective-local/detective-local/internal/auth"
+	"github.com/detective-local/detective-local/internal/awsapi"
+	domain "github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/dispatch"
+	"github.com/detective-local/detective-local/internal/operator"
+	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/orgsapi"
+	"github.com/detective-local/detective-local/internal/sdkhttp"
+	"github.com/detective-local/detective-local/internal/sts"
+	"github.com/detective-local/detective-local/internal/stsapi"
+)
+
+// RunWorld is RunWith on the whole server (StartWorld): Detective, STS and
+// Organizations on one endpoint, with world seeded.
+func RunWorld(t *testing.T, opts Options, world organizations.Seed, fn func(t *testing.T, env *Env)) {
+	t.Helper()
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, StartWorld(t, b, opts, world))
+		})
+	}
+}
+
+// StartWorld starts the whole server on a fresh store of backend b, wired
+// as cmd/detective-local wires it: every service behind dispatch, the
+// operator endpoints with the world, opts.Accounts and world seeded. One
+// Clock drives every service and the expiry of STS sessions (with
+// VerifySignatures, also the signature's clock skew). It stops with t.
+func StartWorld(t testing.TB, b Backend, opts Options, world organizations.Seed) *Env {
+	t.Helper()
+	return StartWorldOn(t, b, b.Open(t), opts, world)
+}
+
+// StartWorldOn is StartWorld on an existing store of backend b: a second
+// replica of a server StartWorld started, when given its Env.Store.
+func StartWorldOn(t testing.TB, b Backend, store domain.Store, opts Options, world organizations.Seed) *Env {
+	t.Helper()
+	clock := NewClock(time.Now())
+	orgs := organizations.NewService(store, clock, organizations.RandomIDs{}, organizations.Config{})
+	tokens := sts.NewService(store, clock, sts.RandomKeys{})
+	svc := domain.NewService(store, clock, domain.RandomIDs{}, domain.Config{
+		VerificationDelay:  opts.VerificationDelay,
+		InvestigationDelay: opts.InvestigationDelay,
+		MemberLimit:        opts.MemberLimit,
+		VolumeLimit:        opts.VolumeLimit,
+		Organizations:      orgs,
+	})
+	world.Accounts = append(append([]domain.Account(nil), opts.Accounts...), world.Accounts...)
+	if err := orgs.ApplySeed(context.Background(), world); err != nil {
+		t.Fatalf("seed the world: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	authn := &auth.Authenticator{
+		Credentials:    opts.Credentials,
+		Sessions:       stsapi.Sessions(tokens),
+		Verify:         opts.VerifySignatures,
+		DefaultAccount: "000000000000",
+		DefaultRegion:  DefaultRegion,
+		MaxSkew:        5 * time.Minute,
+		Now:            clock.Now,
+	}
+	mux := http.NewServeMux()
+	mux.Handle(operator.Prefix, operator.New(svc, world.Accounts, logger).WithWorld(orgs, world))
+	mux.Handle("/", &dispatch.Handler{
+		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: logger}),
+		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: logger}),
+		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: logger}),
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &Env{URL: srv.URL, Clock: clock, Backend: b, Store: store, t: t}
+}
+
+// Keys returns static credentials for account: the account ID as access
+// key, as Client signs.
+func Keys(account string) aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(account, "secret-"+account, "")
+}
+
+// Session returns credentials from an STS answer (AssumeRole's).
+func Session(c *ststypes.Credentials) aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+}
+
+// STS returns an STS client in DefaultRegion with creds. Like Client it
+// does not retry.
+func (e *Env) STS(creds aws.CredentialsProvider) *stssdk.Client {
+	return stssdk.New(stssdk.Options{
+		Region:       DefaultRegion,
+		BaseEndpoint: aws.String(e.URL),
+		Credentials:  creds,
+		Retryer:      aws.NopRetryer{},
+		HTTPClient:   sdkhttp.New(nil),
+	})
+}
+
+// Organizations returns an Organizations client in DefaultRegion with
+// creds. Like Client it does not retry.
+func (e *Env) Organizations(creds aws.CredentialsProvider) *orgsdk.Client {
+	return orgsdk.New(orgsdk.Options{
+		Region:       DefaultRegion,
+		BaseEndpoint: aws.String(e.URL),
+		Credentials:  creds,
+		Retryer:      aws.NopRetryer{},
+		HTTPClient:   sdkhttp.New(nil),
+	})
+}
+
+// Detective returns a Detective client in DefaultRegion with creds (for
+// session credentials; Client is the one for an account's own keys).
+func (e *Env) Detective(creds aws.CredentialsProvider) *detective.Client {
+	return detective.New(detective.Options{
+		Region:       DefaultRegion,
+		BaseEndpoint: aws.String(e.URL),
+		Credentials:  creds,
+		Retryer:      aws.NopRetryer{},
+		HTTPClient:   sdkhttp.New(nil),
+	})
+}
+
+// Sign signs req, whose body is body, for service as account (the account
+// ID as access key, as Client signs), for requests no SDK would send.
+func Sign(t testing.TB, req *http.Request, service, account, body string) {
+	t.Helper()
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: account, SecretAccessKey: "secret-" + account}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), service, DefaultRegion, time.Now()); err != nil {
+		t.Fatalf("sign: %v", err)
+	}
+}

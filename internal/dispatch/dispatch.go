@@ -1,0 +1,79 @@
+// Package dispatch routes each request on the one endpoint to the AWS
+// service it is for: Organizations by its X-Amz-Target prefix, otherwise
+// by the SigV4 credential scope's service name (sts, organizations,
+// detective), and an unsigned form-encoded POST — the query protocol's
+// shape, which Detective's rest-json never uses — to STS. Everything else
+// goes to Detective, whose handler answers what it does not know in its
+// own protocol. The operator's /_detective/ prefix is routed before this
+// handler, by the caller's mux.
+//
+// It looks only at headers and the query string, never the body, so that
+// each service's handler reads and verifies the body itself. It imports
+// net/http and the standard library only.
+package dispatch
+
+import (
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// Handler routes requests to the service handlers.
+type Handler struct {
+	Detective     http.Handler
+	STS           http.Handler
+	Organizations http.Handler
+}
+
+// organizationsTarget is the X-Amz-Target prefix of AWS Organizations.
+const organizationsTarget = "AWSOrganizationsV20161128."
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.route(r).ServeHTTP(w, r)
+}
+
+func (h *Handler) route(r *http.Request) http.Handler {
+	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), organizationsTarget) {
+		return h.Organizations
+	}
+	switch Service(r) {
+	case "sts":
+		return h.STS
+	case "organizations":
+		return h.Organizations
+	case "":
+		if isForm(r) {
+			return h.STS
+		}
+	}
+	return h.Detective
+}
+
+// Service returns the service name of r's SigV4 credential scope
+// (AKID/date/region/service/aws4_request), from the Authorization header
+// or a presigned query string; "" when r is not signed. It is lenient: a
+// malformed signature is for the service's own handler to refuse.
+func Service(r *http.Request) string {
+	cred := ""
+	if a := r.Header.Get("Authorization"); a != "" {
+		_, rest, ok := strings.Cut(a, "Credential=")
+		if !ok {
+			return ""
+		}
+		cred, _, _ = strings.Cut(rest, ",")
+	} else if r.URL != nil {
+		cred = r.URL.Query().Get("X-Amz-Credential")
+	}
+	parts := strings.Split(strings.TrimSpace(cred), "/")
+	if len(parts) < 4 {
+		return ""
+	}
+	return parts[3]
+}
+
+// isForm reports whether r is a form-encoded POST: the query protocol's
+// request shape.
+func isForm(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return r.Method == http.MethodPost && mt == "application/x-www-form-urlencoded"
+}

@@ -1,0 +1,120 @@
+package organizations
+
+import (
+	"context"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// The operator's view of the world: what the seed file declares, read and
+// changed at run time without an AWS identity.
+
+// OrganizationState is an organization with everything that belongs to
+// it.
+type OrganizationState struct {
+	Organization            detective.Organization
+	Accounts                []detective.OrgAccount
+	EnabledServices         []detective.ServiceAccess
+	DelegatedAdministrators []detective.DelegatedAdmin
+}
+
+func organizationState(ctx context.Context, tx detective.Tx, o detective.Organization) (OrganizationState, error) {
+	st := OrganizationState{Organization: o}
+	var err error
+	if st.Accounts, err = tx.ListOrgAccounts(ctx, o.ID, "", 0); err != nil {
+		return st, err
+	}
+	if st.EnabledServices, err = tx.ListServiceAccess(ctx, o.ID, "", 0); err != nil {
+		return st, err
+	}
+	st.DelegatedAdministrators, err = tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: o.ID})
+	return st, err
+}
+
+// Organizations returns every organization's state, ordered by ID.
+func (s *Service) Organizations(ctx context.Context) ([]OrganizationState, error) {
+	var out []OrganizationState
+	err := s.read(ctx, func(tx detective.Tx) error {
+		os, err := tx.ListOrganizations(ctx, "", 0)
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			st, err := organizationState(ctx, tx, o)
+			if err != nil {
+				return err
+			}
+			out = append(out, st)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// OrganizationByID returns one organization's state.
+func (s *Service) OrganizationByID(ctx context.Context, id string) (OrganizationState, error) {
+	var out OrganizationState
+	err := s.read(ctx, func(tx detective.Tx) error {
+		o, err := tx.Organization(ctx, id)
+		if detective.KindOf(err) == detective.KindNotFound {
+			return newError(CodeTargetNotFound, "There is no organization %s.", id)
+		}
+		if err != nil {
+			return err
+		}
+		out, err = organizationState(ctx, tx, o)
+		return err
+	})
+	return out, err
+}
+
+// Accounts returns the facts of every known account, ordered by ID.
+func (s *Service) Accounts(ctx context.Context) ([]detective.Account, error) {
+	var out []detective.Account
+	err := s.read(ctx, func(tx detective.Tx) error {
+		var err error
+		out, err = tx.ListAccounts(ctx, "", 0)
+		return err
+	})
+	return out, err
+}
+
+// AccountFacts returns the facts about one account; an account nothing is
+// known about is AccountNotFoundException.
+func (s *Service) AccountFacts(ctx context.Context, id detective.AccountID) (detective.Account, error) {
+	var out detective.Account
+	err := s.read(ctx, func(tx detective.Tx) error {
+		var err error
+		out, err = tx.Account(ctx, id)
+		if detective.KindOf(err) == detective.KindNotFound {
+			return errAccountNotFound()
+		}
+		return err
+	})
+	return out, err
+}
+
+// PutAccountFacts replaces the facts about a.ID.
+func (s *Service) PutAccountFacts(ctx context.Context, a detective.Account) error {
+	if !a.ID.Valid() {
+		return InvalidInput("INVALID_PATTERN", "Account ID %q is not 12 digits.", a.ID)
+	}
+	for p, v := range a.Volume {
+		if v < 0 {
+			return InvalidInput("MIN_VALUE_EXCEEDED", "The volume of %s must not be negative.", p)
+		}
+	}
+	return s.write(ctx, func(tx detective.Tx) error { return tx.PutAccount(ctx, a) })
+}
+
+// OrgEvents returns one page of the event log (all of it when limit <= 0),
+// after the event after.
+func (s *Service) OrgEvents(ctx context.Context, p detective.ListOrgEventsParams) ([]detective.OrgEvent, error) {
+	var out []detective.OrgEvent
+	err := s.read(ctx, func(tx detective.Tx) error {
+		var err error
+		out, err = tx.ListOrgEvents(ctx, p)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,33 @@
+package orgsapi
+
+import (
+	"net/http"
+
+	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/organizations"
+)
+
+type createOrganizationRequest struct {
+	FeatureSet *string `json:"FeatureSet"`
+}
+
+type organizationResponse struct {
+	Organization organizationWire `json:"Organization"`
+}
+
+func (s *Server) createOrganization(w http.ResponseWriter, r *request) error {
+	var req createOrganizationRequest
+	if err := r.decode(&req); err != nil {
+		return err
+	}
+	var v violations
+	fs := v.enum("featureSet", req.FeatureSet, string(detective.FeatureSetAll), string(detective.FeatureSetConsolidatedBilling))
+	if err := v.err(); err != nil {
+		return err
+	}
+	out, err := s.svc.CreateOrganization(r.Context(), r.caller, organizations.CreateOrganizationInput{FeatureSet: detective.FeatureSet(fs)})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, organizationResponse{Organization: newOrganization(out)})
+}

@@ -1,0 +1,15 @@
+package orgsapi
+
+import "net/http"
+
+func (s *Server) describeHandshake(w http.ResponseWriter, r *request) error {
+	id, err := r.handshakeID()
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.DescribeHandshake(r.Context(), r.caller, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, handshakeResponse{Handshake: newHandshake(out)})
+}
