@@ -147,6 +147,8 @@ type orgEvent struct {
 	AccountID        string `json:"accountId"`
 	JoinedMethod     string `json:"joinedMethod"`
 	ServicePrincipal string `json:"servicePrincipal"`
+	ProcessedTime    string `json:"processedTimestamp"`
+	Processed        bool   `json:"-"`
 }
 
 // orgEvents reads the event log through the operator endpoint.
@@ -161,6 +163,9 @@ func orgEvents(t testing.TB, env *apitest.Env) []orgEvent {
 	var out struct{ Events []orgEvent }
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &out) != nil {
 		t.Fatalf("GET org-events = %d %s", resp.StatusCode, b)
+	}
+	for i := range out.Events {
+		out.Events[i].Processed = out.Events[i].ProcessedTime != ""
 	}
 	return out.Events
 }
