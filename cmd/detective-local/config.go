@@ -42,16 +42,21 @@ var errHelp = errors.New("help requested")
 
 const usage = `detective-local serves the Amazon Detective API (rest-json, 2018-10-26) to
 unmodified AWS clients: point any SDK, the AWS CLI or Terraform at it with an
-endpoint URL.
+endpoint URL. On the same endpoint it serves STS (GetCallerIdentity,
+AssumeRole) and an AWS Organizations subset, so tools can build the
+multi-account world themselves.
 
 Usage:
   detective-local [flags]
 
 The caller's account is the one a credential in the seed file maps the access
-key to; otherwise the access key ID itself when it is 12 digits; otherwise
+key to (or, for AssumeRole's temporary credentials, the role's account);
+otherwise the access key ID itself when it is 12 digits; otherwise
 --default-account. The region is the signature's credential-scope region.
 
-Operator endpoints: GET /_detective/health, POST /_detective/reset.
+Operator endpoints: GET /_detective/health, POST /_detective/reset,
+GET|PUT /_detective/accounts[/{id}], GET|POST /_detective/organizations[/{id}],
+GET /_detective/org-events.
 
 Flags (each also read from DETECTIVE_<NAME>, e.g. DETECTIVE_ADDR):
 `
@@ -88,7 +93,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fs.StringVar(&c.Addr, "addr", env("addr", "127.0.0.1:8080"), "address to listen on (host:port; port 0 picks a free port)")
 	fs.StringVar(&c.DataDir, "data-dir", env("data-dir", "data"), "directory of the embedded SQLite database (created if missing)")
 	fs.StringVar(&c.Store, "store", env("store", "sqlite"), "where state lives: sqlite (in --data-dir), memory (lost on exit), or a postgres://… DSN")
-	fs.StringVar(&c.Seed, "seed", env("seed", ""), "JSON seed file declaring accounts (root e-mails) and credentials (access key → account, secret)")
+	fs.StringVar(&c.Seed, "seed", env("seed", ""), "JSON seed file declaring accounts (e-mail, GuardDuty, volume), organizations and credentials (access key → account, secret)")
 	fs.BoolVar(&c.VerifySignatures, "verify-signatures", env("verify-signatures", "false") == "true", "require a valid SigV4 signature by a key from the seed file")
 	fs.StringVar(&c.DefaultAccount, "default-account", env("default-account", "000000000000"), "account of unsigned requests and of unknown non-numeric access keys")
 	fs.StringVar(&c.DefaultRegion, "default-region", env("default-region", "us-east-1"), "region of requests without a credential scope")
