@@ -193,21 +193,25 @@ func TestSeedFileWorld(t *testing.T) {
 		t.Errorf("GET /_detective/organizations = %v, want the one seeded organization with 3 accounts", orgs)
 	}
 	acct := operatorGet(t, m.Addr(), "accounts/222222222222")
-	if acct["email"] != "security@example.com" || acct["guardDuty"] != true || acct["volume"].(map[string]any)["DETECTIVE_CORE"] != 1e6 {
+	if acct["email"] != "security@example.com" || acct["guardDuty"] != true || acct["volume"].(map[string]any)["DETECTIVE_CORE"] != 1e6 ||
+		acct["organizationId"] != "o-exampleorg1" || acct["name"] != "Security" {
 		t.Errorf("GET /_detective/accounts/222222222222 = %v", acct)
 	}
 	if got := operatorGet(t, m.Addr(), "accounts/333333333333"); got["guardDuty"] != false {
 		t.Errorf("GET /_detective/accounts/333333333333 = %v, want guardDuty false", got)
 	}
 
-	put := `{"email": "new@example.com", "guardDuty": false, "volume": {"EKS_AUDIT": 42}}`
+	put := `{"email": "new@example.com", "name": "Sec", "guardDuty": false, "volume": {"EKS_AUDIT": 42}}`
 	if code, body := operatorDo(t, m.Addr(), http.MethodPut, "accounts/222222222222", put); code != http.StatusOK {
 		t.Fatalf("PUT /_detective/accounts/222222222222 = %d %s", code, body)
 	}
 	sec = organizationsClient(m.Addr(), keys(member))
 	dev, err := sec.DescribeAccount(ctx, &orgsdk.DescribeAccountInput{AccountId: aws.String(member)})
-	if err != nil || aws.ToString(dev.Account.Email) != "new@example.com" {
-		t.Errorf("DescribeAccount after PUT = %+v, %v; want the new e-mail", dev, err)
+	if err != nil || aws.ToString(dev.Account.Email) != "new@example.com" || aws.ToString(dev.Account.Name) != "Sec" {
+		t.Errorf("DescribeAccount after PUT = %+v, %v; want the new e-mail and name", dev, err)
+	}
+	if code, body := operatorDo(t, m.Addr(), http.MethodPut, "accounts/777777777777", `{"name": "Nobody"}`); code != http.StatusBadRequest {
+		t.Errorf("PUT a name for an account in no organization = %d %s, want 400", code, body)
 	}
 	if code, body := operatorDo(t, m.Addr(), http.MethodPut, "accounts/222222222222", `{"volume": {"NOPE": 1}}`); code != http.StatusBadRequest {
 		t.Errorf("PUT with an unknown package = %d %s, want 400", code, body)

@@ -40,8 +40,8 @@ func (h *Handler) WithWorld(orgs *organizations.Service, world organizations.See
 type AccountFacts struct {
 	ID    string `json:"id"`
 	Email string `json:"email,omitempty"`
-	// Name is the account's name in its organization; only the seed file
-	// sets it, for the organizations it declares.
+	// Name is the account's name in its organization: the seed file gives
+	// it to the organizations it declares; PUT renames a member.
 	Name string `json:"name,omitempty"`
 	// GuardDuty is whether the account is enrolled in GuardDuty; absent
 	// means enrolled.
@@ -78,6 +78,22 @@ func (f AccountFacts) Account() (detective.Account, error) {
 		a.Volume[pkg] = v
 	}
 	return a, nil
+}
+
+// accountJSON is an account as the operator endpoints answer it: its
+// facts, and its organization when it belongs to one.
+type accountJSON struct {
+	AccountFacts
+	Organization string `json:"organizationId,omitempty"`
+	JoinedMethod string `json:"joinedMethod,omitempty"`
+}
+
+func newAccountJSON(st organizations.AccountState) accountJSON {
+	out := accountJSON{AccountFacts: newAccountFacts(st.Account)}
+	if m := st.Membership; m != nil {
+		out.Name, out.Organization, out.JoinedMethod = m.Name, m.Org, string(m.Method)
+	}
+	return out
 }
 
 func newAccountFacts(a detective.Account) AccountFacts {
@@ -231,12 +247,12 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
-	a, err := h.orgs.AccountFacts(r.Context(), detective.AccountID(r.PathValue("id")))
+	st, err := h.orgs.AccountFacts(r.Context(), detective.AccountID(r.PathValue("id")))
 	if err != nil {
 		h.worldError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newAccountFacts(a))
+	writeJSON(w, http.StatusOK, newAccountJSON(st))
 }
 
 func (h *Handler) putAccount(w http.ResponseWriter, r *http.Request) {
@@ -254,11 +270,16 @@ func (h *Handler) putAccount(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"status": "error", "message": err.Error()})
 		return
 	}
-	if err := h.orgs.PutAccountFacts(r.Context(), a); err != nil {
+	if err := h.orgs.PutAccountFacts(r.Context(), a, f.Name); err != nil {
 		h.worldError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newAccountFacts(a))
+	st, err := h.orgs.AccountFacts(r.Context(), a.ID)
+	if err != nil {
+		h.worldError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newAccountJSON(st))
 }
 
 func (h *Handler) listOrganizations(w http.ResponseWriter, r *http.Request) {

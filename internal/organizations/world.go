@@ -79,23 +79,43 @@ func (s *Service) Accounts(ctx context.Context) ([]detective.Account, error) {
 	return out, err
 }
 
-// AccountFacts returns the facts about one account; an account nothing is
-// known about is AccountNotFoundException.
-func (s *Service) AccountFacts(ctx context.Context, id detective.AccountID) (detective.Account, error) {
-	var out detective.Account
+// AccountState is an account's facts and, when it belongs to one, its
+// membership of an organization.
+type AccountState struct {
+	Account    detective.Account
+	Membership *detective.OrgAccount
+}
+
+// AccountFacts returns what is known about one account; an account that
+// has neither facts nor an organization is AccountNotFoundException.
+func (s *Service) AccountFacts(ctx context.Context, id detective.AccountID) (AccountState, error) {
+	out := AccountState{Account: detective.Account{ID: id}}
 	err := s.read(ctx, func(tx detective.Tx) error {
-		var err error
-		out, err = tx.Account(ctx, id)
-		if detective.KindOf(err) == detective.KindNotFound {
+		a, err := tx.Account(ctx, id)
+		known := err == nil
+		if err == nil {
+			out.Account = a
+		} else if detective.KindOf(err) != detective.KindNotFound {
+			return err
+		}
+		m, err := tx.OrgAccount(ctx, id)
+		if err == nil {
+			out.Membership, known = &m, true
+		} else if detective.KindOf(err) != detective.KindNotFound {
+			return err
+		}
+		if !known {
 			return errAccountNotFound()
 		}
-		return err
+		return nil
 	})
 	return out, err
 }
 
-// PutAccountFacts replaces the facts about a.ID.
-func (s *Service) PutAccountFacts(ctx context.Context, a detective.Account) error {
+// PutAccountFacts replaces the facts about a.ID and, when name is not "",
+// renames the account in its organization; naming an account that is in
+// no organization is a ConstraintViolationException.
+func (s *Service) PutAccountFacts(ctx context.Context, a detective.Account, name string) error {
 	if !a.ID.Valid() {
 		return InvalidInput("INVALID_PATTERN", "Account ID %q is not 12 digits.", a.ID)
 	}
@@ -104,7 +124,23 @@ func (s *Service) PutAccountFacts(ctx context.Context, a detective.Account) erro
 			return InvalidInput("MIN_VALUE_EXCEEDED", "The volume of %s must not be negative.", p)
 		}
 	}
-	return s.write(ctx, func(tx detective.Tx) error { return tx.PutAccount(ctx, a) })
+	return s.write(ctx, func(tx detective.Tx) error {
+		if name != "" {
+			m, err := tx.OrgAccount(ctx, a.ID)
+			if detective.KindOf(err) == detective.KindNotFound {
+				return constraint("ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
+					"Account %s is in no organization; it gets a name when it joins one.", a.ID)
+			}
+			if err != nil {
+				return err
+			}
+			m.Name = name
+			if err := tx.PutOrgAccount(ctx, m); err != nil {
+				return err
+			}
+		}
+		return tx.PutAccount(ctx, a)
+	})
 }
 
 // OrgEvents returns one page of the event log (all of it when limit <= 0),

@@ -222,6 +222,36 @@ func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store)
 	})
 }
 
+// testDeleteAllWorld checks that the operator reset empties the world's
+// tables too, the event log and sessions included.
+func testDeleteAllWorld(t *testing.T, newStore func(t *testing.T) detective.Store) {
+	s := newStore(t)
+	o := orgOf(1)
+	populateOrganization(t, s, o, acct(1))
+	mustPutAccounts(t, s, detective.Account{ID: acct(1), RootEmail: "a@example.com"})
+	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		return tx.CreateSession(ctx, detective.Session{AccessKeyID: "ASIADELETEALL0000000", Account: acct(1),
+			CreatedTime: at(0), Expiration: at(1_000)})
+	})
+	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) })
+	checkOrganizationGone(t, s, o, acct(1))
+	mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+		es, err := tx.ListOrgEvents(ctx, detective.ListOrgEventsParams{})
+		if err != nil {
+			return err
+		}
+		as, err := tx.ListAccounts(ctx, "", 0)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Session(ctx, "ASIADELETEALL0000000")
+		if len(es) != 0 || len(as) != 0 || detective.KindOf(err) != detective.KindNotFound {
+			t.Errorf("after DeleteAll: events %v, accounts %v, session error %v; want none", es, as, err)
+		}
+		return nil
+	})
+}
+
 // populateOrganization creates o with member in it, and one of every
 // record that belongs to an organization.
 func populateOrganization(tb testing.TB, s detective.Store, o detective.Organization, member detective.AccountID) {

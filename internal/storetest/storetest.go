@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t *testing.T) detective.Store) {
 	t.Run("OrgService", func(t *testing.T) { t.Parallel(); testOrgService(t, newStore) })
 	t.Run("Session", func(t *testing.T) { t.Parallel(); testSession(t, newStore) })
 	t.Run("OrgEvent", func(t *testing.T) { t.Parallel(); testOrgEvent(t, newStore) })
+	t.Run("DeleteAllWorld", func(t *testing.T) { t.Parallel(); testDeleteAllWorld(t, newStore) })
 	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, newStore) })
 }
 
