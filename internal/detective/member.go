@@ -2,6 +2,7 @@ package detective
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -333,7 +334,7 @@ func (s *Service) DeleteMembers(ctx context.Context, c Caller, in DeleteMembersI
 			case present[id]:
 				present[id] = false // a repeated ID is removed once
 				out.Deleted = append(out.Deleted, id)
-			case !contains(out.Deleted, id):
+			case !slices.Contains(out.Deleted, id):
 				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: id, Reason: notMemberReason})
 			}
 		}
@@ -343,15 +344,6 @@ func (s *Service) DeleteMembers(ctx context.Context, c Caller, in DeleteMembersI
 }
 
 const notMemberReason = "The account is not a member of the behavior graph"
-
-func contains[T comparable](xs []T, x T) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
 
 // GetMembersInput is the input of GetMembers.
 type GetMembersInput struct {
