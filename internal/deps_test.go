@@ -49,6 +49,10 @@ var banned = map[string]map[string]string{
 		module + "internal/detective": "signature checking knows nothing of Detective",
 		"net/http/httptest":           "test support stays out of the server",
 	},
+	"internal/frame": {
+		module + "internal/detective": "the request frame knows nothing of Detective",
+		module + "internal/auth":      "the request frame knows nothing of identity",
+	},
 	"internal/auth": {
 		"database/sql":             "credentials are looked up through functions, never a database",
 		module + "internal/awsapi": "every protocol layer uses auth, not the reverse",

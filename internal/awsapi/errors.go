@@ -2,10 +2,12 @@ package awsapi
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/sigv4"
 )
 
@@ -53,12 +55,18 @@ func (e *protocolError) Error() string { return e.typ + ": " + e.message }
 
 // writeError writes err as an AWS rest-json error response. Internal errors
 // are logged with their cause and sent with a fixed message.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, err error) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, call *frame.Call, err error) {
 	var body errorBody
 	var status int
 	var pe *protocolError
 	var se *sigv4.Error
+	var be *frame.BodyError
 	switch {
+	case errors.As(err, &be) && be.TooLarge:
+		status, body.Type, body.Message = http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+			fmt.Sprintf("Request body must be at most %d bytes", be.Limit)
+	case errors.As(err, &be):
+		status, body.Type, body.Message = http.StatusBadRequest, "SerializationException", "Could not read the request body"
 	case errors.As(err, &pe):
 		status, body.Type, body.Message = pe.status, pe.typ, pe.message
 	case errors.As(err, &se):
@@ -68,8 +76,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, e
 		status, body.Type = exception(e.Kind)
 		body.Message, body.ErrorCode, body.ErrorCodeReason, body.Resources = e.Message, string(e.Code), e.Reason, e.Resources
 		if e.Kind == detective.KindInternal {
-			s.log.ErrorContext(r.Context(), "internal error", slog.String("op", op),
-				slog.String("request_id", w.Header().Get(requestIDHeader)), slog.Any("err", err))
+			s.log.ErrorContext(r.Context(), "internal error", slog.String("op", call.Op),
+				slog.String("request_id", call.ID), slog.Any("err", err))
 			body.Message = "Internal server error"
 		}
 	}

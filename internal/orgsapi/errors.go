@@ -3,9 +3,11 @@ package orgsapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/sigv4"
 )
@@ -39,12 +41,18 @@ func (e *protocolError) Error() string { return e.typ + ": " + e.message }
 
 // writeError writes err as a JSON 1.1 error. Internal errors are logged
 // with their cause and sent with a fixed message.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, err error) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, call *frame.Call, err error) {
 	var body errorBody
 	var code int
 	var pe *protocolError
 	var se *sigv4.Error
+	var be *frame.BodyError
 	switch {
+	case errors.As(err, &be) && be.TooLarge:
+		code, body.Type, body.Message = http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+			fmt.Sprintf("Request body must be at most %d bytes", be.Limit)
+	case errors.As(err, &be):
+		code, body.Type, body.Message = http.StatusBadRequest, "SerializationException", "Could not read the request body"
 	case errors.As(err, &pe):
 		code, body.Type, body.Message = pe.status, pe.typ, pe.message
 	case errors.As(err, &se):
@@ -55,8 +63,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, e
 		e := organizations.AsError(err)
 		code, body.Type, body.Message, body.Reason = status(e.Code), string(e.Code), e.Message, e.Reason
 		if e.Code == organizations.CodeService {
-			s.log.ErrorContext(r.Context(), "internal error", slog.String("op", op),
-				slog.String("request_id", w.Header().Get(requestIDHeader)), slog.Any("err", err))
+			s.log.ErrorContext(r.Context(), "internal error", slog.String("op", call.Op),
+				slog.String("request_id", call.ID), slog.Any("err", err))
 		}
 	}
 	w.Header().Set("X-Amzn-ErrorType", body.Type)

@@ -2,20 +2,17 @@ package orgsapi
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/organizations"
 )
 
@@ -27,8 +24,6 @@ const TargetPrefix = "AWSOrganizationsV20161128."
 // notes) is a few kilobytes.
 const DefaultMaxBodyBytes = 64 << 10
 
-const requestIDHeader = "X-Amzn-Requestid"
-
 // Config configures a Server.
 type Config struct {
 	Service      *organizations.Service
@@ -39,22 +34,24 @@ type Config struct {
 
 // Server is the Organizations API as an http.Handler.
 type Server struct {
-	svc     *organizations.Service
-	auth    *auth.Authenticator
-	log     *slog.Logger
-	maxBody int64
-	routes  map[string]route
+	svc    *organizations.Service
+	auth   *auth.Authenticator
+	log    *slog.Logger
+	frame  *frame.Frame
+	routes map[string]route
 }
 
 // NewServer returns a Server that answers every operation in routes.
 func NewServer(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, maxBody: cfg.MaxBodyBytes, routes: map[string]route{}}
-	if s.maxBody <= 0 {
-		s.maxBody = DefaultMaxBodyBytes
-	}
+	s := &Server{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, routes: map[string]route{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	maxBody := cfg.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBodyBytes
+	}
+	s.frame = &frame.Frame{Service: "organizations", Log: s.log, MaxBody: maxBody, WriteError: s.writeError}
 	for _, rt := range routes {
 		s.routes[rt.name] = rt
 	}
@@ -86,41 +83,16 @@ func (r *request) decode(v any) error {
 	return nil
 }
 
-// ServeHTTP is the only middleware stack: request ID, body limit, SigV4 →
-// Caller, routing by X-Amz-Target, panic recovery, logging and error
-// writing.
+// ServeHTTP serves one request in the request frame (request ID, body
+// limit, panic recovery, logging, error writing): SigV4 → Caller, then the
+// operation named by X-Amz-Target.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	id := newRequestID()
-	w.Header()[requestIDHeader] = []string{id}
-	sw := &statusWriter{ResponseWriter: w}
 	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
-	defer func() {
-		if p := recover(); p != nil {
-			s.log.ErrorContext(r.Context(), "panic", slog.String("op", op), slog.String("request_id", id), slog.Any("panic", p))
-			if sw.status == 0 {
-				s.writeError(sw, r, op, fmt.Errorf("panic: %v", p))
-			}
-		}
-		s.log.DebugContext(r.Context(), "request", slog.String("service", "organizations"), slog.String("op", op),
-			slog.Int("status", sw.status), slog.String("request_id", id), slog.Duration("elapsed", time.Since(start)))
-	}()
-	if err := s.serve(sw, r, op); err != nil {
-		s.writeError(sw, r, op, err)
-	}
+	s.frame.Serve(w, r, op, s.serve)
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, op string) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return &protocolError{http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
-				fmt.Sprintf("Request body must be at most %d bytes", s.maxBody)}
-		}
-		return &protocolError{http.StatusBadRequest, "SerializationException", "Could not read the request body"}
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, call *frame.Call) error {
+	op, body := call.Op, call.Body
 	c, err := s.auth.Caller(r, body)
 	if err != nil {
 		return err
@@ -150,30 +122,3 @@ func writeJSON(w http.ResponseWriter, v any) error {
 
 // writeEmpty answers an operation without output: {} as AWS sends.
 func writeEmpty(w http.ResponseWriter) error { return writeJSON(w, struct{}{}) }
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
-// statusWriter remembers the status written, for logs and panic recovery.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}

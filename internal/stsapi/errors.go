@@ -3,10 +3,12 @@ package stsapi
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/detective-local/detective-local/internal/auth"
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/sigv4"
 	"github.com/detective-local/detective-local/internal/sts"
 )
@@ -70,11 +72,16 @@ type errorDetail struct {
 
 // writeError writes err as an STS XML error. Internal errors are logged
 // with their cause and sent with a fixed message.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, err error) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, call *frame.Call, err error) {
 	d := errorDetail{Type: "Sender"}
 	var pe *protocolError
 	var se *sigv4.Error
+	var be *frame.BodyError
 	switch {
+	case errors.As(err, &be) && be.TooLarge:
+		d.Code, d.Message = "RequestEntityTooLarge", fmt.Sprintf("Request body must be at most %d bytes", be.Limit)
+	case errors.As(err, &be):
+		d.Code, d.Message = "MalformedInput", "Could not read the request body"
 	case errors.As(err, &pe):
 		d.Code, d.Message = pe.code, pe.message
 	case errors.As(err, &se):
@@ -88,8 +95,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, e
 		e := sts.AsError(err)
 		d.Code, d.Message = string(e.Code), e.Message
 		if e.Code == sts.CodeInternal {
-			s.log.ErrorContext(r.Context(), "internal error", slog.String("op", op),
-				slog.String("request_id", w.Header().Get(requestIDHeader)), slog.Any("err", err))
+			s.log.ErrorContext(r.Context(), "internal error", slog.String("op", call.Op),
+				slog.String("request_id", call.ID), slog.Any("err", err))
 			d.Type, d.Message = "Receiver", "An internal error occurred."
 		}
 	}
@@ -97,5 +104,5 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, op string, e
 	if code >= 500 {
 		d.Type = "Receiver"
 	}
-	writeXML(w, code, errorResponse{Error: d, RequestID: w.Header().Get(requestIDHeader)})
+	writeXML(w, code, errorResponse{Error: d, RequestID: call.ID})
 }

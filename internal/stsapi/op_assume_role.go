@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/sts"
 )
 
@@ -70,7 +71,7 @@ func (s *Server) assumeRole(w http.ResponseWriter, r *request) error {
 			Credentials: credentials{AccessKeyID: out.AccessKeyID, SecretAccessKey: out.SecretAccessKey,
 				SessionToken: out.SessionToken, Expiration: out.Expiration.UTC().Format(time.RFC3339)},
 		},
-		Metadata: responseMetadata{RequestID: w.Header().Get(requestIDHeader)},
+		Metadata: responseMetadata{RequestID: w.Header().Get(frame.RequestIDHeader)},
 	})
 	return nil
 }

@@ -3,6 +3,8 @@ package stsapi
 import (
 	"encoding/xml"
 	"net/http"
+
+	"github.com/detective-local/detective-local/internal/frame"
 )
 
 type getCallerIdentityResponse struct {
@@ -24,7 +26,7 @@ func (s *Server) getCallerIdentity(w http.ResponseWriter, r *request) error {
 	}
 	writeXML(w, http.StatusOK, getCallerIdentityResponse{
 		Result:   getCallerIdentityResult{ARN: out.ARN, UserID: out.UserID, Account: string(out.Account)},
-		Metadata: responseMetadata{RequestID: w.Header().Get(requestIDHeader)},
+		Metadata: responseMetadata{RequestID: w.Header().Get(frame.RequestIDHeader)},
 	})
 	return nil
 }

@@ -1,22 +1,17 @@
 package stsapi
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/detective-local/detective-local/internal/auth"
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/sts"
 )
 
@@ -27,8 +22,6 @@ const Version = "2011-06-15"
 // full session policy (2,048 characters) and 50 session tags is a few
 // kilobytes.
 const DefaultMaxBodyBytes = 64 << 10
-
-const requestIDHeader = "X-Amzn-Requestid"
 
 // Config configures a Server.
 type Config struct {
@@ -43,19 +36,21 @@ type Server struct {
 	svc     *sts.Service
 	auth    *auth.Authenticator
 	log     *slog.Logger
-	maxBody int64
+	frame   *frame.Frame
 	actions map[string]action
 }
 
 // NewServer returns a Server that answers every action in actions.
 func NewServer(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, maxBody: cfg.MaxBodyBytes, actions: map[string]action{}}
-	if s.maxBody <= 0 {
-		s.maxBody = DefaultMaxBodyBytes
-	}
+	s := &Server{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, actions: map[string]action{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	maxBody := cfg.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBodyBytes
+	}
+	s.frame = &frame.Frame{Service: "sts", Log: s.log, MaxBody: maxBody, WriteError: s.writeError}
 	for _, a := range actions {
 		s.actions[a.name] = a
 	}
@@ -70,49 +65,24 @@ type request struct {
 	id     auth.Identity
 }
 
-// ServeHTTP is the only middleware stack: request ID, body limit,
-// parameters, SigV4 → identity, panic recovery, logging and error writing.
+// ServeHTTP serves one request in the request frame (request ID, body
+// limit, panic recovery, logging, error writing): parameters, SigV4 →
+// identity, then the action.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	id := newRequestID()
-	w.Header()[requestIDHeader] = []string{id}
-	sw := &statusWriter{ResponseWriter: w}
-	op := ""
-	defer func() {
-		if p := recover(); p != nil {
-			s.log.ErrorContext(r.Context(), "panic", slog.String("op", op), slog.String("request_id", id), slog.Any("panic", p))
-			if sw.status == 0 {
-				s.writeError(sw, r, op, fmt.Errorf("panic: %v", p))
-			}
-		}
-		s.log.DebugContext(r.Context(), "request", slog.String("service", "sts"), slog.String("op", op),
-			slog.Int("status", sw.status), slog.String("request_id", id), slog.Duration("elapsed", time.Since(start)))
-	}()
-	if err := s.serve(sw, r, &op); err != nil {
-		s.writeError(sw, r, op, err)
-	}
+	s.frame.Serve(w, r, "", s.serve)
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, op *string) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return &protocolError{"RequestEntityTooLarge", fmt.Sprintf("Request body must be at most %d bytes", s.maxBody)}
-		}
-		return &protocolError{"MalformedInput", "Could not read the request body"}
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	params, err := parameters(r, body)
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, call *frame.Call) error {
+	params, err := parameters(r, call.Body)
 	if err != nil {
 		return err
 	}
-	id, err := s.auth.Authenticate(r, body)
+	id, err := s.auth.Authenticate(r, call.Body)
 	if err != nil {
 		return err
 	}
 	name := params.Get("Action")
-	*op = name
+	call.Op = name
 	if name == "" {
 		// AWS: the query protocol's answer to a request without Action.
 		return &protocolError{"MissingAction", "Missing Action"}
@@ -169,33 +139,6 @@ func writeXML(w http.ResponseWriter, status int, v any) {
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b) // the client went away; nothing to do
-}
-
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
-// statusWriter remembers the status written, for logs and panic recovery.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
 }
 
 // Sessions is the auth.Authenticator lookup of temporary credentials: the

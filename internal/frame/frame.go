@@ -1,0 +1,114 @@
+// Package frame is the per-request frame that every AWS protocol layer of
+// the server (awsapi, orgsapi, stsapi) puts around an operation: a request
+// ID, the bounded request body, panic recovery, a structured access log,
+// and handing any error to the layer's own error encoding. It imports the
+// standard library only.
+package frame
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// RequestIDHeader is the header that carries the request ID, which SDKs
+// read as the request's ID (x-amzn-RequestId).
+const RequestIDHeader = "X-Amzn-Requestid"
+
+// Frame serves requests of one AWS service.
+type Frame struct {
+	Service string // for logs, e.g. "detective"
+	Log     *slog.Logger
+	MaxBody int64
+	// WriteError answers err in the layer's own protocol. It gets
+	// *BodyError for a body that could not be read and an error that is
+	// neither a *BodyError nor one of the layer's own for a panic.
+	WriteError func(w http.ResponseWriter, r *http.Request, c *Call, err error)
+}
+
+// Call is one request in its frame.
+type Call struct {
+	ID   string // the request ID
+	Op   string // the operation, for logs; a handler may set it once known
+	Body []byte // the whole request body
+}
+
+// BodyError is a request body that could not be read.
+type BodyError struct {
+	TooLarge bool  // longer than Limit
+	Limit    int64 // the body limit
+}
+
+func (e *BodyError) Error() string {
+	if e.TooLarge {
+		return fmt.Sprintf("request body must be at most %d bytes", e.Limit)
+	}
+	return "could not read the request body"
+}
+
+// Serve reads r's body (at most f.MaxBody bytes; r.Body is left readable
+// again) and runs h for operation op, then logs the call. An error from h,
+// the body or a panic goes to f.WriteError.
+func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(http.ResponseWriter, *http.Request, *Call) error) {
+	start := time.Now()
+	c := &Call{ID: newRequestID(), Op: op}
+	w.Header()[RequestIDHeader] = []string{c.ID}
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		if p := recover(); p != nil {
+			f.Log.ErrorContext(r.Context(), "panic", slog.String("service", f.Service), slog.String("op", c.Op),
+				slog.String("request_id", c.ID), slog.Any("panic", p))
+			if sw.status == 0 {
+				f.WriteError(sw, r, c, fmt.Errorf("panic: %v", p))
+			}
+		}
+		f.Log.DebugContext(r.Context(), "request", slog.String("service", f.Service), slog.String("op", c.Op),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.String("request_id", c.ID), slog.Duration("elapsed", time.Since(start)))
+	}()
+	body, err := io.ReadAll(http.MaxBytesReader(sw, r.Body, f.MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		err = &BodyError{TooLarge: errors.As(err, &tooBig), Limit: f.MaxBody}
+	} else {
+		c.Body = body
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		err = h(sw, r, c)
+	}
+	if err != nil {
+		f.WriteError(sw, r, c, err)
+	}
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// statusWriter remembers the status written, for logs and panic recovery.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
