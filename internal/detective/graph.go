@@ -21,11 +21,8 @@ type Graph struct {
 // denied whether or not the graph exists, as IAM denies cross-account access
 // before any lookup: a third account learns nothing about the graph.
 func (s *Service) adminGraph(ctx context.Context, tx Tx, c Caller, g arn.ARN, lock bool) (Graph, error) {
-	if AccountID(g.Account) != c.Account {
-		return Graph{}, AccessDenied("The request failed because account %s is not the administrator of the behavior graph %s", c.Account, g)
-	}
-	if g.Region != c.Region {
-		return Graph{}, graphNotFound(g)
+	if err := checkAdmin(c, g); err != nil {
+		return Graph{}, err
 	}
 	var (
 		graph Graph
@@ -40,6 +37,18 @@ func (s *Service) adminGraph(ctx context.Context, tx Tx, c Caller, g arn.ARN, lo
 		return Graph{}, graphNotFound(g)
 	}
 	return graph, err
+}
+
+// checkAdmin is the part of adminGraph that needs no lookup: whether c may
+// administer the graph named g at all.
+func checkAdmin(c Caller, g arn.ARN) error {
+	if AccountID(g.Account) != c.Account {
+		return AccessDenied("The request failed because account %s is not the administrator of the behavior graph %s", c.Account, g)
+	}
+	if g.Region != c.Region {
+		return graphNotFound(g)
+	}
+	return nil
 }
 
 func graphNotFound(g arn.ARN) error {

@@ -363,17 +363,22 @@ func (s *Service) GetMembers(ctx context.Context, c Caller, in GetMembersInput) 
 	var out GetMembersOutput
 	err := s.store.Read(ctx, func(tx Tx) error {
 		out = GetMembersOutput{Members: []Member{}}
-		g, err := s.adminGraph(ctx, tx, c, in.Graph, false)
-		if err != nil {
+		if err := checkAdmin(c, in.Graph); err != nil {
 			return err
 		}
 		ids := dedupe(in.Accounts)
-		found, err := tx.Members(ctx, g.ARN, ids)
+		found, err := tx.Members(ctx, in.Graph, ids)
 		if err != nil {
 			return err
 		}
+		if len(found) == 0 {
+			// Members imply their graph exists; without any, look.
+			if _, err := s.adminGraph(ctx, tx, c, in.Graph, false); err != nil {
+				return err
+			}
+		}
 		out.Members = viewAt(found, s.now())
-		if err := s.withPackages(ctx, tx, g.ARN, out.Members); err != nil {
+		if err := s.withPackages(ctx, tx, in.Graph, out.Members); err != nil {
 			return err
 		}
 		byID := make(map[AccountID]bool, len(found))
@@ -427,20 +432,25 @@ func (s *Service) ListMembers(ctx context.Context, c Caller, in ListMembersInput
 	var out ListMembersOutput
 	err = s.store.Read(ctx, func(tx Tx) error {
 		out = ListMembersOutput{}
-		g, err := s.adminGraph(ctx, tx, c, in.Graph, false)
+		if err := checkAdmin(c, in.Graph); err != nil {
+			return err
+		}
+		ms, err := tx.ListMembers(ctx, ListMembersParams{Graph: in.Graph, After: AccountID(after), Limit: limit + 1})
 		if err != nil {
 			return err
 		}
-		ms, err := tx.ListMembers(ctx, ListMembersParams{Graph: g.ARN, After: AccountID(after), Limit: limit + 1})
-		if err != nil {
-			return err
+		if len(ms) == 0 {
+			// Members imply their graph exists; without any, look.
+			if _, err := s.adminGraph(ctx, tx, c, in.Graph, false); err != nil {
+				return err
+			}
 		}
 		if len(ms) > limit {
 			ms = ms[:limit]
 			out.NextToken = encodeToken(op, in.Graph.String(), string(ms[limit-1].Account))
 		}
 		out.Members = viewAt(ms, s.now())
-		return s.withPackages(ctx, tx, g.ARN, out.Members)
+		return s.withPackages(ctx, tx, in.Graph, out.Members)
 	})
 	return out, err
 }
