@@ -1,6 +1,10 @@
 package awsapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
 
 type enableOrganizationAdminAccountRequest struct {
 	AccountId *string `json:"AccountId"`
@@ -12,11 +16,10 @@ func (s *Server) enableOrganizationAdminAccount(w http.ResponseWriter, r *http.R
 		return err
 	}
 	var v violations
-	var account string
+	var id detective.AccountID
 	if v.required("AccountId", req.AccountId != nil) {
-		account = *req.AccountId
+		id = v.accountID("AccountId", *req.AccountId)
 	}
-	id := v.accountID("AccountId", account)
 	if err := v.err(); err != nil {
 		return err
 	}

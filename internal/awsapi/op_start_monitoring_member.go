@@ -1,6 +1,10 @@
 package awsapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
 
 type startMonitoringMemberRequest struct {
 	GraphArn  *string `json:"GraphArn"`
@@ -14,11 +18,10 @@ func (s *Server) startMonitoringMember(w http.ResponseWriter, r *http.Request) e
 	}
 	var v violations
 	g := v.graphARN("GraphArn", req.GraphArn)
-	var account string
+	var id detective.AccountID
 	if v.required("AccountId", req.AccountId != nil) {
-		account = *req.AccountId
+		id = v.accountID("AccountId", *req.AccountId)
 	}
-	id := v.accountID("AccountId", account)
 	if err := v.err(); err != nil {
 		return err
 	}

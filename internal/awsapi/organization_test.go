@@ -142,3 +142,68 @@ func TestOrganizationAdmin(t *testing.T) {
 		wantAPIError(t, err, "ValidationException", 400)
 	})
 }
+
+// TestOrganizationTransitionKeepsEnabledMembers: designating the
+// administrator re-types its enabled organization members without
+// re-checking them against the volume they already count in.
+func TestOrganizationTransitionKeepsEnabledMembers(t *testing.T) {
+	opts := apitest.Options{VolumeLimit: 10000, Accounts: []domain.Account{
+		{ID: member1, Volume: volume(4000)}, {ID: member2, Volume: volume(4000)}}}
+	apitest.RunWith(t, opts, func(t *testing.T, env *apitest.Env) {
+		mustOrganization(t, env, admin, member1, member2)
+		adm := env.Client(admin)
+		g := mustCreateGraph(t, adm)
+		mustCreateMembers(t, adm, g, member1, member2)
+		mustAccept(t, env.Client(member1), g)
+		mustAccept(t, env.Client(member2), g)
+		if _, err := env.Client(management).EnableOrganizationAdminAccount(ctx, &detective.EnableOrganizationAdminAccountInput{AccountId: aws.String(admin)}); err != nil {
+			t.Fatalf("EnableOrganizationAdminAccount: %v", err)
+		}
+		for _, id := range []string{member1, member2} {
+			if m := mustGetMember(t, adm, g, id); m.Status != types.MemberStatusEnabled || m.InvitationType != types.InvitationTypeOrganization {
+				t.Errorf("%s after designation = %s %s %s, want ENABLED ORGANIZATION", id, m.Status, m.DisabledReason, m.InvitationType)
+			}
+		}
+	})
+}
+
+// TestOrganizationGraphDeleted: DeleteGraph on the organization graph keeps
+// the designation; the deleted graph no longer answers as an organization
+// graph; designating the same account again moves it to its new graph, and
+// DisableOrganizationAdminAccount works in either order.
+func TestOrganizationGraphDeleted(t *testing.T) {
+	apitest.Run(t, func(t *testing.T, env *apitest.Env) {
+		mustOrganization(t, env, admin, member1)
+		mgmt, adm := env.Client(management), env.Client(admin)
+		if _, err := mgmt.EnableOrganizationAdminAccount(ctx, &detective.EnableOrganizationAdminAccountInput{AccountId: aws.String(admin)}); err != nil {
+			t.Fatalf("EnableOrganizationAdminAccount: %v", err)
+		}
+		old := mustCreateGraph(t, adm) // returns the organization graph
+		_, err := env.ClientIn(admin, "us-west-2").DescribeOrganizationConfiguration(ctx, &detective.DescribeOrganizationConfigurationInput{GraphArn: aws.String(old)})
+		wantAPIError(t, err, "ValidationException", 400)
+		if _, err := adm.DeleteGraph(ctx, &detective.DeleteGraphInput{GraphArn: aws.String(old)}); err != nil {
+			t.Fatalf("DeleteGraph: %v", err)
+		}
+		_, err = adm.DescribeOrganizationConfiguration(ctx, &detective.DescribeOrganizationConfigurationInput{GraphArn: aws.String(old)})
+		wantAPIError(t, err, "ValidationException", 400)
+		_, err = adm.UpdateOrganizationConfiguration(ctx, &detective.UpdateOrganizationConfigurationInput{GraphArn: aws.String(old), AutoEnable: true})
+		wantAPIError(t, err, "ValidationException", 400)
+
+		if _, err := mgmt.EnableOrganizationAdminAccount(ctx, &detective.EnableOrganizationAdminAccountInput{AccountId: aws.String(admin)}); err != nil {
+			t.Fatalf("EnableOrganizationAdminAccount again: %v", err)
+		}
+		list, err := mgmt.ListOrganizationAdminAccounts(ctx, &detective.ListOrganizationAdminAccountsInput{})
+		if err != nil || len(list.Administrators) != 1 || aws.ToString(list.Administrators[0].GraphArn) == old {
+			t.Fatalf("ListOrganizationAdminAccounts after re-designation = %+v, %v; want the new graph", list, err)
+		}
+		g := aws.ToString(list.Administrators[0].GraphArn)
+		if conf, err := adm.DescribeOrganizationConfiguration(ctx, &detective.DescribeOrganizationConfigurationInput{GraphArn: aws.String(g)}); err != nil || conf.AutoEnable {
+			t.Errorf("DescribeOrganizationConfiguration of the new graph = %+v, %v", conf, err)
+		}
+		if _, err := mgmt.DisableOrganizationAdminAccount(ctx, &detective.DisableOrganizationAdminAccountInput{}); err != nil {
+			t.Fatalf("DisableOrganizationAdminAccount: %v", err)
+		}
+		_, err = adm.DeleteGraph(ctx, &detective.DeleteGraphInput{GraphArn: aws.String(g)})
+		wantAPIError(t, err, "ResourceNotFoundException", 404)
+	})
+}

@@ -214,6 +214,9 @@ func (s *Service) CreateMembers(ctx context.Context, c Caller, in CreateMembersI
 			}
 			out.Members = append(out.Members, enabled)
 		}
+		if len(orgAccounts) > 0 {
+			return s.withPackages(ctx, tx, g.ARN, out.Members)
+		}
 		return nil
 	})
 	return out, err
@@ -255,7 +258,7 @@ func (s *Service) checkRoom(ctx context.Context, tx Tx, g Graph, adding int, now
 	if err != nil {
 		return err
 	}
-	vol, err := s.graphVolume(ctx, tx, g, gps, now)
+	vol, err := s.graphVolume(ctx, tx, g, gps, now, "")
 	if err != nil {
 		return err
 	}

@@ -58,8 +58,8 @@ func volumeIn(a Account, graphPackages []PackageState) int64 {
 }
 
 // graphVolume is the graph's daily volume: the administrator's own data and
-// that of every ENABLED member, as last measured.
-func (s *Service) graphVolume(ctx context.Context, tx Tx, g Graph, graphPackages []PackageState, now time.Time) (int64, error) {
+// that of every ENABLED member but except, as last measured.
+func (s *Service) graphVolume(ctx context.Context, tx Tx, g Graph, graphPackages []PackageState, now time.Time, except AccountID) (int64, error) {
 	admin, err := accountFacts(ctx, tx, g.Admin)
 	if err != nil {
 		return 0, err
@@ -69,9 +69,11 @@ func (s *Service) graphVolume(ctx context.Context, tx Tx, g Graph, graphPackages
 	if err != nil {
 		return 0, err
 	}
-	ids := make([]AccountID, len(enabled))
-	for i, m := range enabled {
-		ids[i] = m.Account
+	ids := make([]AccountID, 0, len(enabled))
+	for _, m := range enabled {
+		if m.Account != except {
+			ids = append(ids, m.Account)
+		}
 	}
 	mps, err := tx.MemberPackages(ctx, g.ARN, ids)
 	if err != nil {
@@ -105,7 +107,8 @@ func (s *Service) activate(ctx context.Context, tx Tx, g Graph, m Member, now ti
 	if facts.GuardDutyDisabled {
 		status, reason = MemberStatusAcceptedButDisabled, DisabledReasonVolumeUnknown
 	} else {
-		vol, err := s.graphVolume(ctx, tx, g, gps, now)
+		// The member's own volume is counted once, whatever its status now.
+		vol, err := s.graphVolume(ctx, tx, g, gps, now, m.Account)
 		if err != nil {
 			return m, err
 		}

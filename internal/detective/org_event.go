@@ -92,6 +92,12 @@ func (s *Service) autoEnable(ctx context.Context, tx Tx, admin OrgAdmin, account
 // removeOrgMember removes an account that left the organization from the
 // organization behavior graph of admin. Members it invited stay.
 func (s *Service) removeOrgMember(ctx context.Context, tx Tx, admin OrgAdmin, account AccountID) error {
+	if _, err := tx.LockGraph(ctx, admin.Graph); err != nil {
+		if KindOf(err) == KindNotFound {
+			return nil // the graph was deleted; nothing to remove
+		}
+		return err
+	}
 	ms, err := tx.Members(ctx, admin.Graph, []AccountID{account})
 	if err != nil || len(ms) == 0 || ms[0].Type != InvitationTypeOrganization {
 		return err

@@ -63,6 +63,16 @@ func (s *Service) callerOrg(ctx context.Context, tx Tx, c Caller) (Organization,
 	return tx.Organization(ctx, oa.Org)
 }
 
+// lockManagedOrg is managedOrg that also locks the organization's row, so
+// that designations in one organization serialize across replicas.
+func (s *Service) lockManagedOrg(ctx context.Context, tx Tx, c Caller) (Organization, error) {
+	org, err := s.managedOrg(ctx, tx, c)
+	if err != nil {
+		return org, err
+	}
+	return tx.LockOrganization(ctx, org.ID)
+}
+
 // managedOrg returns the organization c manages.
 func (s *Service) managedOrg(ctx context.Context, tx Tx, c Caller) (Organization, error) {
 	org, err := s.callerOrg(ctx, tx, c)
@@ -92,7 +102,7 @@ func inOrg(ctx context.Context, tx Tx, org string, account AccountID) (bool, err
 // delegated administrator for Detective. Repeating it is a no-op.
 func (s *Service) EnableOrganizationAdminAccount(ctx context.Context, c Caller, account AccountID) error {
 	return s.store.Write(ctx, func(tx Tx) error {
-		org, err := s.managedOrg(ctx, tx, c)
+		org, err := s.lockManagedOrg(ctx, tx, c)
 		if err != nil {
 			return err
 		}
@@ -108,7 +118,12 @@ func (s *Service) EnableOrganizationAdminAccount(ctx context.Context, c Caller, 
 		current, err := tx.OrgAdmin(ctx, org.ID, c.Region)
 		switch {
 		case err == nil && current.Account == account:
-			return nil
+			// A repeat is a no-op, unless the organization graph was
+			// deleted since (DeleteGraph keeps the designation): then
+			// the designation moves to the account's graph.
+			if _, err := tx.Graph(ctx, current.Graph); KindOf(err) != KindNotFound {
+				return err
+			}
 		case err == nil:
 			return Invalid("Account %s is already the Detective administrator of organization %s in %s", current.Account, org.ID, c.Region)
 		case KindOf(err) != KindNotFound:
@@ -117,6 +132,9 @@ func (s *Service) EnableOrganizationAdminAccount(ctx context.Context, c Caller, 
 		now := s.now()
 		g, err := s.graphFor(ctx, tx, account, c.Region, now)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.LockGraph(ctx, g.ARN); err != nil {
 			return err
 		}
 		if err := tx.PutOrgAdmin(ctx, OrgAdmin{Org: org.ID, Region: c.Region, Account: account, Graph: g.ARN, DelegationTime: now}); err != nil {
@@ -190,7 +208,7 @@ func (s *Service) adoptOrgMembers(ctx context.Context, tx Tx, g Graph, org strin
 // Organizations is left as it is.
 func (s *Service) DisableOrganizationAdminAccount(ctx context.Context, c Caller) error {
 	return s.store.Write(ctx, func(tx Tx) error {
-		org, err := s.managedOrg(ctx, tx, c)
+		org, err := s.lockManagedOrg(ctx, tx, c)
 		if err != nil {
 			return err
 		}
@@ -251,14 +269,32 @@ func (s *Service) ListOrganizationAdminAccounts(ctx context.Context, c Caller, n
 }
 
 // orgGraphAdmin returns the designation of graph, which must be an
-// organization behavior graph administered by c.
-func (s *Service) orgGraphAdmin(ctx context.Context, tx Tx, c Caller, graph arn.ARN) (OrgAdmin, error) {
+// existing organization behavior graph, in c's region, administered by c.
+// With lock, the graph row is locked first, so that the designation read
+// is the one the transaction's writes go with.
+func (s *Service) orgGraphAdmin(ctx context.Context, tx Tx, c Caller, graph arn.ARN, lock bool) (OrgAdmin, error) {
 	if AccountID(graph.Account) != c.Account {
 		return OrgAdmin{}, AccessDenied("The request failed because account %s is not the Detective administrator of the behavior graph %s", c.Account, graph)
 	}
+	notOrgGraph := Invalid("The behavior graph %s is not an organization behavior graph", graph)
+	if graph.Region != c.Region {
+		return OrgAdmin{}, notOrgGraph
+	}
+	var err error
+	if lock {
+		_, err = tx.LockGraph(ctx, graph)
+	} else {
+		_, err = tx.Graph(ctx, graph)
+	}
+	if KindOf(err) == KindNotFound {
+		return OrgAdmin{}, notOrgGraph
+	}
+	if err != nil {
+		return OrgAdmin{}, err
+	}
 	admin, err := tx.OrgAdminByGraph(ctx, graph)
 	if KindOf(err) == KindNotFound {
-		return OrgAdmin{}, Invalid("The behavior graph %s is not an organization behavior graph", graph)
+		return OrgAdmin{}, notOrgGraph
 	}
 	return admin, err
 }
@@ -268,7 +304,7 @@ func (s *Service) orgGraphAdmin(ctx context.Context, tx Tx, c Caller, graph arn.
 func (s *Service) DescribeOrganizationConfiguration(ctx context.Context, c Caller, graph arn.ARN) (bool, error) {
 	var auto bool
 	err := s.store.Read(ctx, func(tx Tx) error {
-		admin, err := s.orgGraphAdmin(ctx, tx, c, graph)
+		admin, err := s.orgGraphAdmin(ctx, tx, c, graph, false)
 		auto = admin.AutoEnable
 		return err
 	})
@@ -280,7 +316,7 @@ func (s *Service) DescribeOrganizationConfiguration(ctx context.Context, c Calle
 // accounts are not enabled by it.
 func (s *Service) UpdateOrganizationConfiguration(ctx context.Context, c Caller, graph arn.ARN, autoEnable bool) error {
 	return s.store.Write(ctx, func(tx Tx) error {
-		admin, err := s.orgGraphAdmin(ctx, tx, c, graph)
+		admin, err := s.orgGraphAdmin(ctx, tx, c, graph, true)
 		if err != nil {
 			return err
 		}
