@@ -49,6 +49,9 @@ var banned = map[string]map[string]string{
 		module + "internal/detective": "signature checking knows nothing of Detective",
 		"net/http/httptest":           "test support stays out of the server",
 	},
+	"internal/detailcodec": {
+		module + "internal/detective": "the codec is a leaf shared by the stores",
+	},
 	"internal/frame": {
 		module + "internal/detective": "the request frame knows nothing of Detective",
 		module + "internal/auth":      "the request frame knows nothing of identity",

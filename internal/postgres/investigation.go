@@ -2,14 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/detailcodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -108,7 +107,7 @@ func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detect
 		if err := row.Scan(&typ, &detail); err != nil {
 			return detective.Indicator{}, err
 		}
-		d, err := decodeDetail(detail)
+		d, err := detailcodec.Decode(detail)
 		if err != nil {
 			return detective.Indicator{}, fmt.Errorf("stored detail: %w", err)
 		}
@@ -128,7 +127,7 @@ func (t *tx) PutIndicators(ctx context.Context, graph arn.ARN, id string, inds [
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM indicators WHERE graph_arn = $1 AND investigation_id = $2`, graph.String(), id)
 	for i, ind := range inds {
-		detail, err := encodeDetail(ind.Detail)
+		detail, err := detailcodec.Encode(ind.Detail)
 		if err != nil {
 			return wrap("put indicators", err)
 		}
@@ -143,72 +142,4 @@ func (t *tx) PutIndicators(ctx context.Context, graph arn.ARN, id string, inds [
 
 func investigationNotFound(graph arn.ARN, id string) error {
 	return detective.NotFound("The investigation %s does not exist in the behavior graph %s", id, graph)
-}
-
-// encodeDetail is an indicator's Detail as stored: a JSON object, "{}"
-// when it has no fields. NaN and infinities have no JSON form and fail.
-// The column is text, not jsonb, so the stored text is exactly this and
-// decodes as it does on SQLite.
-func encodeDetail(d map[string]any) (string, error) {
-	if len(d) == 0 {
-		return "{}", nil
-	}
-	b, err := json.Marshal(d)
-	if err != nil {
-		return "", fmt.Errorf("indicator detail: %w", err)
-	}
-	return string(b), nil
-}
-
-// decodeDetail is the inverse of encodeDetail, as far as JSON allows: it
-// returns a non-nil map whose strings and booleans are as written; a
-// number is an int64 if its JSON text is an integer that fits in one, and
-// a float64 otherwise. So an integer of any Go type comes back as int64,
-// and so does a whole float64 that fits (encoding/json writes 3.0 as 3);
-// 1.5 and 1e21 come back as float64. Decoding numbers as json.Number
-// rather than float64 keeps integers above 2^53 exact. Nested objects and
-// arrays come back as map[string]any and []any with their numbers
-// converted the same way. internal/sqlite decodes identically.
-func decodeDetail(s string) (map[string]any, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var d map[string]any
-	if err := dec.Decode(&d); err != nil {
-		return nil, err
-	}
-	if d == nil {
-		d = map[string]any{}
-	}
-	for k, v := range d {
-		var err error
-		if d[k], err = fromJSON(v); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
-}
-
-// fromJSON converts the json.Numbers in v as decodeDetail describes.
-func fromJSON(v any) (any, error) {
-	var err error
-	switch v := v.(type) {
-	case json.Number:
-		if i, err := v.Int64(); err == nil {
-			return i, nil
-		}
-		return v.Float64()
-	case map[string]any:
-		for k, x := range v {
-			if v[k], err = fromJSON(x); err != nil {
-				return nil, err
-			}
-		}
-	case []any:
-		for i, x := range v {
-			if v[i], err = fromJSON(x); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return v, nil
 }

@@ -3,12 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/detailcodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -122,7 +121,7 @@ func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detect
 		if err := rows.Scan((*string)(&ind.Type), &detail); err != nil {
 			return nil, fmt.Errorf("sqlite: indicators: %w", err)
 		}
-		if ind.Detail, err = decodeDetail(detail); err != nil {
+		if ind.Detail, err = detailcodec.Decode(detail); err != nil {
 			return nil, fmt.Errorf("sqlite: indicators: stored detail: %w", err)
 		}
 		out = append(out, ind)
@@ -142,7 +141,7 @@ func (t *tx) PutIndicators(ctx context.Context, graph arn.ARN, id string, inds [
 	}
 	put := t.stmt(ctx, t.st.putIndicator)
 	for i, ind := range inds {
-		detail, err := encodeDetail(ind.Detail)
+		detail, err := detailcodec.Encode(ind.Detail)
 		if err != nil {
 			return fmt.Errorf("sqlite: put indicators: %w", err)
 		}
@@ -177,71 +176,4 @@ func scanInvestigation(row interface{ Scan(...any) error }) (detective.Investiga
 	inv.CreatedTime, inv.ScopeStart, inv.ScopeEnd = fromMillis(created), fromMillis(start), fromMillis(end)
 	inv.CompletedTime = fromMillis(completed)
 	return inv, nil
-}
-
-// encodeDetail is an indicator's Detail as stored: a JSON object, "{}"
-// when it has no fields. NaN and infinities have no JSON form and fail.
-func encodeDetail(d map[string]any) (string, error) {
-	if len(d) == 0 {
-		return "{}", nil
-	}
-	b, err := json.Marshal(d)
-	if err != nil {
-		return "", fmt.Errorf("indicator detail: %w", err)
-	}
-	return string(b), nil
-}
-
-// decodeDetail is the inverse of encodeDetail, as far as JSON allows: it
-// returns a non-nil map whose strings and booleans are as written; a
-// number is an int64 if its JSON text is an integer that fits in one, and
-// a float64 otherwise. So an integer of any Go type comes back as int64,
-// and so does a whole float64 that fits (encoding/json writes 3.0 as 3);
-// 1.5 and 1e21 come back as float64. Decoding numbers as json.Number
-// rather than float64 keeps integers above 2^53 exact.
-// Nested objects and arrays come back as map[string]any and []any with
-// their numbers converted the same way. internal/postgres decodes
-// identically.
-func decodeDetail(s string) (map[string]any, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var d map[string]any
-	if err := dec.Decode(&d); err != nil {
-		return nil, err
-	}
-	if d == nil {
-		d = map[string]any{}
-	}
-	for k, v := range d {
-		var err error
-		if d[k], err = fromJSON(v); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
-}
-
-// fromJSON converts the json.Numbers in v as decodeDetail describes.
-func fromJSON(v any) (any, error) {
-	var err error
-	switch v := v.(type) {
-	case json.Number:
-		if i, err := v.Int64(); err == nil {
-			return i, nil
-		}
-		return v.Float64()
-	case map[string]any:
-		for k, x := range v {
-			if v[k], err = fromJSON(x); err != nil {
-				return nil, err
-			}
-		}
-	case []any:
-		for i, x := range v {
-			if v[i], err = fromJSON(x); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return v, nil
 }
