@@ -1,5 +1,10 @@
 package detective
 
+import (
+	"slices"
+	"strings"
+)
+
 // DatasourcePackage is a group of data sources a behavior graph ingests.
 type DatasourcePackage string
 
@@ -13,6 +18,25 @@ const (
 // DatasourcePackages lists every package in a stable order.
 func DatasourcePackages() []DatasourcePackage {
 	return []DatasourcePackage{PackageDetectiveCore, PackageEKSAudit, PackageASFFSecurityHubFinding}
+}
+
+// SortPackages puts ps in the order of DatasourcePackages, the order the
+// API lists packages in (not the alphabetical order SQL would give); a
+// package not in that list goes last, by name.
+func SortPackages(ps []PackageState) {
+	order := DatasourcePackages()
+	rank := func(p DatasourcePackage) int {
+		if i := slices.Index(order, p); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortFunc(ps, func(a, b PackageState) int {
+		if c := rank(a.Package) - rank(b.Package); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Package), string(b.Package))
+	})
 }
 
 // Account is what is known about an AWS account outside Detective: facts

@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,7 +31,7 @@ func (t *tx) GraphPackages(ctx context.Context, graph arn.ARN) ([]detective.Pack
 	if err != nil {
 		return nil, wrap("graph packages", err)
 	}
-	sortPackages(ps)
+	detective.SortPackages(ps)
 	return ps, nil
 }
 
@@ -101,7 +99,7 @@ func (t *tx) MemberPackages(ctx context.Context, graph arn.ARN, accounts []detec
 	out := make([]detective.MemberPackages, 0, len(byAccount))
 	for _, id := range accounts {
 		if ps, ok := byAccount[id]; ok {
-			sortPackages(ps)
+			detective.SortPackages(ps)
 			out = append(out, detective.MemberPackages{Account: id, Packages: ps})
 			delete(byAccount, id) // a repeated account is returned once
 		}
@@ -154,26 +152,6 @@ func (t *tx) GraphsWithMemberStatus(ctx context.Context, status detective.Member
 		return nil, wrap("graphs with member status", err)
 	}
 	return gs, nil
-}
-
-// sortPackages puts ps in the order of detective.DatasourcePackages, the
-// order the API lists packages in, rather than the alphabetical order SQL
-// would give; a package not in that list goes last, by name. The order
-// lives in the domain, so it is applied here instead of in the query.
-func sortPackages(ps []detective.PackageState) {
-	order := detective.DatasourcePackages()
-	rank := func(p detective.DatasourcePackage) int {
-		if i := slices.Index(order, p); i >= 0 {
-			return i
-		}
-		return len(order)
-	}
-	slices.SortFunc(ps, func(a, b detective.PackageState) int {
-		if c := rank(a.Package) - rank(b.Package); c != 0 {
-			return c
-		}
-		return strings.Compare(string(a.Package), string(b.Package))
-	})
 }
 
 // nullTime is storedTime for a nullable column: the zero time, "never", is
