@@ -49,8 +49,12 @@ var banned = map[string]map[string]string{
 		module + "internal/detective": "signature checking knows nothing of Detective",
 		"net/http/httptest":           "test support stays out of the server",
 	},
-	"internal/detailcodec": {
-		module + "internal/detective": "the codec is a leaf shared by the stores",
+	"internal/columncodec": {
+		"database/sql":               "the codec encodes values; the stores run the SQL",
+		"github.com/jackc/pgx/v5":    "the codec encodes values; the stores run the SQL",
+		module + "internal/sqlite":   "the codec is shared by the stores, so it depends on none",
+		module + "internal/postgres": "the codec is shared by the stores, so it depends on none",
+		module + "internal/awsapi":   "column encodings are not the wire's",
 	},
 	"internal/frame": {
 		module + "internal/detective": "the request frame knows nothing of Detective",

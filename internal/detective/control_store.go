@@ -47,11 +47,17 @@ type DatasourceStore interface {
 	// PutGraphPackages inserts or replaces package states of graph.
 	PutGraphPackages(ctx context.Context, graph arn.ARN, ps []PackageState) error
 	// MemberPackages returns the package states of the given member
-	// accounts of graph, in the order given; accounts without any are
-	// omitted. Each account's packages are in package order.
+	// accounts of graph, in the order given; accounts that are not
+	// members or have none are omitted, and an account asked for twice is
+	// returned once. Each account's packages are in package order. The
+	// member reads (Members, ListMembers, ListMemberships) return the same
+	// states as Member.Packages.
 	MemberPackages(ctx context.Context, graph arn.ARN, accounts []AccountID) ([]MemberPackages, error)
-	// PutMemberPackages inserts or replaces package states of members.
-	// DeleteMembers and DeleteGraph remove them.
+	// PutMemberPackages inserts or replaces package states of members:
+	// each state replaces the stored one of its package, and packages not
+	// given keep theirs. The states live with the member, so an account
+	// that is not a member of graph is skipped (not an error); PutMembers
+	// keeps them, and DeleteMembers and DeleteGraph remove them.
 	PutMemberPackages(ctx context.Context, graph arn.ARN, ms []MemberPackages) error
 	// GraphsWithMemberStatus returns, in ARN order, the graphs that have at
 	// least one member whose stored Status is status.

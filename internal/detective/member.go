@@ -57,10 +57,13 @@ type Member struct {
 	UpdatedTime    time.Time // when Status was entered
 	VerifiedTime   time.Time // when VERIFICATION_IN_PROGRESS ends
 
-	// Packages and Utilization are filled by the Service for reads of
-	// ENABLED and ACCEPTED_BUT_DISABLED members; they are not stored with
-	// the member. Utilization is the member's volume as a percentage of
-	// the graph's volume limit.
+	// Packages are the member's package states, in package order. The
+	// store's member reads return them (nil when there are none), but
+	// PutMembers does not write them: PutMemberPackages does. In the
+	// Service's answers only ENABLED and ACCEPTED_BUT_DISABLED members
+	// carry them, for MemberDetail's volume fields. Utilization, set with
+	// them by the Service and never stored, is the member's volume as a
+	// percentage of the graph's volume limit.
 	Packages    []PackageState
 	Utilization float64
 }

@@ -154,29 +154,41 @@ func (s *Service) putMemberPackages(ctx context.Context, tx Tx, g Graph, m Membe
 	return tx.PutMemberPackages(ctx, g.ARN, []MemberPackages{{Account: m.Account, Packages: ps}})
 }
 
-// withPackages attaches package states and utilization to the ENABLED and
-// ACCEPTED_BUT_DISABLED members among ms, for MemberDetail's volume fields.
+// withPackages readies ms for MemberDetail's volume fields, which only
+// ENABLED and ACCEPTED_BUT_DISABLED members have: those keep the package
+// states the store read with them, or get them from MemberPackages if they
+// have none (a Member built rather than read, as by CreateMembers), and
+// get their utilization; members in any other status get no packages,
+// whatever is stored.
 func (s *Service) withPackages(ctx context.Context, tx Tx, graph arn.ARN, ms []Member) error {
-	var ids []AccountID
-	for _, m := range ms {
-		if m.Status == MemberStatusEnabled || m.Status == MemberStatusAcceptedButDisabled {
-			ids = append(ids, m.Account)
+	var missing []AccountID
+	for i := range ms {
+		switch ms[i].Status {
+		case MemberStatusEnabled, MemberStatusAcceptedButDisabled:
+			if ms[i].Packages == nil {
+				missing = append(missing, ms[i].Account)
+			}
+		default:
+			ms[i].Packages, ms[i].Utilization = nil, 0
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	mps, err := tx.MemberPackages(ctx, graph, ids)
-	if err != nil {
-		return err
-	}
-	byID := make(map[AccountID][]PackageState, len(mps))
-	for _, mp := range mps {
-		byID[mp.Account] = mp.Packages
+	if len(missing) > 0 {
+		mps, err := tx.MemberPackages(ctx, graph, missing)
+		if err != nil {
+			return err
+		}
+		byID := make(map[AccountID][]PackageState, len(mps))
+		for _, mp := range mps {
+			byID[mp.Account] = mp.Packages
+		}
+		for i := range ms {
+			if ps, ok := byID[ms[i].Account]; ok && ms[i].Packages == nil {
+				ms[i].Packages = ps
+			}
+		}
 	}
 	for i := range ms {
-		if ps, ok := byID[ms[i].Account]; ok {
-			ms[i].Packages = ps
+		if len(ms[i].Packages) > 0 {
 			ms[i].Utilization = 100 * float64(ms[i].VolumeBytes()) / float64(s.cfg.VolumeLimit)
 		}
 	}

@@ -76,20 +76,24 @@ type ListGraphsParams struct {
 // MemberStore holds member records, one per (graph, account).
 type MemberStore interface {
 	// Members returns the members of graph with the given account IDs, in
-	// the order given; accounts that are not members are omitted.
+	// the order given, with their Packages; accounts that are not members
+	// are omitted.
 	Members(ctx context.Context, graph arn.ARN, accounts []AccountID) ([]Member, error)
-	// PutMembers inserts or replaces members of their graphs.
+	// PutMembers inserts or replaces members of their graphs, every field
+	// but Packages: a new member has none, and an existing one keeps its
+	// own (PutMemberPackages writes them).
 	PutMembers(ctx context.Context, ms []Member) error
-	// DeleteMembers removes the given accounts from graph; absent accounts
-	// are ignored.
+	// DeleteMembers removes the given accounts, with their package states,
+	// from graph; absent accounts are ignored.
 	DeleteMembers(ctx context.Context, graph arn.ARN, accounts []AccountID) error
 	// CountMembers counts the members of graph whose stored Status is not in
 	// except.
 	CountMembers(ctx context.Context, graph arn.ARN, except []MemberStatus) (int, error)
-	// ListMembers returns one page of graph's members ordered by account ID.
+	// ListMembers returns one page of graph's members ordered by account
+	// ID, with their Packages.
 	ListMembers(ctx context.Context, p ListMembersParams) ([]Member, error)
 	// ListMemberships returns one page of the member records of p.Account in
-	// graphs of p.Region, ordered by graph ARN.
+	// graphs of p.Region, ordered by graph ARN, with their Packages.
 	ListMemberships(ctx context.Context, p ListMembershipsParams) ([]Member, error)
 }
 

@@ -2,11 +2,14 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/columncodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -60,71 +63,71 @@ func (t *tx) PutGraphPackages(ctx context.Context, graph arn.ARN, ps []detective
 	return nil
 }
 
-// MemberPackages fetches the accounts' rows in one query and groups them in
-// the requested order here, as Members does; accounts without rows are
-// omitted, and an account asked for twice is returned once.
+// MemberPackages reads the accounts' packages column in one query and
+// puts them in the requested order here, as Members does; accounts that
+// are not members or have none are omitted, and an account asked for
+// twice is returned once.
 func (t *tx) MemberPackages(ctx context.Context, graph arn.ARN, accounts []detective.AccountID) ([]detective.MemberPackages, error) {
 	if len(accounts) == 0 {
 		return nil, nil
 	}
-	rows, err := t.tx.Query(ctx, `SELECT account_id, package, state, started_time, stopped_time,
-			disabled_time, volume_bytes, volume_time
-		FROM member_packages WHERE graph_arn = $1 AND account_id = ANY($2)`,
-		graph.String(), texts(accounts))
+	stored, err := t.storedPackages(ctx, graph, accounts, `SELECT account_id, packages FROM members
+		WHERE graph_arn = $1 AND account_id = ANY($2) AND packages <> ''`)
 	if err != nil {
 		return nil, wrap("member packages", err)
 	}
-	byAccount := make(map[detective.AccountID][]detective.PackageState)
-	var (
-		account, pkg, state               string
-		volume                            int64
-		started, stopped, disabled, volAt *time.Time
-	)
-	_, err = pgx.ForEachRow(rows, []any{&account, &pkg, &state, &started, &stopped, &disabled, &volume, &volAt}, func() error {
-		id := detective.AccountID(account)
-		byAccount[id] = append(byAccount[id], detective.PackageState{
-			Package:     detective.DatasourcePackage(pkg),
-			State:       detective.IngestState(state),
-			Started:     fromNullTime(started),
-			Stopped:     fromNullTime(stopped),
-			Disabled:    fromNullTime(disabled),
-			VolumeBytes: volume,
-			VolumeTime:  fromNullTime(volAt),
-		})
-		return nil
-	})
-	if err != nil {
-		return nil, wrap("member packages", err)
-	}
-	out := make([]detective.MemberPackages, 0, len(byAccount))
+	out := make([]detective.MemberPackages, 0, len(stored))
 	for _, id := range accounts {
-		if ps, ok := byAccount[id]; ok {
-			detective.SortPackages(ps)
+		if s, ok := stored[id]; ok {
+			ps, err := columncodec.DecodePackages(s)
+			if err != nil {
+				return nil, wrap("member packages", fmt.Errorf("%s: stored %w", id, err))
+			}
 			out = append(out, detective.MemberPackages{Account: id, Packages: ps})
-			delete(byAccount, id) // a repeated account is returned once
+			delete(stored, id) // a repeated account is returned once
 		}
 	}
 	return out, nil
 }
 
-// PutMemberPackages upserts the given package states of members of graph
-// in one round trip; packages not listed keep theirs. It does not check
-// that the accounts are members: stores hold no rules.
+// PutMemberPackages inserts or replaces the given package states of
+// members of graph in two round trips; packages not listed keep theirs. An
+// account that is not a member is skipped: its states would have no row
+// to live on. It locks the members' rows (FOR UPDATE, in account order)
+// before reading them, so that concurrent puts cannot lose each other's
+// packages under READ COMMITTED.
 func (t *tx) PutMemberPackages(ctx context.Context, graph arn.ARN, ms []detective.MemberPackages) error {
-	b := &pgx.Batch{}
+	var accounts []detective.AccountID
 	for _, m := range ms {
-		for _, p := range m.Packages {
-			b.Queue(`INSERT INTO member_packages (graph_arn, account_id, package, state,
-					started_time, stopped_time, disabled_time, volume_bytes, volume_time)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-				ON CONFLICT (graph_arn, account_id, package) DO UPDATE SET
-					state = excluded.state, started_time = excluded.started_time,
-					stopped_time = excluded.stopped_time, disabled_time = excluded.disabled_time,
-					volume_bytes = excluded.volume_bytes, volume_time = excluded.volume_time`,
-				graph.String(), string(m.Account), string(p.Package), string(p.State),
-				nullTime(p.Started), nullTime(p.Stopped), nullTime(p.Disabled),
-				p.VolumeBytes, nullTime(p.VolumeTime))
+		if len(m.Packages) > 0 {
+			accounts = append(accounts, m.Account)
 		}
+	}
+	if len(accounts) == 0 {
+		return nil
+	}
+	stored, err := t.storedPackages(ctx, graph, accounts, `SELECT account_id, packages FROM members
+		WHERE graph_arn = $1 AND account_id = ANY($2) ORDER BY account_id FOR UPDATE`)
+	if err != nil {
+		return wrap("put member packages", err)
+	}
+	var changed []detective.AccountID
+	for _, m := range ms {
+		s, ok := stored[m.Account]
+		if !ok || len(m.Packages) == 0 {
+			continue
+		}
+		if stored[m.Account], err = columncodec.PutPackages(s, m.Packages); err != nil {
+			return wrap("put member packages", fmt.Errorf("%s: %w", m.Account, err))
+		}
+		if !slices.Contains(changed, m.Account) {
+			changed = append(changed, m.Account)
+		}
+	}
+	b := &pgx.Batch{}
+	for _, id := range changed {
+		b.Queue(`UPDATE members SET packages = $3 WHERE graph_arn = $1 AND account_id = $2`,
+			graph.String(), string(id), stored[id])
 	}
 	if b.Len() == 0 {
 		return nil
@@ -133,6 +136,26 @@ func (t *tx) PutMemberPackages(ctx context.Context, graph arn.ARN, ms []detectiv
 		return wrap("put member packages", err)
 	}
 	return nil
+}
+
+// storedPackages runs query, which selects (account_id, packages) of
+// graph's members with $1 the graph and $2 the accounts, and returns the
+// packages column by account.
+func (t *tx) storedPackages(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, query string) (map[detective.AccountID]string, error) {
+	rows, err := t.tx.Query(ctx, query, graph.String(), texts(accounts))
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[detective.AccountID]string, len(accounts))
+	var account, packages string
+	_, err = pgx.ForEachRow(rows, []any{&account, &packages}, func() error {
+		stored[detective.AccountID(account)] = packages
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return stored, nil
 }
 
 // GraphsWithMemberStatus returns, by ARN, the graphs with at least one

@@ -12,6 +12,7 @@
 // The store holds no rules; it translates SQLSTATE 23505 (unique_violation)
 // to detective.KindConflict and reports every other failure as internal.
 //
-// It imports internal/detective, internal/arn and pgx. Never net/http, never
+// It imports internal/detective, internal/arn, internal/columncodec (the
+// encodings it shares with internal/sqlite) and pgx. Never net/http, never
 // internal/sqlite, never internal/awsapi.
 package postgres

@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/detective-local/detective-local/internal/arn"
-	"github.com/detective-local/detective-local/internal/detailcodec"
+	"github.com/detective-local/detective-local/internal/columncodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -107,7 +107,7 @@ func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detect
 		if err := row.Scan(&typ, &detail); err != nil {
 			return detective.Indicator{}, err
 		}
-		d, err := detailcodec.Decode(detail)
+		d, err := columncodec.DecodeDetail(detail)
 		if err != nil {
 			return detective.Indicator{}, fmt.Errorf("stored detail: %w", err)
 		}
@@ -127,7 +127,7 @@ func (t *tx) PutIndicators(ctx context.Context, graph arn.ARN, id string, inds [
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM indicators WHERE graph_arn = $1 AND investigation_id = $2`, graph.String(), id)
 	for i, ind := range inds {
-		detail, err := detailcodec.Encode(ind.Detail)
+		detail, err := columncodec.EncodeDetail(ind.Detail)
 		if err != nil {
 			return wrap("put indicators", err)
 		}

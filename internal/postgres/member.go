@@ -2,23 +2,30 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/columncodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
-const memberColumns = `graph_arn, account_id, email, admin, invitation_type, status,
+// putMemberColumns are the columns PutMembers writes: all but packages,
+// which PutMemberPackages owns.
+const putMemberColumns = `graph_arn, account_id, email, admin, invitation_type, status,
 	disabled_reason, invited_time, updated_time, verified_time`
+
+// memberColumns are the columns scanMember reads.
+const memberColumns = putMemberColumns + `, packages`
 
 func scanMember(row pgx.CollectableRow) (detective.Member, error) {
 	var (
-		m                                      detective.Member
-		graph, account, admin, typ, status, dr string
+		m                                                detective.Member
+		graph, account, admin, typ, status, dr, packages string
 	)
 	if err := row.Scan(&graph, &account, &m.Email, &admin, &typ, &status, &dr,
-		&m.InvitedTime, &m.UpdatedTime, &m.VerifiedTime); err != nil {
+		&m.InvitedTime, &m.UpdatedTime, &m.VerifiedTime, &packages); err != nil {
 		return detective.Member{}, err
 	}
 	g, err := arn.Parse(graph)
@@ -29,6 +36,9 @@ func scanMember(row pgx.CollectableRow) (detective.Member, error) {
 	m.Type, m.Status, m.DisabledReason = detective.InvitationType(typ), detective.MemberStatus(status), detective.DisabledReason(dr)
 	// pgx returns timestamptz in the local zone; the domain works in UTC.
 	m.InvitedTime, m.UpdatedTime, m.VerifiedTime = m.InvitedTime.UTC(), m.UpdatedTime.UTC(), m.VerifiedTime.UTC()
+	if m.Packages, err = columncodec.DecodePackages(packages); err != nil {
+		return detective.Member{}, fmt.Errorf("member %s: stored %w", m.Account, err)
+	}
 	return m, nil
 }
 
@@ -60,17 +70,18 @@ func (t *tx) Members(ctx context.Context, graph arn.ARN, accounts []detective.Ac
 	return out, nil
 }
 
-// PutMembers upserts every member in one round trip. A batch of single-row
-// upserts rather than one multi-row INSERT: the latter fails outright when
-// ms names one (graph, account) twice, where "insert or replace" means the
-// last one wins.
+// PutMembers upserts every member in one round trip, every field but
+// Packages: a new member has none, and an existing one keeps its own. A
+// batch of single-row upserts rather than one multi-row INSERT: the latter
+// fails outright when ms names one (graph, account) twice, where "insert
+// or replace" means the last one wins.
 func (t *tx) PutMembers(ctx context.Context, ms []detective.Member) error {
 	if len(ms) == 0 {
 		return nil
 	}
 	b := &pgx.Batch{}
 	for _, m := range ms {
-		b.Queue(`INSERT INTO members (`+memberColumns+`)
+		b.Queue(`INSERT INTO members (`+putMemberColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (graph_arn, account_id) DO UPDATE SET
 				email = excluded.email, admin = excluded.admin,
@@ -88,15 +99,13 @@ func (t *tx) PutMembers(ctx context.Context, ms []detective.Member) error {
 }
 
 // DeleteMembers removes the given accounts from graph, with their package
-// states so that a re-invited account starts afresh: member_packages has
-// no foreign key to members. One statement, so one round trip.
+// states (a column of the row), so that a re-invited account starts
+// afresh; absent ones are ignored.
 func (t *tx) DeleteMembers(ctx context.Context, graph arn.ARN, accounts []detective.AccountID) error {
 	if len(accounts) == 0 {
 		return nil
 	}
-	if _, err := t.tx.Exec(ctx, `WITH packages AS (
-			DELETE FROM member_packages WHERE graph_arn = $1 AND account_id = ANY($2))
-		DELETE FROM members WHERE graph_arn = $1 AND account_id = ANY($2)`,
+	if _, err := t.tx.Exec(ctx, `DELETE FROM members WHERE graph_arn = $1 AND account_id = ANY($2)`,
 		graph.String(), texts(accounts)); err != nil {
 		return wrap("delete members", err)
 	}
@@ -135,7 +144,7 @@ func (t *tx) ListMembers(ctx context.Context, p detective.ListMembersParams) ([]
 func (t *tx) ListMemberships(ctx context.Context, p detective.ListMembershipsParams) ([]detective.Member, error) {
 	rows, _ := t.tx.Query(ctx,
 		`SELECT m.graph_arn, m.account_id, m.email, m.admin, m.invitation_type, m.status,
-			m.disabled_reason, m.invited_time, m.updated_time, m.verified_time
+			m.disabled_reason, m.invited_time, m.updated_time, m.verified_time, m.packages
 		FROM members m JOIN graphs g ON g.arn = m.graph_arn
 		WHERE m.account_id = $1 AND g.region = $2 AND m.status = ANY($3)
 			AND m.verified_time <= $4 AND m.graph_arn > $5

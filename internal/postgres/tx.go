@@ -25,7 +25,7 @@ var _ detective.Tx = (*tx)(nil)
 // reader could see the tables empty before the reset commits.
 func (t *tx) DeleteAll(ctx context.Context) error {
 	b := &pgx.Batch{}
-	for _, table := range []string{"indicators", "investigations", "member_packages", "graph_packages",
+	for _, table := range []string{"indicators", "investigations", "graph_packages",
 		"members", "tags", "graphs", "accounts", "organization_admins",
 		// What else belongs to an organization goes by ON DELETE CASCADE.
 		"organizations", "sessions", "org_events"} {

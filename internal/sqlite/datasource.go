@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/columncodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -19,24 +20,14 @@ const (
 		ON CONFLICT (graph_arn, package) DO UPDATE SET
 			state = excluded.state, started_time = excluded.started_time,
 			stopped_time = excluded.stopped_time, disabled_time = excluded.disabled_time`
-	// memberPackagesQuery looks up every requested account by primary key
-	// in one statement; MemberPackages puts the rows in request order.
-	memberPackagesQuery = `SELECT account_id, package, state, started_time, stopped_time,
-			disabled_time, volume_bytes, volume_time
-		FROM member_packages
-		WHERE graph_arn = ?1 AND account_id IN (SELECT value FROM json_each(?2))`
-	putMemberPackageQuery = `INSERT INTO member_packages (graph_arn, account_id, package, state,
-			started_time, stopped_time, disabled_time, volume_bytes, volume_time)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (graph_arn, account_id, package) DO UPDATE SET
-			state = excluded.state, started_time = excluded.started_time,
-			stopped_time = excluded.stopped_time, disabled_time = excluded.disabled_time,
-			volume_bytes = excluded.volume_bytes, volume_time = excluded.volume_time`
-	// deleteMemberPackagesQuery is DeleteMembers' second statement: the
-	// rows are keyed by member but have no foreign key to members, so
-	// nothing else removes them.
-	deleteMemberPackagesQuery = `DELETE FROM member_packages
-		WHERE graph_arn = ?1 AND account_id IN (SELECT value FROM json_each(?2))`
+	// memberPackagesQuery reads the packages column of the requested
+	// accounts that are members, in request order, as membersQuery does.
+	memberPackagesQuery = `SELECT m.account_id, m.packages
+		FROM json_each(?2) AS j CROSS JOIN members AS m
+		WHERE m.graph_arn = ?1 AND m.account_id = j.value
+		ORDER BY j.key`
+	setMemberPackagesQuery = `UPDATE members SET packages = ?3
+		WHERE graph_arn = ?1 AND account_id = ?2`
 	// graphsWithMemberStatusQuery reads only the members_status index.
 	graphsWithMemberStatusQuery = `SELECT DISTINCT graph_arn FROM members
 		WHERE status = ? ORDER BY graph_arn`
@@ -87,66 +78,101 @@ func (t *tx) PutGraphPackages(ctx context.Context, graph arn.ARN, ps []detective
 }
 
 // MemberPackages returns the package states of the given accounts of
-// graph, in the order given; accounts without any are omitted, and an
-// account asked for twice is returned once.
+// graph, in the order given; accounts that are not members or have none
+// are omitted, and an account asked for twice is returned once.
 func (t *tx) MemberPackages(ctx context.Context, graph arn.ARN, accounts []detective.AccountID) ([]detective.MemberPackages, error) {
-	if len(accounts) == 0 {
-		return nil, nil
-	}
-	ids, err := jsonArray(accounts)
+	stored, err := t.storedPackages(ctx, graph, accounts)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: member packages: %w", err)
 	}
-	rows, err := t.stmt(ctx, t.st.memberPackages).QueryContext(ctx, graph.String(), ids)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: member packages: %w", err)
-	}
-	defer rows.Close()
-	byAccount := make(map[detective.AccountID][]detective.PackageState)
-	for rows.Next() {
-		var (
-			account                            detective.AccountID
-			p                                  detective.PackageState
-			started, stopped, disabled, volume sql.NullInt64
-		)
-		if err := rows.Scan((*string)(&account), (*string)(&p.Package), (*string)(&p.State),
-			&started, &stopped, &disabled, &p.VolumeBytes, &volume); err != nil {
-			return nil, fmt.Errorf("sqlite: member packages: %w", err)
+	out := make([]detective.MemberPackages, 0, len(stored))
+	for _, sp := range stored {
+		ps, err := columncodec.DecodePackages(sp.packages)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: member packages: %s: stored %w", sp.account, err)
 		}
-		p.Started, p.Stopped, p.Disabled = fromNullMillis(started), fromNullMillis(stopped), fromNullMillis(disabled)
-		p.VolumeTime = fromNullMillis(volume)
-		byAccount[account] = append(byAccount[account], p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: member packages: %w", err)
-	}
-	out := make([]detective.MemberPackages, 0, len(byAccount))
-	for _, id := range accounts {
-		if ps, ok := byAccount[id]; ok {
-			detective.SortPackages(ps)
-			out = append(out, detective.MemberPackages{Account: id, Packages: ps})
-			delete(byAccount, id) // a repeated account is returned once
+		if len(ps) > 0 {
+			out = append(out, detective.MemberPackages{Account: sp.account, Packages: ps})
 		}
 	}
 	return out, nil
 }
 
 // PutMemberPackages inserts or replaces the given package states of
-// members of graph; packages not listed keep theirs. It does not check
-// that the accounts are members: stores hold no rules.
+// members of graph; packages not listed keep theirs. An account that is
+// not a member is skipped: its states would have no row to live on.
 func (t *tx) PutMemberPackages(ctx context.Context, graph arn.ARN, ms []detective.MemberPackages) error {
-	put := t.stmt(ctx, t.st.putMemberPackage)
+	accounts := make([]detective.AccountID, 0, len(ms))
 	for _, m := range ms {
-		for _, p := range m.Packages {
-			_, err := put.ExecContext(ctx, graph.String(), string(m.Account), string(p.Package), string(p.State),
-				nullMillis(p.Started), nullMillis(p.Stopped), nullMillis(p.Disabled),
-				p.VolumeBytes, nullMillis(p.VolumeTime))
-			if err != nil {
-				return fmt.Errorf("sqlite: put member packages: %w", err)
-			}
+		if len(m.Packages) > 0 {
+			accounts = append(accounts, m.Account)
+		}
+	}
+	stored, err := t.storedPackages(ctx, graph, accounts)
+	if err != nil {
+		return fmt.Errorf("sqlite: put member packages: %w", err)
+	}
+	byAccount := make(map[detective.AccountID]*packagesRow, len(stored))
+	for i := range stored {
+		byAccount[stored[i].account] = &stored[i]
+	}
+	for _, m := range ms {
+		sp := byAccount[m.Account]
+		if sp == nil || len(m.Packages) == 0 {
+			continue
+		}
+		if sp.packages, err = columncodec.PutPackages(sp.packages, m.Packages); err != nil {
+			return fmt.Errorf("sqlite: put member packages: %s: %w", m.Account, err)
+		}
+		sp.changed = true
+	}
+	set := t.stmt(ctx, t.st.setMemberPackages)
+	for _, sp := range stored {
+		if !sp.changed {
+			continue
+		}
+		if _, err := set.ExecContext(ctx, graph.String(), string(sp.account), sp.packages); err != nil {
+			return fmt.Errorf("sqlite: put member packages: %w", err)
 		}
 	}
 	return nil
+}
+
+// packagesRow is one member's packages column.
+type packagesRow struct {
+	account  detective.AccountID
+	packages string
+	changed  bool // by PutMemberPackages, so to be written
+}
+
+// storedPackages returns the packages column of the given accounts that
+// are members of graph, in the order given, each account once.
+func (t *tx) storedPackages(ctx context.Context, graph arn.ARN, accounts []detective.AccountID) ([]packagesRow, error) {
+	if len(accounts) == 0 {
+		return nil, nil
+	}
+	ids, err := jsonArray(accounts)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.stmt(ctx, t.st.memberPackages).QueryContext(ctx, graph.String(), ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]packagesRow, 0, len(accounts))
+	seen := make(map[detective.AccountID]bool, len(accounts))
+	for rows.Next() {
+		var sp packagesRow
+		if err := rows.Scan((*string)(&sp.account), &sp.packages); err != nil {
+			return nil, err
+		}
+		if !seen[sp.account] { // a repeated account is returned once
+			seen[sp.account] = true
+			out = append(out, sp)
+		}
+	}
+	return out, rows.Err()
 }
 
 // GraphsWithMemberStatus returns, by ARN, the graphs with at least one

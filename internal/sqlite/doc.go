@@ -13,6 +13,7 @@
 // The schema is in migrations/*.sql, embedded and applied by Open; the
 // files are numbered in lockstep with internal/postgres's.
 //
-// It imports detective, arn, database/sql and the pure-Go driver
+// It imports detective, arn, columncodec (the encodings it shares with
+// internal/postgres), database/sql and the pure-Go driver
 // modernc.org/sqlite; never net/http, another store or awsapi.
 package sqlite

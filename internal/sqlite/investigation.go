@@ -7,7 +7,7 @@ import (
 	"fmt"
 
 	"github.com/detective-local/detective-local/internal/arn"
-	"github.com/detective-local/detective-local/internal/detailcodec"
+	"github.com/detective-local/detective-local/internal/columncodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -121,7 +121,7 @@ func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detect
 		if err := rows.Scan((*string)(&ind.Type), &detail); err != nil {
 			return nil, fmt.Errorf("sqlite: indicators: %w", err)
 		}
-		if ind.Detail, err = detailcodec.Decode(detail); err != nil {
+		if ind.Detail, err = columncodec.DecodeDetail(detail); err != nil {
 			return nil, fmt.Errorf("sqlite: indicators: stored detail: %w", err)
 		}
 		out = append(out, ind)
@@ -141,7 +141,7 @@ func (t *tx) PutIndicators(ctx context.Context, graph arn.ARN, id string, inds [
 	}
 	put := t.stmt(ctx, t.st.putIndicator)
 	for i, ind := range inds {
-		detail, err := detailcodec.Encode(ind.Detail)
+		detail, err := columncodec.EncodeDetail(ind.Detail)
 		if err != nil {
 			return fmt.Errorf("sqlite: put indicators: %w", err)
 		}

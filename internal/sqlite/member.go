@@ -6,12 +6,13 @@ import (
 	"fmt"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/columncodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
 // memberColumns are the columns scanMembers reads, after any graph ARN.
 const memberColumns = `m.account_id, m.email, m.admin, m.invitation_type, m.status,
-	m.disabled_reason, m.invited_time, m.updated_time, m.verified_time`
+	m.disabled_reason, m.invited_time, m.updated_time, m.verified_time, m.packages`
 
 const (
 	// membersQuery walks the requested accounts in order (CROSS JOIN keeps
@@ -22,6 +23,8 @@ const (
 		FROM json_each(?2) AS j CROSS JOIN members AS m
 		WHERE m.graph_arn = ?1 AND m.account_id = j.value
 		ORDER BY j.key`
+	// putMemberQuery leaves packages alone: PutMemberPackages owns them,
+	// and a new row starts with none.
 	putMemberQuery = `INSERT INTO members (graph_arn, account_id, email, admin, invitation_type, status,
 			disabled_reason, invited_time, updated_time, verified_time)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -65,7 +68,8 @@ func (t *tx) Members(ctx context.Context, graph arn.ARN, accounts []detective.Ac
 	return ms, nil
 }
 
-// PutMembers inserts or replaces members, every field.
+// PutMembers inserts or replaces members, every field but Packages: a new
+// member has none, and an existing one keeps its own.
 func (t *tx) PutMembers(ctx context.Context, ms []detective.Member) error {
 	if len(ms) == 0 {
 		return nil
@@ -83,8 +87,8 @@ func (t *tx) PutMembers(ctx context.Context, ms []detective.Member) error {
 }
 
 // DeleteMembers removes the given accounts from graph, with their package
-// states, so that a re-invited account starts afresh; absent ones are
-// ignored.
+// states (a column of the row), so that a re-invited account starts
+// afresh; absent ones are ignored.
 func (t *tx) DeleteMembers(ctx context.Context, graph arn.ARN, accounts []detective.AccountID) error {
 	if len(accounts) == 0 {
 		return nil
@@ -95,9 +99,6 @@ func (t *tx) DeleteMembers(ctx context.Context, graph arn.ARN, accounts []detect
 	}
 	if _, err := t.stmt(ctx, t.st.deleteMembers).ExecContext(ctx, graph.String(), ids); err != nil {
 		return fmt.Errorf("sqlite: delete members: %w", err)
-	}
-	if _, err := t.stmt(ctx, t.st.deleteMemberPackages).ExecContext(ctx, graph.String(), ids); err != nil {
-		return fmt.Errorf("sqlite: delete members: packages: %w", err)
 	}
 	return nil
 }
@@ -159,11 +160,11 @@ func scanMembers(rows *sql.Rows, graph *arn.ARN, capacity int) ([]detective.Memb
 	for rows.Next() {
 		var (
 			m                          detective.Member
-			graphARN                   string
+			graphARN, packages         string
 			invited, updated, verified int64
 		)
 		cols := []any{(*string)(&m.Account), &m.Email, (*string)(&m.Admin), (*string)(&m.Type),
-			(*string)(&m.Status), (*string)(&m.DisabledReason), &invited, &updated, &verified}
+			(*string)(&m.Status), (*string)(&m.DisabledReason), &invited, &updated, &verified, &packages}
 		if graph == nil {
 			cols = append([]any{&graphARN}, cols...)
 		}
@@ -180,6 +181,11 @@ func scanMembers(rows *sql.Rows, graph *arn.ARN, capacity int) ([]detective.Memb
 			m.Graph = a
 		}
 		m.InvitedTime, m.UpdatedTime, m.VerifiedTime = fromMillis(invited), fromMillis(updated), fromMillis(verified)
+		ps, err := columncodec.DecodePackages(packages)
+		if err != nil {
+			return nil, fmt.Errorf("member %s: stored %w", m.Account, err)
+		}
+		m.Packages = ps
 		ms = append(ms, m)
 	}
 	return ms, rows.Err()

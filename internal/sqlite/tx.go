@@ -35,11 +35,11 @@ type statements struct {
 	account, putAccount                                                           *sql.Stmt
 
 	// The control plane: datasource packages and investigations.
-	graphPackages, putGraphPackage, memberPackages, putMemberPackage, deleteMemberPackages *sql.Stmt
-	graphsWithMemberStatus                                                                 *sql.Stmt
-	createInvestigation, investigation, updateInvestigationState, listInvestigations       *sql.Stmt
-	indicators, deleteIndicators, putIndicator                                             *sql.Stmt
-	orgAdmin, orgAdminByGraph, orgAdmins, putOrgAdmin, deleteOrgAdmin                      *sql.Stmt
+	graphPackages, putGraphPackage, memberPackages, setMemberPackages                *sql.Stmt
+	graphsWithMemberStatus                                                           *sql.Stmt
+	createInvestigation, investigation, updateInvestigationState, listInvestigations *sql.Stmt
+	indicators, deleteIndicators, putIndicator                                       *sql.Stmt
+	orgAdmin, orgAdminByGraph, orgAdmins, putOrgAdmin, deleteOrgAdmin                *sql.Stmt
 }
 
 func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
@@ -67,8 +67,7 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&st.graphPackages, graphPackagesQuery},
 		{&st.putGraphPackage, putGraphPackageQuery},
 		{&st.memberPackages, memberPackagesQuery},
-		{&st.putMemberPackage, putMemberPackageQuery},
-		{&st.deleteMemberPackages, deleteMemberPackagesQuery},
+		{&st.setMemberPackages, setMemberPackagesQuery},
 		{&st.graphsWithMemberStatus, graphsWithMemberStatusQuery},
 		{&st.createInvestigation, createInvestigationQuery},
 		{&st.investigation, investigationQuery},
@@ -100,7 +99,7 @@ func (st *statements) close() error {
 		st.members, st.putMember, st.deleteMembers, st.countMembers, st.listMembers, st.listMemberships,
 		st.tags, st.putTags, st.deleteTags,
 		st.account, st.putAccount,
-		st.graphPackages, st.putGraphPackage, st.memberPackages, st.putMemberPackage, st.deleteMemberPackages,
+		st.graphPackages, st.putGraphPackage, st.memberPackages, st.setMemberPackages,
 		st.graphsWithMemberStatus,
 		st.createInvestigation, st.investigation, st.updateInvestigationState, st.listInvestigations,
 		st.indicators, st.deleteIndicators, st.putIndicator,

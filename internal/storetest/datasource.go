@@ -65,6 +65,7 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		// not as some instant in year 1 or 1970.
 		p := detective.PackageState{Package: detective.PackageDetectiveCore, State: detective.IngestStopped}
 		mustPutGraphPackages(t, s, g.ARN, p)
+		mustPutMembers(t, s, memberOf(g, acct(1), detective.MemberStatusEnabled))
 		mustPutMemberPackages(t, s, g.ARN, detective.MemberPackages{Account: acct(1), Packages: []detective.PackageState{p}})
 
 		check := func(what string, got []detective.PackageState) {
@@ -88,6 +89,11 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			t.Fatalf("MemberPackages = %+v, want one member", mps)
 		}
 		check("MemberPackages", mps[0].Packages)
+		ms := mustMembers(t, s, g.ARN, acct(1))
+		if len(ms) != 1 {
+			t.Fatalf("Members = %+v, want one member", ms)
+		}
+		check("Members", ms[0].Packages)
 	})
 
 	t.Run("MemberPackages", func(t *testing.T) {
@@ -112,10 +118,20 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		// Put one's packages out of order; they come back in package order.
 		shuffled := detective.MemberPackages{Account: one.Account,
 			Packages: []detective.PackageState{one.Packages[2], one.Packages[0], one.Packages[1]}}
-		mustPutMemberPackages(t, s, g.ARN, two, shuffled, three)
+		mustPutMembers(t, s,
+			memberOf(g, acct(1), detective.MemberStatusEnabled),
+			memberOf(g, acct(2), detective.MemberStatusAcceptedButDisabled),
+			memberOf(g, acct(3), detective.MemberStatusEnabled),
+			memberOf(other, acct(4), detective.MemberStatusEnabled),
+			memberOf(g, acct(5), detective.MemberStatusEnabled))
+		// Package states live on the member's row: an account that is not
+		// a member of the graph is skipped, not an error.
+		six := detective.MemberPackages{Account: acct(6), Packages: two.Packages}
+		mustPutMemberPackages(t, s, g.ARN, two, six, shuffled, three)
 		mustPutMemberPackages(t, s, other.ARN, detective.MemberPackages{Account: acct(4), Packages: two.Packages})
-		mustPutMemberPackages(t, s, g.ARN)                                             // nothing to put
-		mustPutMemberPackages(t, s, g.ARN, detective.MemberPackages{Account: acct(5)}) // no packages: nothing stored
+		mustPutMemberPackages(t, s, other.ARN, detective.MemberPackages{Account: acct(1), Packages: two.Packages}) // g's member only
+		mustPutMemberPackages(t, s, g.ARN)                                                                         // nothing to put
+		mustPutMemberPackages(t, s, g.ARN, detective.MemberPackages{Account: acct(5)})                             // no packages: nothing stored
 
 		for _, tc := range []struct {
 			name string
@@ -125,6 +141,7 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			{"RequestOrder", []detective.AccountID{acct(3), acct(1), acct(2)}, []detective.MemberPackages{three, one, two}},
 			{"OtherOrder", []detective.AccountID{acct(2), acct(3), acct(1)}, []detective.MemberPackages{two, three, one}},
 			{"AbsentOmitted", []detective.AccountID{acct(8), acct(2), acct(5), acct(1)}, []detective.MemberPackages{two, one}},
+			{"NonMemberSkipped", []detective.AccountID{acct(6), acct(3)}, []detective.MemberPackages{three}},
 			// Each account once, where it first appears: the rows of one
 			// account are not a list of members to repeat.
 			{"Repeated", []detective.AccountID{acct(2), acct(1), acct(2)}, []detective.MemberPackages{two, one}},
@@ -135,6 +152,62 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			checkMemberPackages(t, "MemberPackages "+tc.name, mustMemberPackages(t, s, g.ARN, tc.ids...), tc.want)
 		}
 		checkMemberPackages(t, "MemberPackages(absent graph)", mustMemberPackages(t, s, graphOf(acct(0), region, 3).ARN, acct(1)), nil)
+		checkMemberPackages(t, "MemberPackages(other graph)", mustMemberPackages(t, s, other.ARN, acct(4), acct(1)),
+			[]detective.MemberPackages{{Account: acct(4), Packages: two.Packages}})
+	})
+
+	t.Run("MemberReadsReturnPackages", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		g := graphOf(acct(0), region, 1)
+		mustCreateGraphs(t, s, g)
+		with, without := memberOf(g, acct(1), detective.MemberStatusEnabled), memberOf(g, acct(2), detective.MemberStatusInvited)
+		mustPutMembers(t, s, with, without)
+		with.Packages = []detective.PackageState{
+			{Package: detective.PackageDetectiveCore, State: detective.IngestStarted, Started: at(1), VolumeBytes: 5 << 40, VolumeTime: at(2)},
+			{Package: detective.PackageEKSAudit, State: detective.IngestDisabled, Disabled: at(3)},
+		}
+		mustPutMemberPackages(t, s, g.ARN, detective.MemberPackages{Account: with.Account,
+			Packages: []detective.PackageState{with.Packages[1], with.Packages[0]}})
+
+		// A member without package states has nil Packages, not empty.
+		want := []detective.Member{with, without}
+		checkMembers(t, "Members", mustMembers(t, s, g.ARN, acct(1), acct(2)), want)
+		checkMembers(t, "ListMembers", mustListMembers(t, s, detective.ListMembersParams{Graph: g.ARN}), want)
+		for _, m := range want {
+			checkMembers(t, "ListMemberships "+string(m.Account), mustListMemberships(t, s, detective.ListMembershipsParams{
+				Account: m.Account, Region: region, Statuses: []detective.MemberStatus{m.Status}, SettledBy: at(1e12),
+			}), []detective.Member{m})
+		}
+	})
+
+	t.Run("PutMembersKeepsPackages", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		g := graphOf(acct(0), region, 1)
+		mustCreateGraphs(t, s, g)
+		m := memberOf(g, acct(1), detective.MemberStatusAcceptedButDisabled)
+		mustPutMembers(t, s, m)
+		ps := []detective.PackageState{{Package: detective.PackageDetectiveCore, State: detective.IngestDisabled,
+			Disabled: at(1), VolumeBytes: 10, VolumeTime: at(2)}}
+		mustPutMemberPackages(t, s, g.ARN, detective.MemberPackages{Account: m.Account, Packages: ps})
+
+		// PutMembers replaces every other field but never the packages,
+		// whatever the Member it is given holds: nil, or other states.
+		m.Status, m.UpdatedTime = detective.MemberStatusEnabled, at(20_000)
+		mustPutMembers(t, s, m)
+		m.Packages = []detective.PackageState{{Package: detective.PackageEKSAudit, State: detective.IngestStarted, Started: at(9)}}
+		mustPutMembers(t, s, m)
+		m.Packages = ps
+		checkMembers(t, "Members after PutMembers", mustMembers(t, s, g.ARN, m.Account), []detective.Member{m})
+
+		// Nor does it write them for a new member.
+		fresh := memberOf(g, acct(2), detective.MemberStatusEnabled)
+		fresh.Packages = ps
+		mustPutMembers(t, s, fresh)
+		fresh.Packages = nil
+		checkMembers(t, "Members(new) after PutMembers", mustMembers(t, s, g.ARN, fresh.Account), []detective.Member{fresh})
+		checkMemberPackages(t, "MemberPackages(new) after PutMembers", mustMemberPackages(t, s, g.ARN, fresh.Account), nil)
 	})
 
 	t.Run("PutMemberPackagesReplaces", func(t *testing.T) {
@@ -146,6 +219,7 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			Started: at(1), VolumeBytes: 100, VolumeTime: at(2)}
 		eks := detective.PackageState{Package: detective.PackageEKSAudit, State: detective.IngestStopped,
 			Started: at(3), Stopped: at(4), VolumeBytes: 200, VolumeTime: at(5)}
+		mustPutMembers(t, s, memberOf(g, acct(1), detective.MemberStatusEnabled), memberOf(g, acct(2), detective.MemberStatusEnabled))
 		mustPutMemberPackages(t, s, g.ARN,
 			detective.MemberPackages{Account: acct(1), Packages: []detective.PackageState{core, eks}},
 			detective.MemberPackages{Account: acct(2), Packages: []detective.PackageState{core}})
@@ -156,10 +230,17 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			Disabled: at(9), VolumeBytes: 7}
 		asff := detective.PackageState{Package: detective.PackageASFFSecurityHubFinding, State: detective.IngestStarted, Started: at(8)}
 		mustPutMemberPackages(t, s, g.ARN, detective.MemberPackages{Account: acct(1), Packages: []detective.PackageState{asff, eks2}})
+		// Within one call too: an account named twice is put in turn, and
+		// a package named twice for it is last-one-wins.
+		core2 := detective.PackageState{Package: detective.PackageDetectiveCore, State: detective.IngestStopped, Stopped: at(11)}
+		core3 := detective.PackageState{Package: detective.PackageDetectiveCore, State: detective.IngestStarted, Started: at(12)}
+		mustPutMemberPackages(t, s, g.ARN,
+			detective.MemberPackages{Account: acct(2), Packages: []detective.PackageState{core2, eks}},
+			detective.MemberPackages{Account: acct(2), Packages: []detective.PackageState{core3}})
 		checkMemberPackages(t, "MemberPackages after replace", mustMemberPackages(t, s, g.ARN, acct(1), acct(2)),
 			[]detective.MemberPackages{
 				{Account: acct(1), Packages: []detective.PackageState{core, eks2, asff}},
-				{Account: acct(2), Packages: []detective.PackageState{core}},
+				{Account: acct(2), Packages: []detective.PackageState{core3, eks}},
 			})
 	})
 
@@ -271,6 +352,7 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		gp := detective.PackageState{Package: detective.PackageDetectiveCore, State: detective.IngestStarted, Started: at(1)}
 		mp := detective.MemberPackages{Account: acct(1), Packages: []detective.PackageState{gp}}
 		mustPutGraphPackages(t, s, g.ARN, gp)
+		mustPutMembers(t, s, memberOf(g, acct(1), detective.MemberStatusEnabled), memberOf(g, acct(2), detective.MemberStatusEnabled))
 		mustPutMemberPackages(t, s, g.ARN, mp)
 
 		failure := errors.New("fn failed")
@@ -302,6 +384,8 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		g := graphOf(acct(0), region, 1)
 		mustCreateGraphs(t, s, g)
 		p := detective.PackageState{Package: detective.PackageDetectiveCore, State: detective.IngestStarted, Started: at(1)}
+		// A member, so that PutMemberPackages has a row to write to.
+		mustPutMembers(t, s, memberOf(g, acct(1), detective.MemberStatusEnabled))
 		for name, w := range map[string]func(ctx context.Context, tx detective.Tx) error{
 			"PutGraphPackages": func(ctx context.Context, tx detective.Tx) error {
 				return tx.PutGraphPackages(ctx, g.ARN, []detective.PackageState{p})

@@ -203,15 +203,26 @@ func checkMembers(tb testing.TB, what string, got, want []detective.Member) {
 		checkUTC(tb, what+" InvitedTime", m.InvitedTime)
 		checkUTC(tb, what+" UpdatedTime", m.UpdatedTime)
 		checkUTC(tb, what+" VerifiedTime", m.VerifiedTime)
+		// Compared above; this checks the zones.
+		checkPackages(tb, what+" "+string(m.Account)+" Packages", m.Packages, m.Packages)
 	}
 }
 
 // sameMember reports whether a and b are equal as cmp.Diff sees them:
-// times are compared as instants.
+// times are compared as instants, and nil Packages differ from empty ones
+// (a store returns nil when a member has none).
 func sameMember(a, b detective.Member) bool {
 	return a.Graph == b.Graph && a.Account == b.Account && a.Email == b.Email && a.Admin == b.Admin &&
 		a.Type == b.Type && a.Status == b.Status && a.DisabledReason == b.DisabledReason &&
-		a.InvitedTime.Equal(b.InvitedTime) && a.UpdatedTime.Equal(b.UpdatedTime) && a.VerifiedTime.Equal(b.VerifiedTime)
+		a.InvitedTime.Equal(b.InvitedTime) && a.UpdatedTime.Equal(b.UpdatedTime) && a.VerifiedTime.Equal(b.VerifiedTime) &&
+		(a.Packages == nil) == (b.Packages == nil) && slices.EqualFunc(a.Packages, b.Packages, samePackage) &&
+		a.Utilization == b.Utilization
+}
+
+// samePackage is sameMember for package states.
+func samePackage(a, b detective.PackageState) bool {
+	return a.Package == b.Package && a.State == b.State && a.Started.Equal(b.Started) && a.Stopped.Equal(b.Stopped) &&
+		a.Disabled.Equal(b.Disabled) && a.VolumeBytes == b.VolumeBytes && a.VolumeTime.Equal(b.VolumeTime)
 }
 
 func checkUTC(tb testing.TB, what string, t time.Time) {

@@ -13,22 +13,13 @@ CREATE TABLE graph_packages (
     PRIMARY KEY (graph_arn, package)
 );
 
--- The same per member account, with the member's daily volume as last
--- measured (the MemberDetail volume fields). Removing a member removes its rows (the
--- store's DeleteMembers does), so a re-invited account starts afresh.
-CREATE TABLE member_packages (
-    graph_arn     text COLLATE "C" NOT NULL,
-    account_id    text COLLATE "C" NOT NULL,
-    package       text COLLATE "C" NOT NULL,
-    state         text NOT NULL,
-    started_time  timestamptz,
-    stopped_time  timestamptz,
-    disabled_time timestamptz,
-    volume_bytes  bigint NOT NULL,
-    volume_time   timestamptz,
-    PRIMARY KEY (graph_arn, account_id, package),
-    FOREIGN KEY (graph_arn) REFERENCES graphs (arn) ON DELETE CASCADE
-);
+-- A member's package states, with its daily volume as last measured (the
+-- MemberDetail volume fields): columncodec.EncodePackages' JSON, '' for
+-- none. A column rather than a table of (member, package) rows, because
+-- every read of members returns them; on the member's row they also go
+-- with it, so a re-invited account starts afresh. text rather than jsonb
+-- so that it reads back exactly as written, as on SQLite.
+ALTER TABLE members ADD COLUMN packages text NOT NULL DEFAULT '';
 
 -- GraphsWithMemberStatus reads this index alone.
 CREATE INDEX members_status ON members (status, graph_arn);

@@ -13,22 +13,13 @@ CREATE TABLE graph_packages (
 	PRIMARY KEY (graph_arn, package)
 ) STRICT, WITHOUT ROWID;
 
--- The same per member account, with the member's daily volume as last
--- measured (the MemberDetail volume fields). Removing a member removes its rows (the
--- store's DeleteMembers does), so a re-invited account starts afresh.
-CREATE TABLE member_packages (
-	graph_arn     TEXT    NOT NULL,
-	account_id    TEXT    NOT NULL,
-	package       TEXT    NOT NULL,
-	state         TEXT    NOT NULL,
-	started_time  INTEGER,
-	stopped_time  INTEGER,
-	disabled_time INTEGER,
-	volume_bytes  INTEGER NOT NULL,
-	volume_time   INTEGER,
-	PRIMARY KEY (graph_arn, account_id, package),
-	FOREIGN KEY (graph_arn) REFERENCES graphs (arn) ON DELETE CASCADE
-) STRICT, WITHOUT ROWID;
+-- A member's package states, with its daily volume as last measured (the
+-- MemberDetail volume fields): columncodec.EncodePackages' JSON, '' for
+-- none. A column rather than a table of (member, package) rows, because
+-- every read of members returns them and each row read costs about as
+-- much as the member's own; on the member's row they also go with it, so
+-- a re-invited account starts afresh.
+ALTER TABLE members ADD COLUMN packages TEXT NOT NULL DEFAULT '';
 
 -- GraphsWithMemberStatus reads this index alone.
 CREATE INDEX members_status ON members (status, graph_arn);

@@ -1,8 +1,4 @@
-// Package detailcodec is how both stores keep an indicator's Detail (a
-// map of AWS member names to values) in a text column: JSON, read back with
-// integers as int64 so that values round-trip. It imports the standard
-// library only.
-package detailcodec
+package columncodec
 
 import (
 	"encoding/json"
@@ -10,9 +6,9 @@ import (
 	"strings"
 )
 
-// Encode is an indicator's Detail as stored: a JSON object, "{}"
-// when it has no fields. NaN and infinities have no JSON form and fail.
-func Encode(d map[string]any) (string, error) {
+// EncodeDetail is an indicator's Detail (a map of AWS member names to
+// values) as stored: a JSON object, "{}" when it has no fields. NaN and infinities have no JSON form and fail.
+func EncodeDetail(d map[string]any) (string, error) {
 	if len(d) == 0 {
 		return "{}", nil
 	}
@@ -23,7 +19,7 @@ func Encode(d map[string]any) (string, error) {
 	return string(b), nil
 }
 
-// Decode is the inverse of Encode, as far as JSON allows: it
+// DecodeDetail is the inverse of EncodeDetail, as far as JSON allows: it
 // returns a non-nil map whose strings and booleans are as written; a
 // number is an int64 if its JSON text is an integer that fits in one, and
 // a float64 otherwise. So an integer of any Go type comes back as int64,
@@ -32,7 +28,7 @@ func Encode(d map[string]any) (string, error) {
 // rather than float64 keeps integers above 2^53 exact.
 // Nested objects and arrays come back as map[string]any and []any with
 // their numbers converted the same way.
-func Decode(s string) (map[string]any, error) {
+func DecodeDetail(s string) (map[string]any, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
 	var d map[string]any
@@ -51,7 +47,7 @@ func Decode(s string) (map[string]any, error) {
 	return d, nil
 }
 
-// fromJSON converts the json.Numbers in v as Decode describes.
+// fromJSON converts the json.Numbers in v as DecodeDetail describes.
 func fromJSON(v any) (any, error) {
 	var err error
 	switch v := v.(type) {
