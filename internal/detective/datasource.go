@@ -117,20 +117,16 @@ func (s *Service) followGraphPackages(ctx context.Context, tx Tx, g Graph, graph
 	if err != nil {
 		return err
 	}
-	ids := make([]AccountID, len(enabled))
-	for i, m := range enabled {
-		ids[i] = m.Account
-	}
-	current, err := tx.MemberPackages(ctx, g.ARN, ids)
-	if err != nil {
-		return err
-	}
-	for i, mp := range current {
-		for j, p := range mp.Packages {
+	current := make([]MemberPackages, 0, len(enabled))
+	for _, m := range enabled {
+		ps := make([]PackageState, len(m.Packages)) // read with the member
+		for j, p := range m.Packages {
+			ps[j] = p
 			if gp := findPackage(graphPackages, p.Package); gp != nil {
-				current[i].Packages[j] = p.enter(gp.State, now)
+				ps[j] = p.enter(gp.State, now)
 			}
 		}
+		current = append(current, MemberPackages{Account: m.Account, Packages: ps})
 	}
 	return tx.PutMemberPackages(ctx, g.ARN, current)
 }

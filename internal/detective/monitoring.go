@@ -69,18 +69,11 @@ func (s *Service) graphVolume(ctx context.Context, tx Tx, g Graph, graphPackages
 	if err != nil {
 		return 0, err
 	}
-	ids := make([]AccountID, 0, len(enabled))
 	for _, m := range enabled {
-		if m.Account != except {
-			ids = append(ids, m.Account)
+		if m.Account == except {
+			continue
 		}
-	}
-	mps, err := tx.MemberPackages(ctx, g.ARN, ids)
-	if err != nil {
-		return 0, err
-	}
-	for _, mp := range mps {
-		for _, p := range mp.Packages {
+		for _, p := range m.Packages { // read with the member
 			if p.State == IngestStarted {
 				total += p.VolumeBytes
 			}
