@@ -42,7 +42,10 @@ func (h *Handler) route(r *http.Request) http.Handler {
 	case "organizations":
 		return h.Organizations
 	case "":
-		if isForm(r) {
+		// The query protocol posts to "/", where Detective has no route;
+		// an unsigned form post to a Detective path (curl's default
+		// content type) stays Detective's.
+		if isForm(r) && r.URL.Path == "/" {
 			return h.STS
 		}
 	}

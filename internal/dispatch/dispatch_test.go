@@ -17,7 +17,7 @@ func TestRoute(t *testing.T) {
 		return "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/" + service + "/aws4_request, SignedHeaders=host, Signature=00"
 	}
 	for _, tc := range []struct {
-		name, method, target, auth, query, contentType, want string
+		name, method, path, target, auth, query, contentType, want string
 	}{
 		{name: "detective signed", method: "POST", auth: sig("detective"), want: "detective"},
 		{name: "sts signed", method: "POST", auth: sig("sts"), contentType: "application/x-www-form-urlencoded", want: "sts"},
@@ -28,12 +28,17 @@ func TestRoute(t *testing.T) {
 		{name: "unknown service", method: "POST", auth: sig("s3"), want: "detective"},
 		{name: "unsigned", method: "POST", want: "detective"},
 		{name: "unsigned form", method: "POST", contentType: "application/x-www-form-urlencoded; charset=utf-8", want: "sts"},
+		{name: "unsigned form to a Detective path", method: "POST", path: "/graphs/list", contentType: "application/x-www-form-urlencoded", want: "detective"},
 		{name: "presigned sts", method: "GET", query: "Action=GetCallerIdentity&X-Amz-Credential=AKID%2F20260101%2Fus-east-1%2Fsts%2Faws4_request", want: "sts"},
 		{name: "malformed credential", method: "POST", auth: "AWS4-HMAC-SHA256 Credential=garbage", want: "detective"},
 		{name: "not sigv4", method: "GET", auth: "Bearer x", want: "detective"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := httptest.NewRequest(tc.method, "/?"+tc.query, strings.NewReader(""))
+			path := tc.path
+			if path == "" {
+				path = "/"
+			}
+			r := httptest.NewRequest(tc.method, path+"?"+tc.query, strings.NewReader(""))
 			if tc.auth != "" {
 				r.Header.Set("Authorization", tc.auth)
 			}
