@@ -216,8 +216,9 @@ func (s *Service) StartMonitoringMember(ctx context.Context, c Caller, graph arn
 
 // EnableWaitingMembers is the periodic job that enables
 // ACCEPTED_BUT_DISABLED members, in the order they were invited, of every
-// graph that now has room for them. It is idempotent and serialized per
-// graph, so every replica may run it.
+// graph that now has room for them. Every replica may run it: each graph
+// is claimed through the database (ClaimGraph), so a graph one replica is
+// working on is skipped by the others, and the work is idempotent.
 func (s *Service) EnableWaitingMembers(ctx context.Context) error {
 	var graphs []arn.ARN
 	err := s.store.Read(ctx, func(tx Tx) error {
@@ -231,9 +232,9 @@ func (s *Service) EnableWaitingMembers(ctx context.Context) error {
 	var errs []error
 	for _, graph := range graphs {
 		errs = append(errs, s.store.Write(ctx, func(tx Tx) error {
-			g, err := tx.LockGraph(ctx, graph)
-			if KindOf(err) == KindNotFound {
-				return nil // deleted since the read
+			g, err := tx.ClaimGraph(ctx, graph)
+			if k := KindOf(err); k == KindNotFound || k == KindConflict {
+				return nil // deleted since the read, or another replica has it
 			}
 			if err != nil {
 				return err

@@ -51,6 +51,12 @@ type GraphStore interface {
 	// transaction (FOR UPDATE on PostgreSQL), so that concurrent writes to
 	// one graph's members serialize. KindNotFound if absent.
 	LockGraph(ctx context.Context, graph arn.ARN) (Graph, error)
+	// ClaimGraph is LockGraph for periodic jobs: when another transaction
+	// holds the graph's lock it returns KindConflict at once instead of
+	// waiting (FOR UPDATE SKIP LOCKED on PostgreSQL), so that a graph one
+	// replica is working on is skipped by the others. SQLite serializes
+	// writes, so there it is LockGraph. KindNotFound if absent.
+	ClaimGraph(ctx context.Context, graph arn.ARN) (Graph, error)
 	// GraphByAdmin returns the graph administered by account in region, or
 	// KindNotFound.
 	GraphByAdmin(ctx context.Context, admin AccountID, region string) (Graph, error)

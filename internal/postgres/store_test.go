@@ -145,6 +145,45 @@ func TestLockGraphSerializesReplicas(t *testing.T) {
 	}
 }
 
+// TestClaimGraphSkipsLockedGraph: while one replica holds a graph's lock,
+// another's ClaimGraph answers KindConflict at once instead of waiting, so
+// periodic jobs on several replicas split the graphs between them.
+func TestClaimGraphSkipsLockedGraph(t *testing.T) {
+	t.Parallel()
+	dsn := mustSchema(t)
+	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
+	mustCreateGraph(t, a, testGraph())
+	ctx := context.Background()
+	locked, release := make(chan struct{}), make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		errc <- a.Write(ctx, func(tx detective.Tx) error {
+			if _, err := tx.LockGraph(ctx, testGraph()); err != nil {
+				return err
+			}
+			close(locked)
+			<-release
+			return nil
+		})
+	}()
+	<-locked
+	start := time.Now()
+	err := b.Write(ctx, func(tx detective.Tx) error {
+		_, err := tx.ClaimGraph(ctx, testGraph())
+		return err
+	})
+	if detective.KindOf(err) != detective.KindConflict || time.Since(start) > 2*time.Second {
+		t.Errorf("ClaimGraph of a locked graph = %v after %v, want KindConflict at once", err, time.Since(start))
+	}
+	close(release)
+	if err := <-errc; err != nil {
+		t.Fatalf("first Write: %v", err)
+	}
+	if err := b.Write(ctx, func(tx detective.Tx) error { _, err := tx.ClaimGraph(ctx, testGraph()); return err }); err != nil {
+		t.Errorf("ClaimGraph after the lock was released: %v", err)
+	}
+}
+
 func TestTimesRoundTripInUTC(t *testing.T) {
 	t.Parallel()
 	s := mustOpen(t, mustSchema(t))

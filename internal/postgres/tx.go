@@ -82,6 +82,21 @@ func (t *tx) LockGraph(ctx context.Context, graph arn.ARN) (detective.Graph, err
 		`SELECT `+graphColumns+` FROM graphs WHERE arn = $1 FOR UPDATE`, graph.String())
 }
 
+// ClaimGraph locks the graph's row unless another transaction holds it:
+// SKIP LOCKED returns no row then, and a plain read tells a held graph
+// (KindConflict) from a missing one (KindNotFound).
+func (t *tx) ClaimGraph(ctx context.Context, graph arn.ARN) (detective.Graph, error) {
+	g, err := t.oneGraph(ctx, "claim graph", graph.String(),
+		`SELECT `+graphColumns+` FROM graphs WHERE arn = $1 FOR UPDATE SKIP LOCKED`, graph.String())
+	if detective.KindOf(err) != detective.KindNotFound {
+		return g, err
+	}
+	if _, err := t.Graph(ctx, graph); err != nil {
+		return detective.Graph{}, err
+	}
+	return detective.Graph{}, detective.Conflict("The behavior graph %s is being changed by another request", graph)
+}
+
 // GraphByAdmin returns admin's graph in region, or KindNotFound.
 func (t *tx) GraphByAdmin(ctx context.Context, admin detective.AccountID, region string) (detective.Graph, error) {
 	return t.oneGraph(ctx, "graph by admin", fmt.Sprintf("of account %s in %s", admin, region),

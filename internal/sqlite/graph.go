@@ -41,6 +41,12 @@ func (t *tx) LockGraph(ctx context.Context, graph arn.ARN) (detective.Graph, err
 	return t.Graph(ctx, graph)
 }
 
+// ClaimGraph is LockGraph: writes never run side by side on SQLite, so no
+// other transaction can hold the graph.
+func (t *tx) ClaimGraph(ctx context.Context, graph arn.ARN) (detective.Graph, error) {
+	return t.LockGraph(ctx, graph)
+}
+
 // GraphByAdmin returns the graph administered by admin in region, or
 // KindNotFound.
 func (t *tx) GraphByAdmin(ctx context.Context, admin detective.AccountID, region string) (detective.Graph, error) {

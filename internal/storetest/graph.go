@@ -22,6 +22,11 @@ func testGraph(t *testing.T, newStore func(t *testing.T) detective.Store) {
 				return err
 			}
 			checkGraphs(t, "LockGraph", []detective.Graph{got}, []detective.Graph{g})
+			got, err = tx.ClaimGraph(ctx, g.ARN)
+			if err != nil {
+				return err
+			}
+			checkGraphs(t, "ClaimGraph", []detective.Graph{got}, []detective.Graph{g})
 			return nil
 		})
 		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
@@ -53,6 +58,8 @@ func testGraph(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
 			_, err := tx.LockGraph(ctx, absent)
 			wantKind(t, "LockGraph(absent)", err, detective.KindNotFound)
+			_, err = tx.ClaimGraph(ctx, absent)
+			wantKind(t, "ClaimGraph(absent)", err, detective.KindNotFound)
 			return nil
 		})
 		err := s.Write(t.Context(), func(tx detective.Tx) error {
