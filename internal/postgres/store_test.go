@@ -99,23 +99,13 @@ func TestLockGraphSerializesReplicas(t *testing.T) {
 	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
 	mustCreateGraph(t, a, testGraph())
 	ctx := context.Background()
-	locked, release := make(chan struct{}), make(chan struct{})
-	errc := make(chan error, 1)
-	go func() {
-		errc <- a.Write(ctx, func(tx detective.Tx) error {
-			if _, err := tx.LockGraph(ctx, testGraph()); err != nil {
-				return err
-			}
-			close(locked)
-			<-release
-			return tx.PutMembers(ctx, []detective.Member{{
-				Graph: testGraph(), Account: "222222222222", Admin: "111111111111",
-				Type: detective.InvitationTypeInvitation, Status: detective.MemberStatusInvited,
-				InvitedTime: testTime(), UpdatedTime: testTime(), VerifiedTime: testTime(),
-			}})
-		})
-	}()
-	<-locked
+	release := mustHoldGraphLock(t, a, testGraph(), func(ctx context.Context, tx detective.Tx) error {
+		return tx.PutMembers(ctx, []detective.Member{{
+			Graph: testGraph(), Account: "222222222222", Admin: "111111111111",
+			Type: detective.InvitationTypeInvitation, Status: detective.MemberStatusInvited,
+			InvitedTime: testTime(), UpdatedTime: testTime(), VerifiedTime: testTime(),
+		}})
+	})
 	var n int
 	done := make(chan error, 1)
 	go func() {
@@ -133,15 +123,40 @@ func TestLockGraphSerializesReplicas(t *testing.T) {
 		t.Fatalf("second LockGraph returned (%v) while the first held the lock", err)
 	case <-time.After(200 * time.Millisecond):
 	}
-	close(release)
-	if err := <-errc; err != nil {
-		t.Fatalf("first Write: %v", err)
-	}
+	release()
 	if err := <-done; err != nil {
 		t.Fatalf("second Write: %v", err)
 	}
 	if n != 1 {
 		t.Errorf("CountMembers after the lock = %d, want 1 (the first writer's member)", n)
+	}
+}
+
+// mustHoldGraphLock starts a Write on s that locks graph and waits; the
+// returned release lets it run then (inside the same transaction) and
+// commit, and fails tb if that Write fails.
+func mustHoldGraphLock(tb testing.TB, s *Store, graph arn.ARN, then func(context.Context, detective.Tx) error) (release func()) {
+	tb.Helper()
+	ctx := context.Background()
+	locked, proceed := make(chan struct{}), make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		errc <- s.Write(ctx, func(tx detective.Tx) error {
+			if _, err := tx.LockGraph(ctx, graph); err != nil {
+				return err
+			}
+			close(locked)
+			<-proceed
+			return then(ctx, tx)
+		})
+	}()
+	<-locked
+	return func() {
+		tb.Helper()
+		close(proceed)
+		if err := <-errc; err != nil {
+			tb.Fatalf("Write holding the graph lock: %v", err)
+		}
 	}
 }
 
@@ -154,19 +169,7 @@ func TestClaimGraphSkipsLockedGraph(t *testing.T) {
 	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
 	mustCreateGraph(t, a, testGraph())
 	ctx := context.Background()
-	locked, release := make(chan struct{}), make(chan struct{})
-	errc := make(chan error, 1)
-	go func() {
-		errc <- a.Write(ctx, func(tx detective.Tx) error {
-			if _, err := tx.LockGraph(ctx, testGraph()); err != nil {
-				return err
-			}
-			close(locked)
-			<-release
-			return nil
-		})
-	}()
-	<-locked
+	release := mustHoldGraphLock(t, a, testGraph(), func(context.Context, detective.Tx) error { return nil })
 	start := time.Now()
 	err := b.Write(ctx, func(tx detective.Tx) error {
 		_, err := tx.ClaimGraph(ctx, testGraph())
@@ -175,10 +178,7 @@ func TestClaimGraphSkipsLockedGraph(t *testing.T) {
 	if detective.KindOf(err) != detective.KindConflict || time.Since(start) > 2*time.Second {
 		t.Errorf("ClaimGraph of a locked graph = %v after %v, want KindConflict at once", err, time.Since(start))
 	}
-	close(release)
-	if err := <-errc; err != nil {
-		t.Fatalf("first Write: %v", err)
-	}
+	release()
 	if err := b.Write(ctx, func(tx detective.Tx) error { _, err := tx.ClaimGraph(ctx, testGraph()); return err }); err != nil {
 		t.Errorf("ClaimGraph after the lock was released: %v", err)
 	}
