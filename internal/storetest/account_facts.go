@@ -66,11 +66,8 @@ func testAccountFacts(t *testing.T, newStore func(t *testing.T) detective.Store)
 		var got []detective.Account
 		after := detective.AccountID("")
 		for {
-			var page []detective.Account
-			mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
-				var err error
-				page, err = tx.ListAccounts(ctx, after, 2)
-				return err
+			page := mustReadValue(t, s, func(ctx context.Context, tx detective.Tx) ([]detective.Account, error) {
+				return tx.ListAccounts(ctx, after, 2)
 			})
 			if len(page) == 0 {
 				break
@@ -101,11 +98,7 @@ func mustPutAccounts(tb testing.TB, s detective.Store, as ...detective.Account) 
 
 func mustAccount(tb testing.TB, s detective.Store, id detective.AccountID) detective.Account {
 	tb.Helper()
-	var a detective.Account
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		a, err = tx.Account(ctx, id)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) (detective.Account, error) {
+		return tx.Account(ctx, id)
 	})
-	return a
 }

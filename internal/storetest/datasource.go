@@ -456,13 +456,9 @@ func checkControlPlaneEmpty(tb testing.TB, s detective.Store, g detective.Graph,
 // mustGraphPackages reads the package states of graph.
 func mustGraphPackages(tb testing.TB, s detective.Store, graph arn.ARN) []detective.PackageState {
 	tb.Helper()
-	var got []detective.PackageState
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.GraphPackages(ctx, graph)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) ([]detective.PackageState, error) {
+		return tx.GraphPackages(ctx, graph)
 	})
-	return got
 }
 
 // mustPutGraphPackages stores ps for graph in one transaction.
@@ -474,13 +470,9 @@ func mustPutGraphPackages(tb testing.TB, s detective.Store, graph arn.ARN, ps ..
 // mustMemberPackages reads the package states of the given members of graph.
 func mustMemberPackages(tb testing.TB, s detective.Store, graph arn.ARN, accounts ...detective.AccountID) []detective.MemberPackages {
 	tb.Helper()
-	var got []detective.MemberPackages
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.MemberPackages(ctx, graph, accounts)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) ([]detective.MemberPackages, error) {
+		return tx.MemberPackages(ctx, graph, accounts)
 	})
-	return got
 }
 
 // mustPutMemberPackages stores ms for graph in one transaction.
@@ -492,13 +484,9 @@ func mustPutMemberPackages(tb testing.TB, s detective.Store, graph arn.ARN, ms .
 // mustGraphsWithMemberStatus reads GraphsWithMemberStatus(status).
 func mustGraphsWithMemberStatus(tb testing.TB, s detective.Store, status detective.MemberStatus) []arn.ARN {
 	tb.Helper()
-	var got []arn.ARN
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.GraphsWithMemberStatus(ctx, status)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) ([]arn.ARN, error) {
+		return tx.GraphsWithMemberStatus(ctx, status)
 	})
-	return got
 }
 
 // checkPackages fails tb if got differs from want (times compared as

@@ -404,25 +404,17 @@ func mustCreateInvestigations(tb testing.TB, s detective.Store, invs ...detectiv
 // mustInvestigation reads one investigation.
 func mustInvestigation(tb testing.TB, s detective.Store, graph arn.ARN, id string) detective.Investigation {
 	tb.Helper()
-	var got detective.Investigation
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.Investigation(ctx, graph, id)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) (detective.Investigation, error) {
+		return tx.Investigation(ctx, graph, id)
 	})
-	return got
 }
 
 // mustListInvestigations reads every investigation of graph.
 func mustListInvestigations(tb testing.TB, s detective.Store, graph arn.ARN) []detective.Investigation {
 	tb.Helper()
-	var got []detective.Investigation
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.ListInvestigations(ctx, graph)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) ([]detective.Investigation, error) {
+		return tx.ListInvestigations(ctx, graph)
 	})
-	return got
 }
 
 // mustPutIndicators replaces the indicators of inv.
@@ -436,13 +428,9 @@ func mustPutIndicators(tb testing.TB, s detective.Store, inv detective.Investiga
 // mustIndicators reads the indicators of inv.
 func mustIndicators(tb testing.TB, s detective.Store, inv detective.Investigation) []detective.Indicator {
 	tb.Helper()
-	var got []detective.Indicator
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.Indicators(ctx, inv.Graph, inv.ID)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) ([]detective.Indicator, error) {
+		return tx.Indicators(ctx, inv.Graph, inv.ID)
 	})
-	return got
 }
 
 // checkInvestigations fails tb if got differs from want (times compared as

@@ -226,13 +226,9 @@ func testMember(t *testing.T, newStore func(t *testing.T) detective.Store) {
 // mustListMembers reads one page of ListMembers.
 func mustListMembers(tb testing.TB, s detective.Store, p detective.ListMembersParams) []detective.Member {
 	tb.Helper()
-	var got []detective.Member
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.ListMembers(ctx, p)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) ([]detective.Member, error) {
+		return tx.ListMembers(ctx, p)
 	})
-	return got
 }
 
 // mustPageMembers reads every member of g, limit at a time, as the service

@@ -102,11 +102,7 @@ func testMembership(t *testing.T, newStore func(t *testing.T) detective.Store) {
 // mustListMemberships reads one page of ListMemberships.
 func mustListMemberships(tb testing.TB, s detective.Store, p detective.ListMembershipsParams) []detective.Member {
 	tb.Helper()
-	var got []detective.Member
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.ListMemberships(ctx, p)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) ([]detective.Member, error) {
+		return tx.ListMemberships(ctx, p)
 	})
-	return got
 }

@@ -288,38 +288,26 @@ func mustPutOrgAdmins(tb testing.TB, s detective.Store, as ...detective.OrgAdmin
 // mustOrgAdmin reads org's designation in rgn, failing tb on any error.
 func mustOrgAdmin(tb testing.TB, s detective.Store, org, rgn string) detective.OrgAdmin {
 	tb.Helper()
-	var got detective.OrgAdmin
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.OrgAdmin(ctx, org, rgn)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) (detective.OrgAdmin, error) {
+		return tx.OrgAdmin(ctx, org, rgn)
 	})
-	return got
 }
 
 // mustOrgAdminByGraph reads the designation of graph, failing tb on any
 // error.
 func mustOrgAdminByGraph(tb testing.TB, s detective.Store, graph arn.ARN) detective.OrgAdmin {
 	tb.Helper()
-	var got detective.OrgAdmin
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.OrgAdminByGraph(ctx, graph)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) (detective.OrgAdmin, error) {
+		return tx.OrgAdminByGraph(ctx, graph)
 	})
-	return got
 }
 
 // mustOrgAdmins reads org's designations.
 func mustOrgAdmins(tb testing.TB, s detective.Store, org string) []detective.OrgAdmin {
 	tb.Helper()
-	var got []detective.OrgAdmin
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.OrgAdmins(ctx, org)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) ([]detective.OrgAdmin, error) {
+		return tx.OrgAdmins(ctx, org)
 	})
-	return got
 }
 
 // checkOrgAdmin fails tb if got differs from want (DelegationTime compared

@@ -94,11 +94,8 @@ func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store)
 		var got []detective.Organization
 		after := ""
 		for page := 0; page < 10; page++ {
-			var os []detective.Organization
-			mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
-				var err error
-				os, err = tx.ListOrganizations(ctx, after, 2)
-				return err
+			os := mustReadValue(t, s, func(ctx context.Context, tx detective.Tx) ([]detective.Organization, error) {
+				return tx.ListOrganizations(ctx, after, 2)
 			})
 			if len(os) == 0 {
 				break

@@ -110,6 +110,19 @@ func mustRead(tb testing.TB, s detective.Store, fn func(ctx context.Context, tx 
 	}
 }
 
+// mustReadValue runs fn in s.Read and returns its value, failing tb if it
+// returns an error: the body of every mustX reader below.
+func mustReadValue[T any](tb testing.TB, s detective.Store, fn func(ctx context.Context, tx detective.Tx) (T, error)) T {
+	tb.Helper()
+	var got T
+	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		var err error
+		got, err = fn(ctx, tx)
+		return err
+	})
+	return got
+}
+
 // mustCreateGraphs creates gs in one transaction.
 func mustCreateGraphs(tb testing.TB, s detective.Store, gs ...detective.Graph) {
 	tb.Helper()
@@ -134,37 +147,25 @@ func mustPutMembers(tb testing.TB, s detective.Store, ms ...detective.Member) {
 // mustGraph reads graph g, failing tb on any error.
 func mustGraph(tb testing.TB, s detective.Store, g arn.ARN) detective.Graph {
 	tb.Helper()
-	var got detective.Graph
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.Graph(ctx, g)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) (detective.Graph, error) {
+		return tx.Graph(ctx, g)
 	})
-	return got
 }
 
 // mustMembers reads the members of g with the given accounts.
 func mustMembers(tb testing.TB, s detective.Store, g arn.ARN, accounts ...detective.AccountID) []detective.Member {
 	tb.Helper()
-	var got []detective.Member
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.Members(ctx, g, accounts)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) ([]detective.Member, error) {
+		return tx.Members(ctx, g, accounts)
 	})
-	return got
 }
 
 // mustTags reads the tags of resource.
 func mustTags(tb testing.TB, s detective.Store, resource arn.ARN) map[string]string {
 	tb.Helper()
-	var got map[string]string
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
-		var err error
-		got, err = tx.Tags(ctx, resource)
-		return err
+	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) (map[string]string, error) {
+		return tx.Tags(ctx, resource)
 	})
-	return got
 }
 
 // wantKind fails tb unless err is of kind want.
