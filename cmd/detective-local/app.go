@@ -85,7 +85,7 @@ func (m *Main) Start(ctx context.Context) error {
 		Now:            time.Now,
 	}
 	mux := http.NewServeMux()
-	mux.Handle(operator.Prefix, operator.New(svc, sd.World.Accounts, m.log).WithWorld(orgs, sd.World))
+	mux.Handle(operator.Prefix, operator.New(svc, orgs, sd.World, m.log))
 	mux.Handle("/", &dispatch.Handler{
 		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: m.log, MaxBodyBytes: m.cfg.MaxBodyBytes}),
 		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: m.log}),

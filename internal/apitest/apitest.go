@@ -10,9 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -24,9 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/detective"
 
 	"github.com/detective-local/detective-local/internal/auth"
-	"github.com/detective-local/detective-local/internal/awsapi"
 	domain "github.com/detective-local/detective-local/internal/detective"
-	"github.com/detective-local/detective-local/internal/operator"
+	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/sdkhttp"
 )
 
@@ -70,39 +67,12 @@ func RunWith(t *testing.T, opts Options, fn func(t *testing.T, env *Env)) {
 	}
 }
 
-// Start starts a server on a fresh store of backend b. It stops with t.
+// Start starts a server on a fresh store of backend b, wired as the binary
+// wires it (StartWorld) with an empty world but opts.Accounts. It stops
+// with t.
 func Start(t testing.TB, b Backend, opts Options) *Env {
 	t.Helper()
-	store := b.Open(t)
-	clock := NewClock(time.Now())
-	svc := domain.NewService(store, clock, domain.RandomIDs{}, domain.Config{
-		VerificationDelay:  opts.VerificationDelay,
-		InvestigationDelay: opts.InvestigationDelay,
-		MemberLimit:        opts.MemberLimit,
-		VolumeLimit:        opts.VolumeLimit,
-	})
-	if err := svc.PutAccounts(context.Background(), opts.Accounts); err != nil {
-		t.Fatalf("seed accounts: %v", err)
-	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	api := awsapi.NewServer(awsapi.Config{
-		Service: svc,
-		Auth: &auth.Authenticator{
-			Credentials:    opts.Credentials,
-			Verify:         opts.VerifySignatures,
-			DefaultAccount: "000000000000",
-			DefaultRegion:  DefaultRegion,
-			MaxSkew:        5 * time.Minute,
-			Now:            time.Now,
-		},
-		Logger: logger,
-	})
-	mux := http.NewServeMux()
-	mux.Handle(operator.Prefix, operator.New(svc, opts.Accounts, logger))
-	mux.Handle("/", api)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &Env{URL: srv.URL, Clock: clock, Backend: b, Store: store, t: t}
+	return StartWorld(t, b, opts, organizations.Seed{})
 }
 
 // Client returns a Detective client for account in DefaultRegion, signing

@@ -81,7 +81,7 @@ func StartWorldOn(t testing.TB, b Backend, store domain.Store, opts Options, wor
 		Now:            clock.Now,
 	}
 	mux := http.NewServeMux()
-	mux.Handle(operator.Prefix, operator.New(svc, world.Accounts, logger).WithWorld(orgs, world))
+	mux.Handle(operator.Prefix, operator.New(svc, orgs, world, logger))
 	mux.Handle("/", &dispatch.Handler{
 		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: logger}),
 		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: logger}),

@@ -62,36 +62,6 @@ func (s *Service) now() time.Time {
 // Ping reports whether the store answers.
 func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
 
-// Reset empties every table and then applies seed, if any.
-func (s *Service) Reset(ctx context.Context, seed []Account) error {
-	return s.store.Write(ctx, func(tx Tx) error {
-		if err := tx.DeleteAll(ctx); err != nil {
-			return err
-		}
-		for _, a := range seed {
-			if err := tx.PutAccount(ctx, a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// PutAccounts records facts about accounts (the seed file).
-func (s *Service) PutAccounts(ctx context.Context, accounts []Account) error {
-	return s.store.Write(ctx, func(tx Tx) error {
-		for _, a := range accounts {
-			if !a.ID.Valid() {
-				return Invalid("account ID %q is not 12 digits", a.ID)
-			}
-			if err := tx.PutAccount(ctx, a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 // defaultPageSize is used when a list request has no MaxResults.
 const defaultPageSize = 100
 

@@ -21,23 +21,22 @@ const Prefix = "/_detective/"
 
 // Handler serves the operator endpoints.
 type Handler struct {
-	svc  *detective.Service
-	seed []detective.Account
-	log  *slog.Logger
-	mux  *http.ServeMux
-	// orgs and world are set by WithWorld: reset then restores the whole
-	// declared world, organizations included.
+	svc   *detective.Service
 	orgs  *organizations.Service
-	world organizations.Seed
+	world organizations.Seed // what reset restores
+	log   *slog.Logger
+	mux   *http.ServeMux
 }
 
-// New returns the operator endpoints over svc. Reset restores seed.
-func New(svc *detective.Service, seed []detective.Account, log *slog.Logger) *Handler {
-	h := &Handler{svc: svc, seed: seed, log: log, mux: http.NewServeMux()}
+// New returns the operator endpoints over svc and the world of orgs. Reset
+// restores world, the seed file's.
+func New(svc *detective.Service, orgs *organizations.Service, world organizations.Seed, log *slog.Logger) *Handler {
+	h := &Handler{svc: svc, orgs: orgs, world: world, log: log, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET "+Prefix+"health", h.health)
 	h.mux.HandleFunc("POST "+Prefix+"reset", h.reset)
 	h.mux.HandleFunc("POST "+Prefix+"jobs/enable-waiting-members", h.job("enable waiting members", svc.EnableWaitingMembers))
 	h.mux.HandleFunc("POST "+Prefix+"jobs/process-org-events", h.job("process organization events", svc.ProcessOrgEvents))
+	h.handleWorld()
 	return h
 }
 
@@ -59,11 +58,7 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 
 // reset empties all state and reapplies the seed file.
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
-	reset := func(ctx context.Context) error { return h.svc.Reset(ctx, h.seed) }
-	if h.orgs != nil {
-		reset = func(ctx context.Context) error { return h.orgs.Reset(ctx, h.world) }
-	}
-	if err := reset(r.Context()); err != nil {
+	if err := h.orgs.Reset(r.Context(), h.world); err != nil {
 		h.log.ErrorContext(r.Context(), "reset failed", slog.Any("err", err))
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"status": "error"})
 		return

@@ -13,8 +13,7 @@ import (
 	"github.com/detective-local/detective-local/internal/organizations"
 )
 
-// WithWorld adds the endpoints of the multi-account world over orgs, and
-// makes reset restore world:
+// handleWorld routes the endpoints that read and change the world:
 //
 //	GET  /_detective/accounts              every account's facts
 //	GET  /_detective/accounts/{id}         one account's facts (404 if unknown)
@@ -22,9 +21,8 @@ import (
 //	GET  /_detective/organizations         every organization, with accounts, services, delegated administrators
 //	GET  /_detective/organizations/{id}    one organization
 //	POST /_detective/organizations         declare an organization, as in the seed file (idempotent)
-//	GET  /_detective/org-events            the organization event log (?organization=o-…&unprocessed=true)
-func (h *Handler) WithWorld(orgs *organizations.Service, world organizations.Seed) *Handler {
-	h.orgs, h.world = orgs, world
+//	GET  /_detective/org-events            the organization event log
+func (h *Handler) handleWorld() {
 	h.mux.HandleFunc("GET "+Prefix+"accounts", h.listAccounts)
 	h.mux.HandleFunc("GET "+Prefix+"accounts/{id}", h.getAccount)
 	h.mux.HandleFunc("PUT "+Prefix+"accounts/{id}", h.putAccount)
@@ -32,7 +30,6 @@ func (h *Handler) WithWorld(orgs *organizations.Service, world organizations.See
 	h.mux.HandleFunc("GET "+Prefix+"organizations/{id}", h.getOrganization)
 	h.mux.HandleFunc("POST "+Prefix+"organizations", h.postOrganization)
 	h.mux.HandleFunc("GET "+Prefix+"org-events", h.listOrgEvents)
-	return h
 }
 
 // AccountFacts is an account as the seed file and the operator endpoints
