@@ -2,7 +2,6 @@ package awsapi
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -43,32 +42,20 @@ type errorBody struct {
 	Resources       []string `json:"Resources,omitempty"`
 }
 
-// protocolError is an error of the protocol itself (routing, body size,
-// authentication) that never reaches the domain.
-type protocolError struct {
-	status  int
-	typ     string
-	message string
-}
-
-func (e *protocolError) Error() string { return e.typ + ": " + e.message }
-
 // writeError writes err as an AWS rest-json error response. Internal errors
 // are logged with their cause and sent with a fixed message.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, call *frame.Call, err error) {
 	var body errorBody
 	var status int
-	var pe *protocolError
+	var pe *frame.Error
 	var se *sigv4.Error
 	var be *frame.BodyError
 	switch {
-	case errors.As(err, &be) && be.TooLarge:
-		status, body.Type, body.Message = http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
-			fmt.Sprintf("Request body must be at most %d bytes", be.Limit)
 	case errors.As(err, &be):
-		status, body.Type, body.Message = http.StatusBadRequest, "SerializationException", "Could not read the request body"
+		pe = be.JSON()
+		status, body.Type, body.Message = pe.Status, pe.Type, pe.Message
 	case errors.As(err, &pe):
-		status, body.Type, body.Message = pe.status, pe.typ, pe.message
+		status, body.Type, body.Message = pe.Status, pe.Type, pe.Message
 	case errors.As(err, &se):
 		status, body.Type, body.Message = se.Status, se.Code, se.Message
 	default:

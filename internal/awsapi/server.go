@@ -81,11 +81,11 @@ func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		return &protocolError{http.StatusMethodNotAllowed, "MethodNotAllowedException",
-			fmt.Sprintf("Method %s is not allowed on %s", r.Method, r.URL.Path)}
+		return &frame.Error{Status: http.StatusMethodNotAllowed, Type: "MethodNotAllowedException",
+			Message: fmt.Sprintf("Method %s is not allowed on %s", r.Method, r.URL.Path)}
 	}
-	return &protocolError{http.StatusNotFound, "UnknownOperationException",
-		fmt.Sprintf("No Detective operation is served at %s %s", r.Method, r.URL.Path)}
+	return &frame.Error{Status: http.StatusNotFound, Type: "UnknownOperationException",
+		Message: fmt.Sprintf("No Detective operation is served at %s %s", r.Method, r.URL.Path)}
 }
 
 // pathMatches reports whether a route path (with at most one {label}

@@ -39,6 +39,26 @@ type Call struct {
 	Body []byte // the whole request body
 }
 
+// Error is an error of the protocol itself (routing, body, parsing) that
+// never reaches a domain: what the JSON protocols (rest-json and JSON 1.1)
+// send as the status, the error type and its message.
+type Error struct {
+	Status  int
+	Type    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Type + ": " + e.Message }
+
+// JSON is how the JSON protocols answer e.
+func (e *BodyError) JSON() *Error {
+	if e.TooLarge {
+		return &Error{http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+			fmt.Sprintf("Request body must be at most %d bytes", e.Limit)}
+	}
+	return &Error{http.StatusBadRequest, "SerializationException", "Could not read the request body"}
+}
+
 // BodyError is a request body that could not be read.
 type BodyError struct {
 	TooLarge bool  // longer than Limit

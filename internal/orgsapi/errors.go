@@ -3,7 +3,6 @@ package orgsapi
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -29,32 +28,20 @@ type errorBody struct {
 	Reason  string `json:"Reason,omitempty"`
 }
 
-// protocolError is an error of the protocol itself (routing, body) that
-// never reaches the domain.
-type protocolError struct {
-	status  int
-	typ     string
-	message string
-}
-
-func (e *protocolError) Error() string { return e.typ + ": " + e.message }
-
 // writeError writes err as a JSON 1.1 error. Internal errors are logged
 // with their cause and sent with a fixed message.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, call *frame.Call, err error) {
 	var body errorBody
 	var code int
-	var pe *protocolError
+	var pe *frame.Error
 	var se *sigv4.Error
 	var be *frame.BodyError
 	switch {
-	case errors.As(err, &be) && be.TooLarge:
-		code, body.Type, body.Message = http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
-			fmt.Sprintf("Request body must be at most %d bytes", be.Limit)
 	case errors.As(err, &be):
-		code, body.Type, body.Message = http.StatusBadRequest, "SerializationException", "Could not read the request body"
+		pe = be.JSON()
+		code, body.Type, body.Message = pe.Status, pe.Type, pe.Message
 	case errors.As(err, &pe):
-		code, body.Type, body.Message = pe.status, pe.typ, pe.message
+		code, body.Type, body.Message = pe.Status, pe.Type, pe.Message
 	case errors.As(err, &se):
 		// AWS: JSON-protocol services answer authentication errors with
 		// 400 (see sigv4.Error).

@@ -75,10 +75,11 @@ func (r *request) decode(v any) error {
 	if err := json.Unmarshal(body, v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return &protocolError{http.StatusBadRequest, "SerializationException",
-				fmt.Sprintf("Value at '%s' must be of type %s, not JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)}
+			return &frame.Error{Status: http.StatusBadRequest, Type: "SerializationException",
+				Message: fmt.Sprintf("Value at '%s' must be of type %s, not JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)}
 		}
-		return &protocolError{http.StatusBadRequest, "SerializationException", "The request body is not valid JSON"}
+		return &frame.Error{Status: http.StatusBadRequest, Type: "SerializationException",
+			Message: "The request body is not valid JSON"}
 	}
 	return nil
 }
@@ -100,8 +101,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, call *frame.Call)
 	rt, ok := s.routes[op]
 	if r.Method != http.MethodPost || !ok || !strings.HasPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix) {
 		// AWS: the JSON protocols' answer to a target they do not have.
-		return &protocolError{http.StatusBadRequest, "UnknownOperationException",
-			fmt.Sprintf("No Organizations operation is served for %s %q", r.Method, r.Header.Get("X-Amz-Target"))}
+		return &frame.Error{Status: http.StatusBadRequest, Type: "UnknownOperationException",
+			Message: fmt.Sprintf("No Organizations operation is served for %s %q", r.Method, r.Header.Get("X-Amz-Target"))}
 	}
 	return rt.handle(s, w, &request{Request: r, body: body, caller: c})
 }
