@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	fastjson "github.com/segmentio/encoding/json"
 )
@@ -38,7 +39,9 @@ func NewReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, sniffB
 
 // Sniff tells the layout of the JSON log at the start of br without
 // consuming it. envelopeKey is the key whose array holds the records
-// ("" when the format has none).
+// ("" when the format has none); like encoding/json, it matches without
+// regard to case, because AWS's APIs spell members in camel case where
+// the CLI writes them in Pascal case.
 func Sniff(br *bufio.Reader, envelopeKey string) Layout {
 	head, _ := br.Peek(min(br.Size(), sniffBytes))
 	rest := skipSpace(head)
@@ -49,7 +52,7 @@ func Sniff(br *bufio.Reader, envelopeKey string) Layout {
 	case '[':
 		return LayoutArray
 	case '{':
-		if envelopeKey != "" && FirstKey(rest) == envelopeKey {
+		if envelopeKey != "" && strings.EqualFold(FirstKey(rest), envelopeKey) {
 			return LayoutEnvelope
 		}
 	}
@@ -208,7 +211,7 @@ func (w *walker[T]) envelope() error {
 		if err := w.punct(':'); err != nil {
 			return err
 		}
-		if key == w.key {
+		if strings.EqualFold(key, w.key) {
 			if err := w.array(); err != nil {
 				return err
 			}
