@@ -188,4 +188,9 @@ type K8sEvent struct {
 	Cluster      string // from the log group name when known
 	// Images are the container images of a pod created by the event.
 	Images []string
+	// PrincipalARN and AccessKeyID are the IAM identity EKS mapped the
+	// Kubernetes user from (user.extra canonicalArn or arn, and
+	// accessKeyId): what links a Kubernetes subject to an AWS role or user.
+	PrincipalARN string
+	AccessKeyID  string
 }

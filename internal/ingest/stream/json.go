@@ -30,8 +30,8 @@ const (
 	LayoutValues
 )
 
-// sniffBytes is how far Sniff looks. A first line longer than this is
-// taken for a JSON line: a pretty-printed record breaks lines early.
+// sniffBytes is how far Sniff looks: far enough to see the first line of
+// JSON lines whole.
 const sniffBytes = 64 << 10
 
 // NewReader buffers r enough for Sniff to see a record's start.
@@ -56,8 +56,11 @@ func Sniff(br *bufio.Reader, envelopeKey string) Layout {
 			return LayoutEnvelope
 		}
 	}
-	line, _, found := bytes.Cut(rest, []byte{'\n'})
-	if !found || json.Valid(line) {
+	// JSON lines only when the first line is one whole value: values one
+	// after another on a line (as Firehose concatenates them) or across
+	// lines are read as a stream of values, which reads JSON lines too,
+	// only without going on past a broken line.
+	if line, _, found := bytes.Cut(rest, []byte{'\n'}); found && json.Valid(line) {
 		return LayoutLines
 	}
 	return LayoutValues
