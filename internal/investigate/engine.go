@@ -3,6 +3,7 @@ package investigate
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,7 +62,8 @@ type entity struct {
 type input struct {
 	entity               entity
 	scopeStart, scopeEnd time.Time
-	scoped, baseline     []Call
+	scoped               []Call // ordered by compareCalls, so detectors need not sort
+	baseline             []Call
 	trained              bool
 	groups               []Group   // of the account's findings in baseline and scope
 	related              []Finding // findings involving the entity in scope
@@ -158,6 +160,7 @@ func (e *Engine) read(ctx context.Context, inv detective.Investigation) (*input,
 			in.scoped = append(in.scoped, c)
 		}
 	}
+	slices.SortFunc(in.scoped, compareCalls)
 	expl.ScopeAggregates, expl.BaselineAggregates = len(in.scoped), len(in.baseline)
 
 	in.trained = e.settings.Training <= 0

@@ -74,7 +74,6 @@ func detectFlagged(in *input, threats ThreatList, s Settings) []result {
 	out := make([]result, 0, len(ips))
 	for _, a := range ips {
 		f := byIP[a]
-		slices.SortFunc(f.calls, compareCalls)
 		out = append(out, result{
 			indicator: detective.Indicator{Type: detective.IndicatorFlaggedIPAddress, Detail: map[string]any{
 				"IpAddress": a.String(),

@@ -89,7 +89,6 @@ func newValues[K comparable](in *input, value func(Call) (K, bool)) []novel[K] {
 	}
 	out := make([]novel[K], 0, len(byKey))
 	for _, n := range byKey {
-		slices.SortFunc(n.calls, compareCalls)
 		out = append(out, *n)
 	}
 	slices.SortFunc(out, func(a, b novel[K]) int { return compareCalls(a.first(), b.first()) })

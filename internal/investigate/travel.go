@@ -37,7 +37,9 @@ func detectTravel(in *input, s Settings) []result {
 			uses = append(uses, use{c.Last, c.SourceIP, *c.Location, c})
 		}
 	}
-	slices.SortFunc(uses, func(a, b use) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.ip, b.ip)) })
+	slices.SortFunc(uses, func(a, b use) int {
+		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.ip, b.ip), compareCalls(a.call, b.call))
+	})
 
 	type pair struct{ from, to string }
 	seen := map[pair]bool{}

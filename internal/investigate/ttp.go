@@ -47,8 +47,6 @@ func detectTTPs(in *input, table TTPTable) []result {
 		if o == nil {
 			o = &observed{key: k, ttp: ttps[0]}
 			byKey[k] = o
-		} else if c.First.Before(o.calls[0].First) {
-			o.ttp = ttps[0]
 		}
 		o.success += c.Success
 		o.failure += c.Failure
@@ -56,7 +54,6 @@ func detectTTPs(in *input, table TTPTable) []result {
 	}
 	all := make([]*observed, 0, len(byKey))
 	for _, o := range byKey {
-		slices.SortFunc(o.calls, compareCalls)
 		all = append(all, o)
 	}
 	slices.SortFunc(all, func(a, b *observed) int {
