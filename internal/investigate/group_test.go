@@ -26,9 +26,13 @@ func gd(id string, start, length time.Duration, score float64, set func(*Finding
 	return f
 }
 
-func ip(a string) func(*Finding)    { return func(f *Finding) { f.RemoteIPs = append(f.RemoteIPs, a) } }
-func inst(i string) func(*Finding)  { return func(f *Finding) { f.InstanceIDs = append(f.InstanceIDs, i) } }
-func princ(p string) func(*Finding) { return func(f *Finding) { f.Principals = append(f.Principals, p) } }
+func ip(a string) func(*Finding) { return func(f *Finding) { f.RemoteIPs = append(f.RemoteIPs, a) } }
+func inst(i string) func(*Finding) {
+	return func(f *Finding) { f.InstanceIDs = append(f.InstanceIDs, i) }
+}
+func princ(p string) func(*Finding) {
+	return func(f *Finding) { f.Principals = append(f.Principals, p) }
+}
 func both(a, b func(*Finding)) func(*Finding) {
 	return func(f *Finding) { a(f); b(f) }
 }
