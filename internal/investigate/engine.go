@@ -63,7 +63,7 @@ type input struct {
 	entity               entity
 	scopeStart, scopeEnd time.Time
 	scoped               []Call // ordered by compareCalls, so detectors need not sort
-	baseline             []Call
+	baseline             baseline
 	trained              bool
 	groups               []Group   // of the account's findings in baseline and scope
 	related              []Finding // findings involving the entity in scope
@@ -148,20 +148,20 @@ func (e *Engine) read(ctx context.Context, inv detective.Investigation) (*input,
 	in.entity = ent
 	expl.Principals = ent.principals
 
-	calls, err := e.evidence.Calls(ctx, inv.Graph, ent.principals, baselineStart, inv.ScopeEnd)
-	if err != nil {
-		return nil, Explanation{}, fmt.Errorf("calls of %s: %w", ent.arn, err)
-	}
-	for _, c := range calls {
+	in.baseline = newBaseline()
+	err = e.evidence.Calls(ctx, inv.Graph, ent.principals, baselineStart, inv.ScopeEnd, func(c Call) {
 		if c.First.Before(inv.ScopeStart) && !c.Last.Before(baselineStart) {
-			in.baseline = append(in.baseline, c)
+			in.baseline.add(c)
 		}
 		if overlaps(c.First, c.Last, inv.ScopeStart, inv.ScopeEnd) {
 			in.scoped = append(in.scoped, c)
 		}
+	})
+	if err != nil {
+		return nil, Explanation{}, fmt.Errorf("calls of %s: %w", ent.arn, err)
 	}
 	slices.SortFunc(in.scoped, compareCalls)
-	expl.ScopeAggregates, expl.BaselineAggregates = len(in.scoped), len(in.baseline)
+	expl.ScopeAggregates, expl.BaselineAggregates = len(in.scoped), in.baseline.aggregates
 
 	in.trained = e.settings.Training <= 0
 	if !in.trained {

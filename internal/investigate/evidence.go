@@ -20,10 +20,12 @@ type Evidence interface {
 	// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION); for a user, the
 	// federated users it issued (arn:aws:sts::ACCOUNT:federated-user/NAME).
 	Sessions(ctx context.Context, graph arn.ARN, entity string, from, to time.Time) ([]string, error)
-	// Calls returns the hourly API-call aggregates made by principals
-	// (the CloudTrail userIdentity.arn of the caller) in [from, to], in any
-	// order.
-	Calls(ctx context.Context, graph arn.ARN, principals []string, from, to time.Time) ([]Call, error)
+	// Calls passes each to every hourly API-call aggregate made by
+	// principals (the CloudTrail userIdentity.arn of the caller) in
+	// [from, to], in any order. It streams, rather than returning a slice,
+	// because a busy principal has hundreds of thousands of aggregates over
+	// a baseline, of which the engine keeps only those in scope.
+	Calls(ctx context.Context, graph arn.ARN, principals []string, from, to time.Time, each func(Call)) error
 	// AccountSeen returns which of want's user agents, locations and ASOs
 	// any principal of account used in [from, to]. It may return more
 	// than was asked; the engine looks up only what it asked for.

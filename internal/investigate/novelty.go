@@ -57,25 +57,54 @@ func keyOfASO(a ASO) asoKey {
 
 func userAgentOf(c Call) (string, bool) { return c.UserAgent, c.UserAgent != "" }
 
+// baseline is what the entity used before scope: the sets of its
+// locations, ASOs and user agents, all that novelty needs of it.
+type baseline struct {
+	aggregates int
+	locations  map[locationKey]bool
+	asos       map[asoKey]bool
+	userAgents map[string]bool
+	// last is the previous aggregate's location and ASO: aggregates of
+	// one IP share them, so most add no map lookup.
+	lastLocation *Location
+	lastASO      *ASO
+}
+
+func newBaseline() baseline {
+	return baseline{locations: map[locationKey]bool{}, asos: map[asoKey]bool{}, userAgents: map[string]bool{}}
+}
+
+// add records an aggregate of the baseline. Unlike scope's, its source IP
+// is not checked for being public: a location or ASO in the baseline can
+// only make a value less new.
+func (b *baseline) add(c Call) {
+	b.aggregates++
+	if c.Location != nil && c.Location != b.lastLocation {
+		b.locations[keyOfLocation(*c.Location)] = true
+		b.lastLocation = c.Location
+	}
+	if c.ASO != nil && c.ASO != b.lastASO {
+		b.asos[keyOfASO(*c.ASO)] = true
+		b.lastASO = c.ASO
+	}
+	if c.UserAgent != "" {
+		b.userAgents[c.UserAgent] = true
+	}
+}
+
 // findNovelties returns the locations, ASOs and user agents the entity
 // used in scope and not in baseline, each in order of first use.
 func findNovelties(in *input) novelties {
 	return novelties{
-		locations:  newValues(in, locationOf),
-		asos:       newValues(in, asoOf),
-		userAgents: newValues(in, userAgentOf),
+		locations:  newValues(in.scoped, in.baseline.locations, locationOf),
+		asos:       newValues(in.scoped, in.baseline.asos, asoOf),
+		userAgents: newValues(in.scoped, in.baseline.userAgents, userAgentOf),
 	}
 }
 
-func newValues[K comparable](in *input, value func(Call) (K, bool)) []novel[K] {
-	known := map[K]bool{}
-	for _, c := range in.baseline {
-		if k, ok := value(c); ok {
-			known[k] = true
-		}
-	}
+func newValues[K comparable](scoped []Call, known map[K]bool, value func(Call) (K, bool)) []novel[K] {
 	byKey := map[K]*novel[K]{}
-	for _, c := range in.scoped {
+	for _, c := range scoped {
 		k, ok := value(c)
 		if !ok || known[k] {
 			continue
@@ -136,7 +165,7 @@ func detectNovelties(in *input) []result {
 			account = "and by no principal of the account"
 		}
 		return Why{
-			Rule:  fmt.Sprintf("%s %q used in %d hourly aggregates in scope, not in the %d of the baseline, %s", what, shown, len(calls), len(in.baseline), account),
+			Rule:  fmt.Sprintf("%s %q used in %d hourly aggregates in scope, not in the %d of the baseline, %s", what, shown, len(calls), in.baseline.aggregates, account),
 			Calls: calls,
 		}
 	}

@@ -22,11 +22,8 @@ func TestNovelties(t *testing.T) {
 		return Call{Principal: alice, First: at, Last: at, EventSource: "s3.amazonaws.com", EventName: "ListBuckets", SourceIP: ip, UserAgent: ua, Location: loc, ASO: aso, Success: 1}
 	}
 	in := &input{
-		trained: true,
-		baseline: []Call{
-			c(base, homeIP, &seattle.loc, &seattle.aso, cliAgent),
-			c(base, "198.51.100.50", &frankfurt.loc, &unnumbered, cliAgent),
-		},
+		trained:  true,
+		baseline: newBaseline(),
 		scoped: []Call{
 			c(scoped, "198.51.100.11", &seattleElsewhere, &comcastRenamed, cliAgent), // same city, same AS number
 			c(scoped, "10.1.2.3", &moscow.loc, &moscow.aso, ""),                      // private: never geolocated; no user agent
@@ -34,6 +31,8 @@ func TestNovelties(t *testing.T) {
 			c(scoped.Add(time.Minute), "198.51.100.51", &frankfurt.loc, &ASO{Organization: "Some ISP"}, cliAgent),
 		},
 	}
+	in.baseline.add(c(base, homeIP, &seattle.loc, &seattle.aso, cliAgent))
+	in.baseline.add(c(base, "198.51.100.50", &frankfurt.loc, &unnumbered, cliAgent))
 	in.novel = findNovelties(in)
 	if got := in.novel.candidates(); len(got.Locations)+len(got.ASOs) != 0 || !cmp.Equal(got.UserAgents, []string{"ec2.amazonaws.com"}) {
 		t.Errorf("candidates = %+v, want only the user agent ec2.amazonaws.com", got)

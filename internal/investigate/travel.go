@@ -12,14 +12,13 @@ import (
 )
 
 // use is one moment the entity is known to have been at an IP: the first
-// or last call of an aggregate. An aggregate keeps only those two times,
-// so the uses between them are unknown; since a real call happened at each
-// of them, travel found between uses is travel that happened.
+// or last call of the aggregate in.scoped[call]. An aggregate keeps only
+// those two times, so the uses between them are unknown; since a real
+// call happened at each of them, travel found between uses is travel that
+// happened.
 type use struct {
 	at   time.Time
-	ip   string
-	loc  Location
-	call Call
+	call int
 }
 
 // detectTravel reports impossible travel: two consecutive uses from
@@ -28,30 +27,33 @@ type use struct {
 // at its first occurrence.
 func detectTravel(in *input, s Settings) []result {
 	var uses []use
-	for _, c := range in.scoped {
+	for i, c := range in.scoped {
 		if c.Location == nil || !isPublic(c.SourceIP) {
 			continue
 		}
-		uses = append(uses, use{c.First, c.SourceIP, *c.Location, c})
+		uses = append(uses, use{c.First, i})
 		if c.Last.After(c.First) {
-			uses = append(uses, use{c.Last, c.SourceIP, *c.Location, c})
+			uses = append(uses, use{c.Last, i})
 		}
 	}
+	// in.scoped is in compareCalls order, so the index breaks ties
+	// deterministically.
 	slices.SortFunc(uses, func(a, b use) int {
-		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.ip, b.ip), compareCalls(a.call, b.call))
+		return cmp.Or(a.at.Compare(b.at), cmp.Compare(in.scoped[a.call].SourceIP, in.scoped[b.call].SourceIP), cmp.Compare(a.call, b.call))
 	})
 
 	type pair struct{ from, to string }
 	seen := map[pair]bool{}
 	var out []result
 	for i := 1; i < len(uses); i++ {
-		prev, cur := uses[i-1], uses[i]
-		p := pair{prev.ip, cur.ip}
-		if prev.ip == cur.ip || seen[p] {
+		prevAt, curAt := uses[i-1].at, uses[i].at
+		prev, cur := in.scoped[uses[i-1].call], in.scoped[uses[i].call]
+		p := pair{prev.SourceIP, cur.SourceIP}
+		if p.from == p.to || seen[p] {
 			continue
 		}
-		km := distanceKm(prev.loc, cur.loc)
-		elapsed := cur.at.Sub(prev.at)
+		km := distanceKm(*prev.Location, *cur.Location)
+		elapsed := curAt.Sub(prevAt)
 		speed := math.Inf(1)
 		if elapsed > 0 {
 			speed = km / elapsed.Hours()
@@ -62,16 +64,16 @@ func detectTravel(in *input, s Settings) []result {
 		seen[p] = true
 		out = append(out, result{
 			indicator: detective.Indicator{Type: detective.IndicatorImpossibleTravel, Detail: map[string]any{
-				"StartingIpAddress": prev.ip,
-				"EndingIpAddress":   cur.ip,
-				"StartingLocation":  prev.loc.String(),
-				"EndingLocation":    cur.loc.String(),
+				"StartingIpAddress": prev.SourceIP,
+				"EndingIpAddress":   cur.SourceIP,
+				"StartingLocation":  prev.Location.String(),
+				"EndingLocation":    cur.Location.String(),
 				"HourlyTimeDelta":   int32(elapsed / time.Hour),
 			}},
 			why: Why{
 				Rule: fmt.Sprintf("used from %s (%s) at %s, then from %s (%s) at %s: %.0f km in %s (%.0f km/h)",
-					prev.ip, prev.loc, prev.at.Format(time.RFC3339), cur.ip, cur.loc, cur.at.Format(time.RFC3339), km, elapsed, speed),
-				Calls: []Call{prev.call, cur.call},
+					prev.SourceIP, prev.Location, prevAt.Format(time.RFC3339), cur.SourceIP, cur.Location, curAt.Format(time.RFC3339), km, elapsed, speed),
+				Calls: []Call{prev, cur},
 			},
 		})
 	}
