@@ -27,9 +27,11 @@ type Evidence interface {
 	// a baseline, of which the engine keeps only those in scope.
 	Calls(ctx context.Context, graph arn.ARN, principals []string, from, to time.Time, each func(Call)) error
 	// AccountSeen returns which of want's user agents, locations and ASOs
-	// any principal of account used in [from, to]. It may return more
-	// than was asked; the engine looks up only what it asked for.
-	AccountSeen(ctx context.Context, graph arn.ARN, account string, from, to time.Time, want Profile) (Profile, error)
+	// any principal of account used from from until before before (the
+	// baseline: aggregates whose First is in [from, before)). It may
+	// return more than was asked; the engine looks up only what it asked
+	// for.
+	AccountSeen(ctx context.Context, graph arn.ARN, account string, from, before time.Time, want Profile) (Profile, error)
 	// DataSince returns the time of the oldest data the graph holds for
 	// account, and false when it holds none.
 	DataSince(ctx context.Context, graph arn.ARN, account string) (time.Time, bool, error)

@@ -64,10 +64,10 @@ func (w *world) Calls(_ context.Context, _ arn.ARN, principals []string, from, t
 
 // AccountSeen answers with everything the account used, more than was
 // asked, as the interface allows.
-func (w *world) AccountSeen(_ context.Context, _ arn.ARN, account string, from, to time.Time, _ Profile) (Profile, error) {
+func (w *world) AccountSeen(_ context.Context, _ arn.ARN, account string, from, before time.Time, _ Profile) (Profile, error) {
 	var p Profile
 	for _, c := range w.calls {
-		if accountOf(c.Principal) != account || !overlaps(c.First, c.Last, from, to) {
+		if accountOf(c.Principal) != account || c.Last.Before(from) || !c.First.Before(before) {
 			continue
 		}
 		p.UserAgents = append(p.UserAgents, c.UserAgent)
