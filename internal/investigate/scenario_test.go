@@ -3,6 +3,7 @@ package investigate
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -351,5 +352,23 @@ func TestInvestigateFlaggedMinScore(t *testing.T) {
 		if len(inds) != tc.want {
 			t.Errorf("min score %d: %d indicators, want %d", tc.min, len(inds), tc.want)
 		}
+	}
+}
+
+// TestInvestigateDeterministic: the evidence may come in any order; the
+// indicators and their reasons do not change.
+func TestInvestigateDeterministic(t *testing.T) {
+	w := newWorld()
+	normalUse(w)
+	compromise(w)
+	inds, sev, expl := mustInvestigate(t, newTestEngine(w, DefaultSettings()), alice)
+	slices.Reverse(w.calls)
+	slices.Reverse(w.findings)
+	inds2, sev2, expl2 := mustInvestigate(t, newTestEngine(w, DefaultSettings()), alice)
+	if diff := cmp.Diff(inds, inds2); diff != "" || sev != sev2 {
+		t.Errorf("reversed evidence: severity %s → %s, indicators (-in order +reversed):\n%s", sev, sev2, diff)
+	}
+	if diff := cmp.Diff(expl, expl2); diff != "" {
+		t.Errorf("reversed evidence: explanation (-in order +reversed):\n%s", diff)
 	}
 }

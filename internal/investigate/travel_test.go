@@ -137,3 +137,20 @@ func TestTravelWithinAggregates(t *testing.T) {
 		t.Errorf("%d indicators, want the trip there and back", len(got))
 	}
 }
+
+// TestTravelDistanceBoundary: a distance equal to TravelMinDistanceKm is
+// far enough; the next float below it is not.
+func TestTravelDistanceBoundary(t *testing.T) {
+	to := kmNorth("Far", 500)
+	km := distanceKm(kmNorth("Origin", 0), to)
+	for _, tc := range []struct {
+		min  float64
+		want int
+	}{{km, 1}, {math.Nextafter(km, math.Inf(1)), 0}} {
+		s := DefaultSettings()
+		s.TravelMinDistanceKm = tc.min
+		if got := detectTravel(travelInput(to, time.Minute), s); len(got) != tc.want {
+			t.Errorf("%.17g km with a minimum of %.17g: %d indicators, want %d", km, tc.min, len(got), tc.want)
+		}
+	}
+}
