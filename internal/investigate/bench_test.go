@@ -26,14 +26,12 @@ func (w *indexedWorld) Sessions(_ context.Context, _ arn.ARN, entity string, _, 
 	return w.sessions[entity], nil
 }
 
-func (w *indexedWorld) Calls(_ context.Context, _ arn.ARN, principals []string, from, to time.Time, each func(Call)) error {
-	for _, p := range principals {
-		calls := w.byPrincipal[p]
-		i, _ := slices.BinarySearchFunc(calls, from.Add(-time.Hour), func(c Call, t time.Time) int { return c.First.Compare(t) })
-		j, _ := slices.BinarySearchFunc(calls, to, func(c Call, t time.Time) int { return c.First.Compare(t) })
-		for _, c := range calls[i:j] {
-			each(c)
-		}
+func (w *indexedWorld) Calls(_ context.Context, _ arn.ARN, entity string, from, to time.Time, each func(Call)) error {
+	calls := w.byPrincipal[entity]
+	i, _ := slices.BinarySearchFunc(calls, from.Add(-time.Hour), func(c Call, t time.Time) int { return c.First.Compare(t) })
+	j, _ := slices.BinarySearchFunc(calls, to, func(c Call, t time.Time) int { return c.First.Compare(t) })
+	for _, c := range calls[i:j] {
+		each(c)
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func New(evidence Evidence, ttps TTPTable, threats ThreatList, settings Settings
 // operator: which principals and windows were read, and for each
 // indicator, which aggregates or findings produced it.
 type Explanation struct {
-	Principals         []string // the entity and the sessions or federated users it issued
+	Principals         []string // the entity and the sessions or federated users it issued in baseline and scope
 	ScopeStart         time.Time
 	ScopeEnd           time.Time
 	BaselineStart      time.Time // the baseline is [BaselineStart, ScopeStart)
@@ -149,7 +149,7 @@ func (e *Engine) read(ctx context.Context, inv detective.Investigation) (*input,
 	expl.Principals = ent.principals
 
 	in.baseline = newBaseline()
-	err = e.evidence.Calls(ctx, inv.Graph, ent.principals, baselineStart, inv.ScopeEnd, func(c Call) {
+	err = e.evidence.Calls(ctx, inv.Graph, ent.arn, baselineStart, inv.ScopeEnd, func(c Call) {
 		if c.First.Before(inv.ScopeStart) && !c.Last.Before(baselineStart) {
 			in.baseline.add(c)
 		}

@@ -19,13 +19,16 @@ type Evidence interface {
 	// [from, to]: for a role, the ARNs of its sessions
 	// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION); for a user, the
 	// federated users it issued (arn:aws:sts::ACCOUNT:federated-user/NAME).
+	// Findings naming them are findings about the entity.
 	Sessions(ctx context.Context, graph arn.ARN, entity string, from, to time.Time) ([]string, error)
-	// Calls passes each to every hourly API-call aggregate made by
-	// principals (the CloudTrail userIdentity.arn of the caller) in
-	// [from, to], in any order. It streams, rather than returning a slice,
-	// because a busy principal has hundreds of thousands of aggregates over
-	// a baseline, of which the engine keeps only those in scope.
-	Calls(ctx context.Context, graph arn.ARN, principals []string, from, to time.Time, each func(Call)) error
+	// Calls passes each to every hourly API-call aggregate counted under
+	// entity in [from, to], in any order. As the behavior graph counts
+	// them, a role's aggregates include the calls of every session it
+	// issued, and a user's those of the federated users it issued, so one
+	// range read covers them. It streams, rather than returning a slice,
+	// because a busy principal has hundreds of thousands of aggregates
+	// over a baseline, of which the engine keeps only those in scope.
+	Calls(ctx context.Context, graph arn.ARN, entity string, from, to time.Time, each func(Call)) error
 	// AccountSeen returns which of want's user agents, locations and ASOs
 	// any principal of account used from from until before before (the
 	// baseline: aggregates whose First is in [from, before)). It may
@@ -43,7 +46,7 @@ type Evidence interface {
 // Call is one hourly aggregate: the calls one principal made in one hour
 // to one API from one source IP with one user agent.
 type Call struct {
-	Principal   string    // caller ARN (user, role session, federated user)
+	Principal   string    // the entity it is counted under
 	Hour        time.Time // start of the hour aggregated
 	First, Last time.Time // exact times of the first and last call
 	EventSource string    // e.g. "iam.amazonaws.com"

@@ -52,10 +52,12 @@ func (w *world) Sessions(_ context.Context, _ arn.ARN, entity string, from, to t
 	return out, nil
 }
 
-func (w *world) Calls(_ context.Context, _ arn.ARN, principals []string, from, to time.Time, each func(Call)) error {
+// Calls counts a session's calls under its issuer too, as the behavior
+// graph does.
+func (w *world) Calls(_ context.Context, _ arn.ARN, entity string, from, to time.Time, each func(Call)) error {
 	w.reads++
 	for _, c := range w.calls {
-		if slices.Contains(principals, c.Principal) && overlaps(c.First, c.Last, from, to) {
+		if (c.Principal == entity || w.issuer[c.Principal] == entity) && overlaps(c.First, c.Last, from, to) {
 			each(c)
 		}
 	}

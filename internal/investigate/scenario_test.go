@@ -292,6 +292,10 @@ func TestInvestigateRole(t *testing.T) {
 	w.findings = []Finding{{
 		ID: "f5ee", ARN: guardDutyARN("f5ee"), Type: "CredentialAccess:IAMUser/AnomalousBehavior", Severity: "MEDIUM", Source: "guardduty",
 		CreatedAt: at("11:00"), UpdatedAt: at("11:00"), Principals: []string{ci2},
+	}, {
+		// only Sessions tells that this federated user is alice's
+		ID: "f6ff", ARN: guardDutyARN("f6ff"), Type: "Stealth:IAMUser/CloudTrailLoggingDisabled", Severity: "LOW", Source: "guardduty",
+		CreatedAt: at("20:00"), UpdatedAt: at("20:00"), Principals: []string{console},
 	}}
 	s := DefaultSettings()
 	s.Training = 0
@@ -323,8 +327,9 @@ func TestInvestigateRole(t *testing.T) {
 	}
 
 	inds, _, _ = mustInvestigate(t, e, alice)
-	if len(inds) == 0 || inds[0].Type != detective.IndicatorTTPObserved || inds[0].Detail["APIName"] != "StopLogging" {
-		t.Errorf("alice's indicators = %v, want StopLogging by her federated user first", inds)
+	if len(inds) < 2 || inds[0].Type != detective.IndicatorTTPObserved || inds[0].Detail["APIName"] != "StopLogging" ||
+		inds[len(inds)-1].Type != detective.IndicatorRelatedFinding || inds[len(inds)-1].Detail["Arn"] != guardDutyARN("f6ff") {
+		t.Errorf("alice's indicators = %v, want StopLogging by her federated user first, the finding on it last", inds)
 	}
 }
 
