@@ -57,6 +57,11 @@ type Call struct {
 	Failure     int64     // calls with one
 	Location    *Location // nil when the source IP has none
 	ASO         *ASO      // nil when the source IP has none
+	// Mapping names the TTP mapping the calls met at ingest, when the
+	// store keys aggregates by it, and is "" otherwise. A mapping
+	// conditioned on request parameters or response elements can only be
+	// decided on the full record; TTPTable.Match reads this to honour it.
+	Mapping string
 }
 
 // Location is where an IP address is, as enrichment found it.

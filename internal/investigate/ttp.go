@@ -13,7 +13,8 @@ import (
 type TTPTable interface {
 	// Match returns the mappings that apply to an aggregate, most specific
 	// first; none for an ordinary call. A mapping conditioned on an error
-	// code applies when the aggregate has failures.
+	// code applies when the aggregate has failures; one conditioned on
+	// the record's parameters, when c.Mapping names it.
 	Match(c Call) []TTP
 }
 
@@ -89,5 +90,5 @@ func compareCalls(a, b Call) int {
 	return cmp.Or(a.First.Compare(b.First), a.Last.Compare(b.Last),
 		cmp.Compare(a.Principal, b.Principal), cmp.Compare(a.EventSource, b.EventSource),
 		cmp.Compare(a.EventName, b.EventName), cmp.Compare(a.SourceIP, b.SourceIP),
-		cmp.Compare(a.UserAgent, b.UserAgent))
+		cmp.Compare(a.UserAgent, b.UserAgent), cmp.Compare(a.Mapping, b.Mapping))
 }
