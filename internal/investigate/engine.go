@@ -54,7 +54,7 @@ type Why struct {
 // entity is the principal under investigation.
 type entity struct {
 	arn, account string
-	principals   []string        // the ARNs whose calls are the entity's
+	principals   []string        // the entity and the sessions it issued, for the explanation
 	keys         map[string]bool // entityKeys values that mean the entity
 }
 
