@@ -80,7 +80,8 @@ func splitPaths(list string) []string {
 	return paths
 }
 
-// Close releases the memory-mapped files.
+// Close releases the memory-mapped files. No lookup may run during or
+// after Close.
 func (d *DB) Close() error {
 	if d == nil {
 		return nil

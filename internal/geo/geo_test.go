@@ -2,6 +2,7 @@ package geo
 
 import (
 	"net/netip"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -172,4 +173,30 @@ func TestOpenErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConcurrentLookups runs lookups from several goroutines, which share
+// each file's record cache (run with -race).
+func TestConcurrentLookups(t *testing.T) {
+	t.Parallel()
+	records := map[string]mmdbtype.Map{}
+	for i := range 64 {
+		records[netip.PrefixFrom(netip.AddrFrom4([4]byte{81, 2, byte(i), 0}), 24).String()] =
+			geoip2City("City", "", "United Kingdom", "GB", float64(i), 0)
+	}
+	db := mustOpen(t, mustWriteMMDB(t, "city", 6, records), "")
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 2000 {
+				n := (i*7 + g) % 64
+				loc, ok := db.Locate(netip.AddrFrom4([4]byte{81, 2, byte(n), 1}))
+				if !ok || loc.Latitude != float64(n) {
+					t.Errorf("Locate(81.2.%d.1) = %+v, %v; want latitude %d", n, loc, ok, n)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

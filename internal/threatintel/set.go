@@ -17,8 +17,9 @@ type Match struct {
 	Score int
 }
 
-// Set is the loaded lists plus the addresses added since. It is safe for
-// concurrent use; Contains takes no lock for the loaded lists.
+// Set is the loaded lists plus the addresses added since; Load makes one.
+// It is safe for concurrent use, and Contains takes no lock for the
+// loaded lists.
 type Set struct {
 	lists []string
 

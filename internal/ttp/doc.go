@@ -31,7 +31,7 @@
 // # Conditions
 //
 // A condition is one or more clauses joined by " and "; every clause must
-// hold. A clause is a field, an operator and a value:
+// hold (so a value cannot itself contain " and "). A clause is a field, an operator and a value:
 //
 //	field=value            equal (case-insensitive, as Sigma compares)
 //	field!=value           not equal; true when the field is absent
