@@ -42,6 +42,11 @@ type clause struct {
 	path  []string // into requestParameters / responseElements
 	op    op
 	value string // lower-cased, for case-insensitive comparison
+	// key is the path's last step as it appears in JSON ("withDecryption"
+	// quoted). When the raw document lacks it, the field is absent and the
+	// document need not be decoded: most calls that reach a condition
+	// fail it this way, and decoding is most of the cost.
+	key []byte
 }
 
 // parseCondition parses the condition language of the package doc.
@@ -124,6 +129,7 @@ func (cl *clause) setField(field string) error {
 			if slices.Contains(cl.path, "") {
 				return fmt.Errorf("field %q has an empty path step", field)
 			}
+			cl.key = []byte(`"` + cl.path[len(cl.path)-1] + `"`)
 		}
 	}
 	return nil
@@ -168,6 +174,9 @@ func (cl clause) holds(ev *event) bool {
 			raw := ev.raw(cl.kind)
 			found := bytes.Contains(bytes.ToLower(raw), []byte(cl.value))
 			return found == (cl.op == opContains)
+		}
+		if cl.key != nil && !bytes.Contains(ev.raw(cl.kind), cl.key) {
+			break // absent: no values
 		}
 		values = collect(ev.document(cl.kind), cl.path, nil)
 	}

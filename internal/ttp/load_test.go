@@ -193,6 +193,8 @@ func BenchmarkMatch(b *testing.B) {
 	}{
 		{"unmapped", behavior.APICall{EventSource: "ec2.amazonaws.com", EventName: "DescribeInstances"}},
 		{"unconditional", behavior.APICall{EventSource: "secretsmanager.amazonaws.com", EventName: "GetSecretValue"}},
+		{"condition, field absent", behavior.APICall{EventSource: "ssm.amazonaws.com", EventName: "GetParameter",
+			RequestParameters: []byte(`{"name":"/app/config/db-host"}`)}},
 		{"condition", behavior.APICall{EventSource: "ec2.amazonaws.com", EventName: "AuthorizeSecurityGroupIngress",
 			RequestParameters: []byte(`{"groupId":"sg-1","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":22,"toPort":22,"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]}}]}}`)}},
 	} {

@@ -81,17 +81,30 @@ func (t *Table) Match(call behavior.APICall) []Mapping {
 	if idx == nil {
 		return nil
 	}
-	// A copy, so that only calls that reach this point move to the heap
-	// (the event's decoded documents escape, and the call with them).
-	mapped := call
-	ev := &event{call: &mapped}
-	var out []Mapping
+	var (
+		out []Mapping
+		ev  *event
+	)
 	for _, i := range idx {
-		if t.rows[i].cond.holds(ev) {
-			out = append(out, t.rows[i].Mapping)
+		r := &t.rows[i]
+		if r.cond != nil {
+			if ev == nil {
+				ev = newEvent(call)
+			}
+			if !r.cond.holds(ev) {
+				continue
+			}
 		}
+		out = append(out, r.Mapping)
 	}
 	return out
+}
+
+// newEvent takes its own copy of the call, so that only calls with a
+// condition to check move to the heap (the event's decoded documents
+// escape, and the call with them).
+func newEvent(call behavior.APICall) *event {
+	return &event{call: &call}
 }
 
 // withoutAPIVersion strips the API version some services append to
