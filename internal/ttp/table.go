@@ -25,10 +25,18 @@ type Mapping struct {
 	Source      string // where the row comes from
 }
 
+// ID names the row stably, for storing with the aggregates of the calls
+// that met it: its eventSource, eventName and condition, the same three
+// that an override names, separated by spaces.
+func (m Mapping) ID() string {
+	return strings.TrimSpace(m.EventSource + " " + m.EventName + " " + m.Condition)
+}
+
 // Table is the loaded mapping. It is immutable and safe for concurrent use.
 type Table struct {
 	rows  []row
 	index map[callKey][]int // into rows, in table order
+	byID  map[string]int
 }
 
 type row struct {
@@ -69,15 +77,41 @@ func (t *Table) Rows() []Mapping {
 	return out
 }
 
+// Lookup returns the row with the given ID, for aggregates that recorded
+// which mapping their calls met.
+func (t *Table) Lookup(id string) (Mapping, bool) {
+	i, ok := t.byID[id]
+	if !ok {
+		return Mapping{}, false
+	}
+	return t.rows[i].Mapping, true
+}
+
+// Candidates returns every row for an API, whatever its condition, in
+// table order: what a caller that holds aggregates rather than records
+// can still weigh (eventName may carry an API version suffix).
+func (t *Table) Candidates(eventSource, eventName string) []Mapping {
+	var out []Mapping
+	for _, i := range t.rowsFor(eventSource, eventName) {
+		out = append(out, t.rows[i].Mapping)
+	}
+	return out
+}
+
+func (t *Table) rowsFor(eventSource, eventName string) []int {
+	idx := t.index[callKey{eventSource, eventName}]
+	if idx == nil {
+		if name, ok := withoutAPIVersion(eventName); ok {
+			idx = t.index[callKey{eventSource, name}]
+		}
+	}
+	return idx
+}
+
 // Match returns the mappings whose event and condition the call meets,
 // in table order; nil for the usual call, which maps to nothing.
 func (t *Table) Match(call behavior.APICall) []Mapping {
-	idx := t.index[callKey{call.EventSource, call.EventName}]
-	if idx == nil {
-		if name, ok := withoutAPIVersion(call.EventName); ok {
-			idx = t.index[callKey{call.EventSource, name}]
-		}
-	}
+	idx := t.rowsFor(call.EventSource, call.EventName)
 	if idx == nil {
 		return nil
 	}
@@ -207,13 +241,14 @@ func (b *builder) add(line string) error {
 }
 
 func (b *builder) table() *Table {
-	t := &Table{index: map[callKey][]int{}}
+	t := &Table{index: map[callKey][]int{}, byID: map[string]int{}}
 	for i, r := range b.rows {
 		if b.removed[i] {
 			continue
 		}
 		k := callKey{r.EventSource, r.EventName}
 		t.index[k] = append(t.index[k], len(t.rows))
+		t.byID[r.ID()] = len(t.rows)
 		t.rows = append(t.rows, r)
 	}
 	return t

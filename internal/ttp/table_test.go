@@ -171,3 +171,36 @@ func TestWithoutAPIVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupAndCandidates(t *testing.T) {
+	t.Parallel()
+	table := mustLoad(t)
+	rows := table.Rows()
+	ids := map[string]bool{}
+	for _, r := range rows {
+		if ids[r.ID()] {
+			t.Errorf("ID %q is not unique", r.ID())
+		}
+		ids[r.ID()] = true
+		if got, ok := table.Lookup(r.ID()); !ok || got != r {
+			t.Errorf("Lookup(%q) = %+v, %v; want %+v", r.ID(), got, ok, r)
+		}
+	}
+	const id = "iam.amazonaws.com CreateAccessKey requestParameters.userName=present"
+	if m, ok := table.Lookup(id); !ok || m.Tactic != "Privilege Escalation" {
+		t.Errorf("Lookup(%q) = %+v, %v", id, m, ok)
+	}
+	if _, ok := table.Lookup("iam.amazonaws.com CreateAccessKey"); ok {
+		t.Error("Lookup of a row that does not exist succeeded")
+	}
+	var got []string
+	for _, m := range table.Candidates("lambda.amazonaws.com", "UpdateFunctionConfiguration20150331v2") {
+		got = append(got, m.ID())
+	}
+	if want := "lambda.amazonaws.com UpdateFunctionConfiguration requestParameters.layers=present"; strings.Join(got, "|") != want {
+		t.Errorf("Candidates(UpdateFunctionConfiguration…) = %q, want %q", got, want)
+	}
+	if got := table.Candidates("ec2.amazonaws.com", "DescribeInstances"); got != nil {
+		t.Errorf("Candidates(DescribeInstances) = %+v, want nil", got)
+	}
+}
