@@ -44,7 +44,7 @@ func NewServer(cfg Config) *Server {
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBodyBytes
 	}
-	s.frame = &frame.Frame{Service: "detective", Log: s.log, MaxBody: maxBody, WriteError: s.writeError}
+	s.frame = &frame.Frame{Service: "detective", Log: s.log, MaxBody: maxBody, JSONBody: true, WriteError: s.writeError}
 	for _, rt := range routes {
 		s.mux.Handle(rt.pattern, s.operation(rt.name, rt.handle))
 	}

@@ -26,6 +26,10 @@ type Frame struct {
 	Service string // for logs, e.g. "detective"
 	Log     *slog.Logger
 	MaxBody int64
+	// JSONBody says every request body is empty or one JSON object (the
+	// JSON protocols): anything else is refused with *BodyError before
+	// the operation runs, also for operations that take no input.
+	JSONBody bool
 	// WriteError answers err in the layer's own protocol. It gets
 	// *BodyError for a body that could not be read and an error that is
 	// neither a *BodyError nor one of the layer's own for a panic.
@@ -52,6 +56,9 @@ func (e *Error) Error() string { return e.Type + ": " + e.Message }
 
 // JSON is how the JSON protocols answer e.
 func (e *BodyError) JSON() *Error {
+	if e.Malformed {
+		return &Error{http.StatusBadRequest, "SerializationException", "The request body is not a JSON object"}
+	}
 	if e.TooLarge {
 		return &Error{http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
 			fmt.Sprintf("Request body must be at most %d bytes", e.Limit)}
@@ -61,13 +68,17 @@ func (e *BodyError) JSON() *Error {
 
 // BodyError is a request body that could not be read.
 type BodyError struct {
-	TooLarge bool  // longer than Limit
-	Limit    int64 // the body limit
+	TooLarge  bool  // longer than Limit
+	Limit     int64 // the body limit
+	Malformed bool  // read, but not the JSON object the protocol needs
 }
 
 func (e *BodyError) Error() string {
 	if e.TooLarge {
 		return fmt.Sprintf("request body must be at most %d bytes", e.Limit)
+	}
+	if e.Malformed {
+		return "the request body is not a JSON object"
 	}
 	return "could not read the request body"
 }
@@ -96,6 +107,8 @@ func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		err = &BodyError{TooLarge: errors.As(err, &tooBig), Limit: f.MaxBody}
+	} else if f.JSONBody && !isJSONObject(body) {
+		err = &BodyError{Malformed: true, Limit: f.MaxBody}
 	} else {
 		c.Body = body
 		r.Body = io.NopCloser(bytes.NewReader(body))
