@@ -43,7 +43,7 @@ func DecodeJSON(body []byte, v any) error {
 	if len(body) == 0 {
 		return nil
 	}
-	if hasNUL(body) {
+	if HasNUL(body) {
 		return ErrNUL
 	}
 	err := json.Unmarshal(body, v)
@@ -59,10 +59,13 @@ func DecodeJSON(body []byte, v any) error {
 	return te
 }
 
-// hasNUL reports whether a JSON text holds the escape \u0000 (a raw NUL
-// byte is not valid JSON at all). An escaped backslash before "u0000" is
-// text, not an escape.
-func hasNUL(body []byte) bool {
+// HasNUL reports whether a JSON text holds the NUL character: the escape
+// \u0000 (an escaped backslash before "u0000" is text, not an escape) or
+// a raw NUL byte, which is not valid JSON at all.
+func HasNUL(body []byte) bool {
+	if bytes.IndexByte(body, 0) >= 0 {
+		return true
+	}
 	for i := 0; ; {
 		j := bytes.Index(body[i:], []byte("u0000"))
 		if j < 0 {
