@@ -62,7 +62,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case frame.HeadersTooLarge(r):
 		writeError(w, http.StatusRequestHeaderFieldsTooLarge, "RequestHeaderFieldsTooLarge", "the request's headers are too large")
-	case path.Clean(r.URL.Path) != r.URL.Path:
+	case path.Clean(r.URL.Path) != r.URL.Path || !strings.HasPrefix(r.URL.Path, Prefix):
 		h.notFound(w, r)
 	default:
 		h.mux.ServeHTTP(w, r)
