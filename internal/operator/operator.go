@@ -32,8 +32,7 @@ type Handler struct {
 	mux   *http.ServeMux
 	probe struct {
 		sync.Mutex
-		at  time.Time // of the last write probe
-		err error     // its result
+		ok time.Time // when a write probe last succeeded
 	}
 }
 
@@ -112,25 +111,27 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": "ok"})
 }
 
-// probeInterval is how often health probes a write: often enough for a
-// load balancer to notice a full disk within seconds, rarely enough that
-// frequent health checks add no write load.
-const probeInterval = 5 * time.Second
+// probeInterval is how long a successful write probe stands: a load
+// balancer polling health notices a full disk within a second, yet polls
+// add at most one write a second. A failed probe is repeated at the next
+// health check, so recovery shows at once.
+const probeInterval = time.Second
 
-// probeWrite returns the last write probe's result, probing again when it
-// is older than probeInterval.
+// probeWrite returns the last successful write probe's result while it is
+// recent, else probes again.
 func (h *Handler) probeWrite(ctx context.Context) error {
 	h.probe.Lock()
 	defer h.probe.Unlock()
-	if !h.probe.at.IsZero() && time.Since(h.probe.at) < probeInterval {
-		return h.probe.err
+	if !h.probe.ok.IsZero() && time.Since(h.probe.ok) < probeInterval {
+		return nil
 	}
-	h.probe.err = h.svc.ProbeWrite(ctx)
-	h.probe.at = time.Now()
-	if h.probe.err != nil {
-		h.log.WarnContext(ctx, "store cannot write", slog.Any("err", h.probe.err))
+	if err := h.svc.ProbeWrite(ctx); err != nil {
+		h.probe.ok = time.Time{}
+		h.log.WarnContext(ctx, "store cannot write", slog.Any("err", err))
+		return err
 	}
-	return h.probe.err
+	h.probe.ok = time.Now()
+	return nil
 }
 
 // reset empties all state and reapplies the seed file.
