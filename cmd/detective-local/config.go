@@ -93,7 +93,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to let in-flight requests finish on SIGTERM")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "how long a client may take to send a request's headers")
 	fs.DurationVar(&c.BodyReadTimeout, "body-read-timeout", 30*time.Second, "how long a client may take to send a request's body")
-	fs.IntVar(&c.MaxSlowBodies, "max-slow-bodies", 256, "request bodies read at once; more wait for a slot until their body deadline, then get 503")
+	fs.IntVar(&c.MaxSlowBodies, "max-slow-bodies", 256, "request bodies read at once; more wait a tenth of their body deadline for a slot, then get 503")
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", 64<<10, "largest request header block answered (larger: 431 in the service's own error shape)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

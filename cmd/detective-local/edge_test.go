@@ -99,8 +99,8 @@ func TestEveryAnswerIsJSON(t *testing.T) {
 }
 
 // A client that sends its headers and then trickles its body is cut off
-// at the body deadline, and bodies beyond --max-slow-bodies wait at most
-// that long for a slot, then get 503.
+// at the body deadline, and a body beyond --max-slow-bodies waits a tenth
+// of that for a slot, then gets 503.
 func TestSlowBodyIsCutOff(t *testing.T) {
 	m := mustStartArgs(t, "--body-read-timeout", "500ms", "--max-slow-bodies", "2")
 	slow := func() net.Conn {

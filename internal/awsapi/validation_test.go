@@ -89,6 +89,7 @@ func TestValidation(t *testing.T) {
 			{"bad admin account id", "POST", "/orgs/enableAdminAccount", `{"AccountId":"12"}`, "INVALID_REQUEST_BODY"},
 			{"missing admin account id", "POST", "/orgs/enableAdminAccount", `{}`, "INVALID_REQUEST_BODY"},
 			{"bad monitored account id", "POST", "/graph/member/monitoringstate", `{"GraphArn":"` + g + `","AccountId":"abc"}`, "INVALID_REQUEST_BODY"},
+			{"malformed body where no input is taken", "POST", "/orgs/disableAdminAccount", `this is not json`, "INVALID_REQUEST_BODY"},
 			// Member names match exactly, as AWS matches them.
 			{"GraphArn in lower camel case", "POST", "/graph/members/get", `{"graphArn":"` + g + `","AccountIds":["` + member1 + `"]}`, "INVALID_GRAPH_ARN"},
 			{"AccountIds in lower case", "POST", "/graph/members/get", `{"GraphArn":"` + g + `","accountids":["` + member1 + `"]}`, "INVALID_REQUEST_BODY"},

@@ -30,7 +30,8 @@ type Handler struct {
 	// (the longest matching prefix wins), e.g. a bulk upload endpoint.
 	RouteBodyTimeouts map[string]time.Duration
 	// MaxBodies is how many request bodies may be read at once; a request
-	// beyond it waits for a slot until its body deadline, then gets 503.
+	// beyond it waits for a slot for a tenth of its body deadline, then
+	// gets 503.
 	MaxBodies int
 	// MaxHeaderBytes is the largest header block the services answer.
 	MaxHeaderBytes int
@@ -39,6 +40,10 @@ type Handler struct {
 	slots chan struct{}
 	next  http.Handler
 }
+
+// slotWaitDivisor sets how long a request waits for a body slot: its body
+// deadline divided by this.
+const slotWaitDivisor = 10
 
 func (h *Handler) init() {
 	h.slots = make(chan struct{}, max(h.MaxBodies, 1))
@@ -54,12 +59,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.next.ServeHTTP(w, r)
 		return
 	}
-	deadline := time.Now().Add(h.bodyTimeout(r.URL.Path))
+	timeout := h.bodyTimeout(r.URL.Path)
 	// Errors mean the connection cannot take deadlines (HTTP/2 over
 	// some transports, tests' recorders): the body is then unbounded in
 	// time but still counted.
-	_ = http.NewResponseController(w).SetReadDeadline(deadline)
-	ctx, cancel := context.WithDeadline(r.Context(), deadline)
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
+	// A burst of ordinary requests may find every slot taken for a
+	// moment, so a request waits a little for one; but not for long, or
+	// slow clients holding every slot would hold the waiters too.
+	ctx, cancel := context.WithTimeout(r.Context(), timeout/slotWaitDivisor)
 	defer cancel()
 	select {
 	case h.slots <- struct{}{}:
