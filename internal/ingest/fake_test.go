@@ -27,7 +27,7 @@ import (
 type lineDecoders struct{ at time.Time }
 
 func (lineDecoders) Open(r io.Reader) (io.Reader, error) { return r, nil }
-func (lineDecoders) Formats() []ingest.Format         { return []ingest.Format{"lines"} }
+func (lineDecoders) Formats() []ingest.Format            { return []ingest.Format{"lines"} }
 
 func (lineDecoders) Detect(br *bufio.Reader) (ingest.Format, error) {
 	head, _ := br.Peek(6)
@@ -94,4 +94,6 @@ type fakeGeo struct{}
 func (fakeGeo) Locate(netip.Addr) (behavior.Location, bool) {
 	return behavior.Location{City: "Paris", Country: "France", CountryCode: "FR", Latitude: 48.85, Longitude: 2.35}, true
 }
-func (fakeGeo) ASN(netip.Addr) (behavior.ASO, bool) { return behavior.ASO{Number: 64500, Organization: "Example"}, true }
+func (fakeGeo) ASN(netip.Addr) (behavior.ASO, bool) {
+	return behavior.ASO{Number: 64500, Organization: "Example"}, true
+}
