@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/geo"
 )
 
 // event is one CloudTrail event (an NDJSON line) of user in account,
@@ -45,10 +45,10 @@ func lines(ls ...string) *strings.Reader { return strings.NewReader(strings.Join
 // fakeGeo locates every address in Paris, AS 64500.
 type fakeGeo struct{}
 
-func (fakeGeo) Locate(netip.Addr) (behavior.Location, bool) {
-	return behavior.Location{City: "Paris", Country: "France", CountryCode: "FR", Latitude: 48.85, Longitude: 2.35}, true
+func (fakeGeo) Locate(netip.Addr) (geo.Location, bool) {
+	return geo.Location{City: "Paris", Country: "France", CountryCode: "FR", Latitude: 48.85, Longitude: 2.35}, true
 }
 
-func (fakeGeo) ASN(netip.Addr) (behavior.ASO, bool) {
-	return behavior.ASO{Number: 64500, Organization: "Example"}, true
+func (fakeGeo) ASN(netip.Addr) (geo.ASO, bool) {
+	return geo.ASO{Number: 64500, Organization: "Example"}, true
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/geo"
 	"github.com/detective-local/detective-local/internal/ingest/format"
 )
 
@@ -68,8 +69,8 @@ func (e *FormatError) Unwrap() error { return e.Err }
 
 // Locator enriches addresses: *geo.DB, or a fake in tests.
 type Locator interface {
-	Locate(netip.Addr) (behavior.Location, bool)
-	ASN(netip.Addr) (behavior.ASO, bool)
+	Locate(netip.Addr) (geo.Location, bool)
+	ASN(netip.Addr) (geo.ASO, bool)
 }
 
 // Config tunes a Pipeline. Zero fields take the defaults.

@@ -239,10 +239,12 @@ func (w *writer) enrich(b *behavior.Batch, r *behavior.Record) {
 	}
 	info := behavior.IPInfo{IP: r.API.SourceIP}
 	if loc, ok := w.p.cfg.Geo.Locate(ip); ok {
-		info.Location = &loc
+		l := behavior.Location(loc)
+		info.Location = &l
 	}
 	if aso, ok := w.p.cfg.Geo.ASN(ip); ok {
-		info.ASO = &aso
+		a := behavior.ASO(aso)
+		info.ASO = &a
 	}
 	b.AddIP(info)
 	w.located[ip] = true
