@@ -18,11 +18,13 @@ const (
 	// the DSN sets no connect_timeout, so an unreachable database fails a
 	// call instead of hanging it until the kernel gives up on the SYN.
 	connectTimeout = 5 * time.Second
-	// callTimeout bounds every Read, Write and Ping. A connection whose
-	// peer vanished without a reset (a blackholed network, a frozen
-	// server) is otherwise only noticed by TCP retransmission after many
-	// minutes; ctx may set a shorter deadline.
-	callTimeout = 30 * time.Second
+	// defaultCallTimeout bounds every Read, Write and Ping, each statement
+	// inside them included. A connection whose peer vanished without a
+	// reset (a blackholed network, a frozen server) is otherwise only
+	// noticed by TCP retransmission after many minutes, and a statement
+	// queued behind a row lock would wait for as long as the holder keeps
+	// it; ctx may set a shorter deadline.
+	defaultCallTimeout = 30 * time.Second
 	// rollbackTimeout bounds the rollback after fn fails. It runs even
 	// when the caller's ctx is already cancelled, so the connection goes
 	// back to the pool clean instead of being discarded.
@@ -32,7 +34,8 @@ const (
 // Store is a detective.Store on PostgreSQL. It is safe for concurrent use,
 // and any number of Stores (replicas) may share one database schema.
 type Store struct {
-	pool *pgxpool.Pool
+	pool        *pgxpool.Pool
+	callTimeout time.Duration
 }
 
 var _ detective.Store = (*Store)(nil)
@@ -52,6 +55,12 @@ var _ detective.Store = (*Store)(nil)
 // Open fails if the database cannot be reached; once open, the pool
 // reconnects by itself when the database comes back.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, defaultCallTimeout)
+}
+
+// open is Open with the bound on each call; tests shorten it to see a
+// blocked statement fail in seconds.
+func open(ctx context.Context, dsn string, callTimeout time.Duration) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse dsn: %w", err)
@@ -61,7 +70,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	// pgxpool pings a connection idle for over a second before lending it,
 	// by default without a deadline: a network gone silent would hang the
-	// request until callTimeout.
+	// request until the call timeout.
 	if cfg.PingTimeout == 0 {
 		cfg.PingTimeout = connectTimeout
 	}
@@ -69,7 +78,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{pool: pool, callTimeout: callTimeout}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -85,7 +94,7 @@ func (s *Store) Close() error {
 
 // Ping reports whether the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	if err := s.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("postgres: ping: %w", err)
@@ -109,8 +118,9 @@ func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(detective.Tx) error) error {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
+	deadline, _ := ctx.Deadline() // WithTimeout always sets one
 	t, err := s.begin(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", err)
@@ -122,7 +132,7 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(detective.T
 		defer cancel()
 		_ = t.Rollback(rctx) // on failure pgx discards the connection
 	}()
-	if err := fn(&tx{tx: t}); err != nil {
+	if err := fn(&tx{tx: boundedTx{tx: t, deadline: deadline}}); err != nil {
 		return err
 	}
 	if err := t.Commit(ctx); err != nil {

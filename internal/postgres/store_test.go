@@ -184,6 +184,37 @@ func TestClaimGraphSkipsLockedGraph(t *testing.T) {
 	}
 }
 
+// TestCallTimeoutBoundsStatements: a Write whose statement waits on a row
+// lock fails with an internal error once the call timeout passes, even
+// though the ctx the Tx methods receive has no deadline.
+func TestCallTimeoutBoundsStatements(t *testing.T) {
+	t.Parallel()
+	dsn := mustSchema(t)
+	const bound = time.Second
+	a := mustOpen(t, dsn)
+	b, err := open(context.Background(), dsn, bound)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { b.Close() })
+	mustCreateGraph(t, a, testGraph())
+	release := mustHoldGraphLock(t, a, testGraph(), func(context.Context, detective.Tx) error { return nil })
+	defer release()
+	ctx := context.Background()
+	start := time.Now()
+	err = b.Write(ctx, func(tx detective.Tx) error {
+		_, err := tx.LockGraph(ctx, testGraph())
+		return err
+	})
+	took := time.Since(start)
+	if err == nil || detective.KindOf(err) != detective.KindInternal {
+		t.Errorf("LockGraph of a held graph = %v, want an internal error", err)
+	}
+	if took < bound || took > bound+5*time.Second {
+		t.Errorf("LockGraph of a held graph returned after %v, want about %v", took, bound)
+	}
+}
+
 func TestTimesRoundTripInUTC(t *testing.T) {
 	t.Parallel()
 	s := mustOpen(t, mustSchema(t))

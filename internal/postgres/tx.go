@@ -15,7 +15,7 @@ import (
 // tx is a detective.Tx over one pgx transaction. Every query has a fixed
 // text, so pgx prepares it once per connection and reuses it.
 type tx struct {
-	tx pgx.Tx
+	tx boundedTx
 }
 
 var _ detective.Tx = (*tx)(nil)
