@@ -56,6 +56,11 @@ var banned = map[string]map[string]string{
 		module + "internal/postgres": "the codec is shared by the stores, so it depends on none",
 		module + "internal/awsapi":   "column encodings are not the wire's",
 	},
+	"internal/migration": {
+		"database/sql":                "reading migrations is dialect-free; each store applies them",
+		"github.com/jackc/pgx/v5":     "reading migrations is dialect-free; each store applies them",
+		module + "internal/detective": "schema numbering knows nothing of the domain",
+	},
 	"internal/frame": {
 		module + "internal/detective": "the request frame knows nothing of Detective",
 		module + "internal/auth":      "the request frame knows nothing of identity",

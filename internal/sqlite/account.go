@@ -25,7 +25,7 @@ func (t *tx) Account(ctx context.Context, id detective.AccountID) (detective.Acc
 		return detective.Account{}, detective.NotFound("Nothing is known about account %s", id)
 	}
 	if err != nil {
-		return detective.Account{}, fmt.Errorf("sqlite: account: %w", err)
+		return detective.Account{}, wrap("account", err)
 	}
 	return a, nil
 }
@@ -34,10 +34,10 @@ func (t *tx) Account(ctx context.Context, id detective.AccountID) (detective.Acc
 func (t *tx) PutAccount(ctx context.Context, a detective.Account) error {
 	volumes, err := encodeVolumes(a.Volume)
 	if err != nil {
-		return fmt.Errorf("sqlite: put account: %w", err)
+		return wrap("put account", err)
 	}
 	if _, err := t.stmt(ctx, t.st.putAccount).ExecContext(ctx, string(a.ID), a.RootEmail, a.GuardDutyDisabled, volumes); err != nil {
-		return fmt.Errorf("sqlite: put account: %w", err)
+		return wrap("put account", err)
 	}
 	return nil
 }
@@ -51,7 +51,7 @@ func (t *tx) AccountByEmail(ctx context.Context, email string) (detective.Accoun
 		return detective.Account{}, detective.NotFound("No account has the root e-mail %s", email)
 	}
 	if err != nil {
-		return detective.Account{}, fmt.Errorf("sqlite: account by email: %w", err)
+		return detective.Account{}, wrap("account by email", err)
 	}
 	return a, nil
 }
@@ -61,19 +61,19 @@ func (t *tx) ListAccounts(ctx context.Context, after detective.AccountID, n int)
 	rows, err := t.tx.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id > ? ORDER BY id LIMIT ?`,
 		string(after), limit(n))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list accounts: %w", err)
+		return nil, wrap("list accounts", err)
 	}
 	defer rows.Close()
 	var as []detective.Account
 	for rows.Next() {
 		a, err := scanAccount(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: list accounts: %w", err)
+			return nil, wrap("list accounts", err)
 		}
 		as = append(as, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: list accounts: %w", err)
+		return nil, wrap("list accounts", err)
 	}
 	return as, nil
 }

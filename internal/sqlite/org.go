@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/detective-local/detective-local/internal/detective"
 )
@@ -35,7 +34,7 @@ func (t *tx) Organization(ctx context.Context, id string) (detective.Organizatio
 		return detective.Organization{}, detective.NotFound("The organization %s does not exist", id)
 	}
 	if err != nil {
-		return detective.Organization{}, fmt.Errorf("sqlite: organization: %w", err)
+		return detective.Organization{}, wrap("organization", err)
 	}
 	return o, nil
 }
@@ -54,7 +53,7 @@ func (t *tx) CreateOrganization(ctx context.Context, o detective.Organization) e
 		return detective.Conflict("Account %s already manages an organization, or the organization %s exists", o.Management, o.ID)
 	}
 	if err != nil {
-		return fmt.Errorf("sqlite: create organization: %w", err)
+		return wrap("create organization", err)
 	}
 	return nil
 }
@@ -107,7 +106,7 @@ func (t *tx) OrgAccount(ctx context.Context, account detective.AccountID) (detec
 		return detective.OrgAccount{}, detective.NotFound("Account %s is not in an organization", account)
 	}
 	if err != nil {
-		return detective.OrgAccount{}, fmt.Errorf("sqlite: org account: %w", err)
+		return detective.OrgAccount{}, wrap("org account", err)
 	}
 	return a, nil
 }
@@ -121,10 +120,10 @@ func (t *tx) PutOrgAccount(ctx context.Context, a detective.OrgAccount) error {
 		WHERE org_accounts.org_id = excluded.org_id`,
 		a.Org, string(a.Account), a.Name, string(a.Method), millis(a.JoinedTime), string(a.Status))
 	if err != nil {
-		return fmt.Errorf("sqlite: put org account: %w", err)
+		return wrap("put org account", err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("sqlite: put org account: %w", err)
+		return wrap("put org account", err)
 	} else if n == 0 {
 		return detective.Conflict("Account %s is already in another organization", a.Account)
 	}
@@ -139,7 +138,7 @@ func (t *tx) DeleteOrgAccount(ctx context.Context, org string, account detective
 		return err
 	}
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM org_tags WHERE org_id = ? AND resource_id = ?`, org, string(account)); err != nil {
-		return fmt.Errorf("sqlite: delete org account: %w", err)
+		return wrap("delete org account", err)
 	}
 	return nil
 }
@@ -155,19 +154,19 @@ func (t *tx) ListOrgAccounts(ctx context.Context, org string, after detective.Ac
 func queryAll[T any](ctx context.Context, t *tx, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := t.tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
+		return nil, wrap(op, err)
 	}
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: %s: %w", op, err)
+			return nil, wrap(op, err)
 		}
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
+		return nil, wrap(op, err)
 	}
 	return out, nil
 }
@@ -176,11 +175,11 @@ func queryAll[T any](ctx context.Context, t *tx, op string, scan func(scanner) (
 // no row, or a wrapped error.
 func rowsAffected(res sql.Result, err error, op, notFound string, args ...any) error {
 	if err != nil {
-		return fmt.Errorf("sqlite: %s: %w", op, err)
+		return wrap(op, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("sqlite: %s: %w", op, err)
+		return wrap(op, err)
 	}
 	if n == 0 {
 		return detective.NotFound(notFound, args...)

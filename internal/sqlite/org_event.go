@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
@@ -44,7 +43,7 @@ func (t *tx) AppendOrgEvent(ctx context.Context, e detective.OrgEvent) error {
 		return detective.Conflict("Organization %s already has event %d", e.Org, e.Seq)
 	}
 	if err != nil {
-		return fmt.Errorf("sqlite: append org event: %w", err)
+		return wrap("append org event", err)
 	}
 	return nil
 }
@@ -65,18 +64,18 @@ func (t *tx) MarkOrgEventProcessed(ctx context.Context, org string, seq int64, a
 	res, err := t.tx.ExecContext(ctx, `UPDATE org_events SET processed_time = ? WHERE org_id = ? AND seq = ?
 		AND processed_time IS NULL`, millis(at), org, seq)
 	if err != nil {
-		return fmt.Errorf("sqlite: mark org event processed: %w", err)
+		return wrap("mark org event processed", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("sqlite: mark org event processed: %w", err)
+		return wrap("mark org event processed", err)
 	}
 	if n == 1 {
 		return nil
 	}
 	var exists int
 	if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM org_events WHERE org_id = ? AND seq = ?`, org, seq).Scan(&exists); err != nil {
-		return fmt.Errorf("sqlite: mark org event processed: %w", err)
+		return wrap("mark org event processed", err)
 	}
 	if exists == 0 {
 		return detective.NotFound("Organization %s has no event %d", org, seq)

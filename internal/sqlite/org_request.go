@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/detective-local/detective-local/internal/detective"
 )
@@ -35,7 +34,7 @@ func (t *tx) Handshake(ctx context.Context, id string) (detective.Handshake, err
 		return detective.Handshake{}, detective.NotFound("The handshake %s does not exist", id)
 	}
 	if err != nil {
-		return detective.Handshake{}, fmt.Errorf("sqlite: handshake: %w", err)
+		return detective.Handshake{}, wrap("handshake", err)
 	}
 	return h, nil
 }
@@ -47,7 +46,7 @@ func (t *tx) PutHandshake(ctx context.Context, h detective.Handshake) error {
 		h.ID, h.Org, string(h.Management), string(h.FeatureSet), string(h.TargetType), h.Target, h.Notes,
 		string(h.State), millis(h.RequestedTime), millis(h.ExpirationTime), string(h.Account))
 	if err != nil {
-		return fmt.Errorf("sqlite: put handshake: %w", err)
+		return wrap("put handshake", err)
 	}
 	return nil
 }
@@ -96,7 +95,7 @@ func (t *tx) CreateAccountStatus(ctx context.Context, id string) (detective.Crea
 		return detective.CreateAccountStatus{}, detective.NotFound("The CreateAccount request %s does not exist", id)
 	}
 	if err != nil {
-		return detective.CreateAccountStatus{}, fmt.Errorf("sqlite: create account status: %w", err)
+		return detective.CreateAccountStatus{}, wrap("create account status", err)
 	}
 	return s, nil
 }
@@ -112,7 +111,7 @@ func (t *tx) PutCreateAccountStatus(ctx context.Context, s detective.CreateAccou
 		s.ID, s.Org, s.AccountName, s.Email, string(s.State), s.FailureReason, string(s.Account),
 		millis(s.RequestedTime), done)
 	if err != nil {
-		return fmt.Errorf("sqlite: put create account status: %w", err)
+		return wrap("put create account status", err)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/detective-local/detective-local/internal/detective"
 )
@@ -11,7 +10,7 @@ import (
 func (t *tx) PutServiceAccess(ctx context.Context, a detective.ServiceAccess) error {
 	if _, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO service_access (org_id, principal, enabled_time)
 		VALUES (?, ?, ?)`, a.Org, a.ServicePrincipal, millis(a.EnabledTime)); err != nil {
-		return fmt.Errorf("sqlite: put service access: %w", err)
+		return wrap("put service access", err)
 	}
 	return nil
 }
@@ -19,7 +18,7 @@ func (t *tx) PutServiceAccess(ctx context.Context, a detective.ServiceAccess) er
 // DeleteServiceAccess removes a trusted service, if present.
 func (t *tx) DeleteServiceAccess(ctx context.Context, org, principal string) error {
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM service_access WHERE org_id = ? AND principal = ?`, org, principal); err != nil {
-		return fmt.Errorf("sqlite: delete service access: %w", err)
+		return wrap("delete service access", err)
 	}
 	return nil
 }
@@ -47,7 +46,7 @@ func (t *tx) ListServiceAccess(ctx context.Context, org, after string, n int) ([
 func (t *tx) PutDelegatedAdmin(ctx context.Context, d detective.DelegatedAdmin) error {
 	if _, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO delegated_admins (org_id, account_id, principal, registered_time)
 		VALUES (?, ?, ?, ?)`, d.Org, string(d.Account), d.ServicePrincipal, millis(d.RegisteredTime)); err != nil {
-		return fmt.Errorf("sqlite: put delegated admin: %w", err)
+		return wrap("put delegated admin", err)
 	}
 	return nil
 }
@@ -99,7 +98,7 @@ func (t *tx) PutOrgTags(ctx context.Context, org, resource string, tags []detect
 	for _, tag := range tags {
 		if _, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO org_tags (org_id, resource_id, key, value)
 			VALUES (?, ?, ?, ?)`, org, resource, tag.Key, tag.Value); err != nil {
-			return fmt.Errorf("sqlite: put org tags: %w", err)
+			return wrap("put org tags", err)
 		}
 	}
 	return nil
@@ -112,11 +111,11 @@ func (t *tx) DeleteOrgTags(ctx context.Context, org, resource string, keys []str
 	}
 	ks, err := jsonArray(keys)
 	if err != nil {
-		return fmt.Errorf("sqlite: delete org tags: %w", err)
+		return wrap("delete org tags", err)
 	}
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM org_tags WHERE org_id = ? AND resource_id = ?
 		AND key IN (SELECT value FROM json_each(?))`, org, resource, ks); err != nil {
-		return fmt.Errorf("sqlite: delete org tags: %w", err)
+		return wrap("delete org tags", err)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
@@ -26,7 +25,7 @@ func (t *tx) Session(ctx context.Context, accessKeyID string) (detective.Session
 		return detective.Session{}, detective.NotFound("No session has the access key %s", accessKeyID)
 	}
 	if err != nil {
-		return detective.Session{}, fmt.Errorf("sqlite: session: %w", err)
+		return detective.Session{}, wrap("session", err)
 	}
 	s.Account, s.CreatedTime, s.Expiration = detective.AccountID(account), fromMillis(created), fromMillis(expires)
 	return s, nil
@@ -41,7 +40,7 @@ func (t *tx) CreateSession(ctx context.Context, s detective.Session) error {
 		return detective.Conflict("A session with the access key %s exists", s.AccessKeyID)
 	}
 	if err != nil {
-		return fmt.Errorf("sqlite: create session: %w", err)
+		return wrap("create session", err)
 	}
 	return nil
 }
@@ -50,11 +49,11 @@ func (t *tx) CreateSession(ctx context.Context, s detective.Session) error {
 func (t *tx) DeleteSessionsExpiredBefore(ctx context.Context, at time.Time) (int, error) {
 	res, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiration < ?`, millis(at))
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: delete expired sessions: %w", err)
+		return 0, wrap("delete expired sessions", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: delete expired sessions: %w", err)
+		return 0, wrap("delete expired sessions", err)
 	}
 	return int(n), nil
 }

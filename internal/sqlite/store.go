@@ -87,7 +87,7 @@ func open(ctx context.Context, name string, q url.Values, writePragmas []string)
 	wq.Set("_txlock", "immediate")
 	s.write, err = sql.Open("sqlite", name+"?"+wq.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open: %w", err)
+		return nil, wrap("open", err)
 	}
 	s.write.SetMaxOpenConns(1)
 	s.write.SetMaxIdleConns(1)
@@ -95,7 +95,7 @@ func open(ctx context.Context, name string, q url.Values, writePragmas []string)
 	s.write.SetConnMaxIdleTime(0)
 	if q.Get("vfs") == "memdb" {
 		if s.keep, err = s.write.Conn(ctx); err != nil {
-			return nil, fmt.Errorf("sqlite: open: %w", err)
+			return nil, wrap("open", err)
 		}
 		// The write pool's only connection is now s.keep; give the pool
 		// a second one for Write to use.
@@ -109,7 +109,7 @@ func open(ctx context.Context, name string, q url.Values, writePragmas []string)
 	rq["_pragma"] = append(append([]string{}, common...), "query_only(1)")
 	s.read, err = sql.Open("sqlite", name+"?"+rq.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open: %w", err)
+		return nil, wrap("open", err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
 	s.read.SetMaxOpenConns(n)
@@ -153,7 +153,7 @@ func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
 func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, fn func(detective.Tx) error) (err error) {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+		return wrap("begin", err)
 	}
 	committed := false
 	defer func() {
@@ -168,7 +168,7 @@ func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, f
 	}
 	committed = true
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
+		return wrap("commit", err)
 	}
 	return nil
 }
@@ -177,7 +177,7 @@ func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, f
 func (s *Store) Ping(ctx context.Context) error {
 	var n int
 	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
-		return fmt.Errorf("sqlite: ping: %w", err)
+		return wrap("ping", err)
 	}
 	return nil
 }
@@ -200,7 +200,7 @@ func (s *Store) Close() error {
 		errs = append(errs, s.write.Close())
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("sqlite: close: %w", err)
+		return wrap("close", err)
 	}
 	return nil
 }

@@ -228,3 +228,44 @@ func TestDeleteAllEmptiesEveryTable(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapClassifiesByCode checks that wrap tells a uniqueness violation
+// from other failures by SQLite's result code, whatever the message says.
+func TestWrapClassifiesByCode(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	ctx := t.Context()
+	exec := func(q string) error {
+		_, err := s.write.ExecContext(ctx, q)
+		return err
+	}
+	if err := exec(`CREATE TABLE wrap_test (k INTEGER PRIMARY KEY, u TEXT UNIQUE, n TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec(`INSERT INTO wrap_test VALUES (1, 'a', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		err  error
+		want detective.Kind
+	}{
+		{"primary key", exec(`INSERT INTO wrap_test VALUES (1, 'b', 'x')`), detective.KindConflict},
+		{"unique", exec(`INSERT INTO wrap_test VALUES (2, 'a', 'x')`), detective.KindConflict},
+		{"not null", exec(`INSERT INTO wrap_test VALUES (3, 'c', NULL)`), detective.KindInternal},
+		{"syntax", exec(`INSERT INTO`), detective.KindInternal},
+		{"text alone", errors.New("UNIQUE constraint failed: wrap_test.u"), detective.KindInternal},
+	}
+	for _, tc := range tests {
+		if tc.err == nil {
+			t.Fatalf("%s: the statement succeeded, want an error", tc.name)
+		}
+		err := wrap("op", tc.err)
+		if got := detective.KindOf(err); got != tc.want {
+			t.Errorf("%s: KindOf(wrap(%v)) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+		if !errors.Is(err, tc.err) {
+			t.Errorf("%s: wrap(%v) lost its cause", tc.name, tc.err)
+		}
+	}
+}

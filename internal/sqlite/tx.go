@@ -118,29 +118,29 @@ func (t *tx) DeleteAll(ctx context.Context) error {
 	// Deferring the foreign-key checks to COMMIT lets the tables be emptied
 	// in any order; by then every table is empty, so every check passes.
 	if _, err := t.tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
-		return fmt.Errorf("sqlite: delete all: %w", err)
+		return wrap("delete all", err)
 	}
 	rows, err := t.tx.QueryContext(ctx, `SELECT name FROM sqlite_schema
 		WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`)
 	if err != nil {
-		return fmt.Errorf("sqlite: delete all: %w", err)
+		return wrap("delete all", err)
 	}
 	var tables []string
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
 			rows.Close()
-			return fmt.Errorf("sqlite: delete all: %w", err)
+			return wrap("delete all", err)
 		}
 		tables = append(tables, name)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite: delete all: %w", err)
+		return wrap("delete all", err)
 	}
 	for _, table := range tables {
 		if _, err := t.tx.ExecContext(ctx, `DELETE FROM "`+strings.ReplaceAll(table, `"`, `""`)+`"`); err != nil {
-			return fmt.Errorf("sqlite: delete all: %s: %w", table, err)
+			return wrap("delete all from "+table, err)
 		}
 	}
 	return nil
@@ -187,4 +187,20 @@ func limit(n int) int {
 		return -1
 	}
 	return n
+}
+
+// wrap adds context to err from the statement op. A violated uniqueness
+// constraint is a race the service lost, so it becomes KindConflict
+// wherever it occurs; anything else stays internal. The methods that can
+// name the conflict check isConflict first and say more.
+func wrap(op string, err error) error {
+	err = fmt.Errorf("sqlite: %s: %w", op, err)
+	if isConflict(err) {
+		return &detective.Error{
+			Kind:    detective.KindConflict,
+			Message: "The request conflicts with a concurrent change to the same resource",
+			Err:     err,
+		}
+	}
+	return err
 }
