@@ -124,6 +124,17 @@ func (f InvestigationFilter) match(inv Investigation) bool {
 		(!f.HasCreatedRange || !inv.CreatedTime.Before(f.CreatedFrom) && !inv.CreatedTime.After(f.CreatedTo))
 }
 
+// scope is the filter as a page token's scope: a token is valid only for
+// the filter it was issued under.
+func (f InvestigationFilter) scope() string {
+	created := ""
+	if f.HasCreatedRange {
+		created = f.CreatedFrom.UTC().Format(time.RFC3339Nano) + "/" + f.CreatedTo.UTC().Format(time.RFC3339Nano)
+	}
+	// Quoted, so that no field's text can pass for a field boundary.
+	return fmt.Sprintf("%q,%q,%q,%q,%q", f.Severity, f.Status, f.State, f.EntityARN, created)
+}
+
 // InvestigationSort orders investigations.
 type InvestigationSort struct {
 	Field string // SEVERITY, STATUS or CREATED_TIME (default)
@@ -134,6 +145,11 @@ var (
 	severityRank = map[Severity]int{SeverityInformational: 1, SeverityLow: 2, SeverityMedium: 3, SeverityHigh: 4, SeverityCritical: 5}
 	statusRank   = map[InvestigationStatus]int{InvestigationRunning: 1, InvestigationSuccessful: 2, InvestigationFailed: 3}
 )
+
+// scope is the order as a page token's scope, like InvestigationFilter's.
+func (o InvestigationSort) scope() string {
+	return strconv.Quote(o.Field) + "," + strconv.FormatBool(o.Desc)
+}
 
 func (o InvestigationSort) compare(a, b Investigation) int {
 	var c int
@@ -174,7 +190,7 @@ type ListInvestigationsOutput struct {
 // and archived, filtered and sorted (by default newest first).
 func (s *Service) ListInvestigations(ctx context.Context, c Caller, in ListInvestigationsInput) (ListInvestigationsOutput, error) {
 	const op = "ListInvestigations"
-	scope := in.Graph.String() + fmt.Sprintf("|%+v|%+v", in.Filter, in.Sort)
+	scope := strings.Join([]string{in.Graph.String(), in.Filter.scope(), in.Sort.scope()}, "|")
 	now := s.now()
 	offset, err := decodeOffsetToken(in.NextToken, op, scope, now)
 	if err != nil {

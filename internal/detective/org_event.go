@@ -85,7 +85,7 @@ func (s *Service) autoEnable(ctx context.Context, tx Tx, admin OrgAdmin, account
 		return err // already a member: nothing to do
 	}
 	m := Member{Graph: g.ARN, Account: account, Admin: g.Admin, Type: InvitationTypeOrganization, UpdatedTime: now, VerifiedTime: now}
-	_, err = s.enableOrgAccount(ctx, tx, g, m, now)
+	_, _, err = s.enableOrgAccounts(ctx, tx, g, []Member{m}, now)
 	return err
 }
 

@@ -24,13 +24,6 @@ func mustSchema(tb testing.TB) string {
 	return pgtest.Schema(tb, pgtest.MustDSN(tb))
 }
 
-func mustExec(tb testing.TB, dsn, sql string) { tb.Helper(); pgtest.Exec(tb, dsn, sql) }
-
-func withParam(tb testing.TB, dsn, key, value string) string {
-	tb.Helper()
-	return pgtest.WithParam(tb, dsn, key, value)
-}
-
 // mustOpen opens a Store on dsn, closed at cleanup.
 func mustOpen(tb testing.TB, dsn string) *Store {
 	tb.Helper()
