@@ -2,8 +2,12 @@ package internal_test
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,12 +18,25 @@ const module = "github.com/detective-local/detective-local/"
 // each with the reason. It is the package layout of house-style §3.2.
 var banned = map[string]map[string]string{
 	"internal/detective": {
-		"net/http":                 "the domain knows nothing of HTTP",
-		"database/sql":             "the domain knows nothing of SQL; stores implement its interfaces",
-		"encoding/json":            "wire shapes live in awsapi",
-		"html/template":            "the console is an adapter",
-		module + "internal/sqlite": "stores depend on the domain, not the reverse",
-		module + "internal/awsapi": "the wire depends on the domain, not the reverse",
+		"net/http":                        "the domain knows nothing of HTTP",
+		"database/sql":                    "the domain knows nothing of SQL; stores implement its interfaces",
+		"encoding/json":                   "wire shapes live in awsapi",
+		"html/template":                   "the console is an adapter",
+		module + "internal/sqlite":        "stores depend on the domain, not the reverse",
+		module + "internal/awsapi":        "the wire depends on the domain, not the reverse",
+		module + "internal/organizations": "Detective reads the world through detective.World; the rules of Organizations stay theirs",
+		module + "internal/sts":           "Detective reads the world through detective.World; STS is not its business",
+		module + "internal/storetest":     "test support stays out of the domain",
+	},
+	"internal/world": {
+		module + "internal/detective":     "the world sits below Detective: Detective consults it, never the reverse",
+		module + "internal/organizations": "the world holds facts; the services that govern them depend on it",
+		module + "internal/sts":           "the world holds facts; the services that govern them depend on it",
+		module + "internal/sqlite":        "stores implement the world's interfaces, not the reverse",
+		module + "internal/postgres":      "stores implement the world's interfaces, not the reverse",
+		"net/http":                        "the world knows nothing of HTTP",
+		"database/sql":                    "the world knows nothing of SQL",
+		"encoding/json":                   "wire shapes live in the protocol packages",
 	},
 	"internal/arn": {
 		module + "internal/detective": "arn is a leaf value package",
@@ -71,7 +88,7 @@ var banned = map[string]map[string]string{
 	},
 	"internal/organizations": {
 		"net/http":                   "the Organizations domain knows nothing of HTTP",
-		"database/sql":               "the Organizations domain knows nothing of SQL; stores implement detective's interfaces",
+		"database/sql":               "the Organizations domain knows nothing of SQL; stores implement world's interfaces",
 		"encoding/json":              "wire shapes live in orgsapi",
 		module + "internal/sqlite":   "domains depend on no store",
 		module + "internal/postgres": "domains depend on no store",
@@ -154,5 +171,35 @@ func TestDependencies(t *testing.T) {
 		if !seen[rel] {
 			t.Errorf("package %s has rules but was not listed", rel)
 		}
+	}
+}
+
+// TestDetectiveUsesNoWorldStore: Detective may use the world's entities but
+// reads the world only through detective.World, its own narrow interface;
+// world.Store, world.Tx and the world's role interfaces (…Store) are for
+// the services that govern the world. An import rule cannot say this, as
+// both live in one package, so the domain's source is read.
+func TestDetectiveUsesNoWorldStore(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob(filepath.Join("detective", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("glob detective: %v, %d files", err, len(files))
+	}
+	for _, path := range files {
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "world" &&
+				(sel.Sel.Name == "Tx" || strings.HasSuffix(sel.Sel.Name, "Store")) {
+				t.Errorf("%s: detective uses world.%s; declare what it needs in detective.World", fset.Position(sel.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
 	}
 }

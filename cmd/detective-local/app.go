@@ -24,6 +24,7 @@ import (
 	"github.com/detective-local/detective-local/internal/sqlite"
 	"github.com/detective-local/detective-local/internal/sts"
 	"github.com/detective-local/detective-local/internal/stsapi"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Main is the whole server: store, service and HTTP. Tests run it on
@@ -31,7 +32,7 @@ import (
 type Main struct {
 	cfg      Config
 	log      *slog.Logger
-	store    detective.Store
+	store    store
 	server   *http.Server
 	listener net.Listener
 	served   chan error
@@ -62,8 +63,8 @@ func (m *Main) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	orgs := organizations.NewService(m.store, detective.SystemClock{}, organizations.RandomIDs{}, organizations.Config{})
-	tokens := sts.NewService(m.store, detective.SystemClock{}, sts.RandomKeys{})
+	orgs := organizations.NewService(m.store.World(), detective.SystemClock{}, organizations.RandomIDs{}, organizations.Config{})
+	tokens := sts.NewService(m.store.World(), detective.SystemClock{}, sts.RandomKeys{})
 	svc := detective.NewService(m.store, detective.SystemClock{}, detective.RandomIDs{}, detective.Config{
 		Organizations:      orgs,
 		VerificationDelay:  m.cfg.VerificationDelay,
@@ -151,7 +152,14 @@ func (m *Main) every(ctx context.Context, interval time.Duration, name string, j
 	}
 }
 
-func openStore(ctx context.Context, cfg Config) (detective.Store, error) {
+// store is what the server runs on: Detective's state and, through World,
+// the multi-account world, in one database.
+type store interface {
+	detective.Store
+	World() world.Store
+}
+
+func openStore(ctx context.Context, cfg Config) (store, error) {
 	switch s := cfg.Store; {
 	case s == "memory":
 		return sqlite.OpenMemory(ctx)

@@ -28,16 +28,17 @@ import (
 	"github.com/detective-local/detective-local/internal/sdkhttp"
 	"github.com/detective-local/detective-local/internal/sts"
 	"github.com/detective-local/detective-local/internal/stsapi"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // RunWorld is RunWith on the whole server (StartWorld): Detective, STS and
 // Organizations on one endpoint, with world seeded.
-func RunWorld(t *testing.T, opts Options, world organizations.Seed, fn func(t *testing.T, env *Env)) {
+func RunWorld(t *testing.T, opts Options, seed organizations.Seed, fn func(t *testing.T, env *Env)) {
 	t.Helper()
 	for _, b := range Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, StartWorld(t, b, opts, world))
+			fn(t, StartWorld(t, b, opts, seed))
 		})
 	}
 }
@@ -47,18 +48,18 @@ func RunWorld(t *testing.T, opts Options, world organizations.Seed, fn func(t *t
 // operator endpoints with the world, opts.Accounts and world seeded. One
 // Clock drives every service and the expiry of STS sessions (with
 // VerifySignatures, also the signature's clock skew). It stops with t.
-func StartWorld(t testing.TB, b Backend, opts Options, world organizations.Seed) *Env {
+func StartWorld(t testing.TB, b Backend, opts Options, seed organizations.Seed) *Env {
 	t.Helper()
-	return StartWorldOn(t, b, b.Open(t), opts, world)
+	return StartWorldOn(t, b, b.Open(t), opts, seed)
 }
 
 // StartWorldOn is StartWorld on an existing store of backend b: a second
 // replica of a server StartWorld started, when given its Env.Store.
-func StartWorldOn(t testing.TB, b Backend, store domain.Store, opts Options, world organizations.Seed) *Env {
+func StartWorldOn(t testing.TB, b Backend, store Store, opts Options, seed organizations.Seed) *Env {
 	t.Helper()
 	clock := NewClock(time.Now())
-	orgs := organizations.NewService(store, clock, organizations.RandomIDs{}, organizations.Config{})
-	tokens := sts.NewService(store, clock, sts.RandomKeys{})
+	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
+	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
 	svc := domain.NewService(store, clock, domain.RandomIDs{}, domain.Config{
 		VerificationDelay:  opts.VerificationDelay,
 		InvestigationDelay: opts.InvestigationDelay,
@@ -66,8 +67,8 @@ func StartWorldOn(t testing.TB, b Backend, store domain.Store, opts Options, wor
 		VolumeLimit:        opts.VolumeLimit,
 		Organizations:      orgs,
 	})
-	world.Accounts = append(append([]domain.Account(nil), opts.Accounts...), world.Accounts...)
-	if err := orgs.ApplySeed(context.Background(), world); err != nil {
+	seed.Accounts = append(append([]world.Account(nil), opts.Accounts...), seed.Accounts...)
+	if err := orgs.ApplySeed(context.Background(), seed); err != nil {
 		t.Fatalf("seed the world: %v", err)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -81,7 +82,7 @@ func StartWorldOn(t testing.TB, b Backend, store domain.Store, opts Options, wor
 		Now:            clock.Now,
 	}
 	mux := http.NewServeMux()
-	mux.Handle(operator.Prefix, operator.New(svc, orgs, world, logger))
+	mux.Handle(operator.Prefix, operator.New(svc, orgs, seed, logger))
 	mux.Handle("/", &dispatch.Handler{
 		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: logger}),
 		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: logger}),

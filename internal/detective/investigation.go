@@ -15,6 +15,90 @@ import (
 	"github.com/detective-local/detective-local/internal/arn"
 )
 
+// InvestigationState says whether an investigation is still being reviewed.
+type InvestigationState string
+
+// InvestigationState values.
+const (
+	InvestigationActive   InvestigationState = "ACTIVE"
+	InvestigationArchived InvestigationState = "ARCHIVED"
+)
+
+// InvestigationStatus is the progress of an investigation's analysis.
+type InvestigationStatus string
+
+// InvestigationStatus values.
+const (
+	InvestigationRunning    InvestigationStatus = "RUNNING"
+	InvestigationFailed     InvestigationStatus = "FAILED"
+	InvestigationSuccessful InvestigationStatus = "SUCCESSFUL"
+)
+
+// Severity is the severity of an investigation's findings.
+type Severity string
+
+// Severity values, in increasing order.
+const (
+	SeverityInformational Severity = "INFORMATIONAL"
+	SeverityLow           Severity = "LOW"
+	SeverityMedium        Severity = "MEDIUM"
+	SeverityHigh          Severity = "HIGH"
+	SeverityCritical      Severity = "CRITICAL"
+)
+
+// EntityType is the kind of principal an investigation looks at.
+type EntityType string
+
+// EntityType values.
+const (
+	EntityIAMRole EntityType = "IAM_ROLE"
+	EntityIAMUser EntityType = "IAM_USER"
+)
+
+// Investigation is an analysis of one IAM principal over a time scope.
+//
+// Like a member's verification, completion is stored as its outcome:
+// Status and Severity hold from CompletedTime on; before then the
+// investigation is RUNNING with no severity. So no background job has to
+// finish it, and every replica reports the same thing at the same time.
+type Investigation struct {
+	Graph         arn.ARN
+	ID            string // 21 digits
+	EntityARN     string
+	EntityType    EntityType
+	Status        InvestigationStatus
+	Severity      Severity
+	State         InvestigationState
+	CreatedTime   time.Time
+	ScopeStart    time.Time
+	ScopeEnd      time.Time
+	CompletedTime time.Time
+}
+
+// IndicatorType is the kind of an indicator of compromise.
+type IndicatorType string
+
+// IndicatorType values.
+const (
+	IndicatorTTPObserved         IndicatorType = "TTP_OBSERVED"
+	IndicatorImpossibleTravel    IndicatorType = "IMPOSSIBLE_TRAVEL"
+	IndicatorFlaggedIPAddress    IndicatorType = "FLAGGED_IP_ADDRESS"
+	IndicatorNewGeolocation      IndicatorType = "NEW_GEOLOCATION"
+	IndicatorNewASO              IndicatorType = "NEW_ASO"
+	IndicatorNewUserAgent        IndicatorType = "NEW_USER_AGENT"
+	IndicatorRelatedFinding      IndicatorType = "RELATED_FINDING"
+	IndicatorRelatedFindingGroup IndicatorType = "RELATED_FINDING_GROUP"
+)
+
+// Indicator is one indicator of compromise found by an investigation.
+// Detail holds the fields of its IndicatorDetail member by their AWS names
+// (e.g. "IpAddress", "APISuccessCount"); values are strings, numbers or
+// booleans.
+type Indicator struct {
+	Type   IndicatorType
+	Detail map[string]any
+}
+
 // At returns inv as it is at time now: RUNNING, with no severity, until
 // its analysis completes.
 func (inv Investigation) At(now time.Time) Investigation {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 const (
@@ -38,7 +39,10 @@ type Store struct {
 	callTimeout time.Duration
 }
 
-var _ detective.Store = (*Store)(nil)
+var (
+	_ detective.Store = (*Store)(nil)
+	_ world.Store     = worldStore{}
+)
 
 // Open connects to the database named by dsn, a libpq URL or key=value
 // string such as
@@ -106,7 +110,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // makes sees the same snapshot, and a read-only transaction at that level
 // never fails to serialize.
 func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
-	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+	return s.readTx(ctx, func(t *tx) error { return fn(t) })
 }
 
 // Write runs fn in a READ COMMITTED transaction and commits if fn returns
@@ -114,10 +118,34 @@ func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
 // statement at READ COMMITTED takes a fresh snapshot, what fn reads after
 // the lock includes everything the previous holder committed.
 func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
+	return s.writeTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+// World returns the multi-account world held in the same database, with
+// the transactions of Read and Write; writes to one organization
+// serialize on LockOrganization.
+func (s *Store) World() world.Store { return worldStore{s} }
+
+// worldStore is a Store seen as a world.Store.
+type worldStore struct{ s *Store }
+
+func (w worldStore) Read(ctx context.Context, fn func(world.Tx) error) error {
+	return w.s.readTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+func (w worldStore) Write(ctx context.Context, fn func(world.Tx) error) error {
+	return w.s.writeTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
+func (s *Store) writeTx(ctx context.Context, fn func(*tx) error) error {
 	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadWrite}, fn)
 }
 
-func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(detective.Tx) error) error {
+func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(*tx) error) error {
 	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	deadline, _ := ctx.Deadline() // WithTimeout always sets one

@@ -57,7 +57,7 @@ func mustCreateGraph(tb testing.TB, s detective.Store, g arn.ARN) {
 
 func TestStore(t *testing.T) {
 	mustDSN(t) // skip or fail once, not once per subtest
-	storetest.Run(t, func(t *testing.T) detective.Store { return mustOpen(t, mustSchema(t)) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return mustOpen(t, mustSchema(t)) })
 }
 
 func TestWrapClassifiesBySQLSTATE(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Store is detective.Store on one SQLite database. It is safe for
@@ -27,7 +28,10 @@ type Store struct {
 	keep *sql.Conn
 }
 
-var _ detective.Store = (*Store)(nil)
+var (
+	_ detective.Store = (*Store)(nil)
+	_ world.Store     = worldStore{}
+)
 
 // busyTimeoutMS is how long a connection waits for a lock held by another
 // connection before failing with SQLITE_BUSY. Within one Store only a WAL
@@ -137,7 +141,7 @@ func cloneValues(q url.Values) url.Values {
 // Read runs fn in a read-only transaction: it sees one consistent snapshot,
 // never waits for a write in progress, and cannot change anything.
 func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
-	return run(ctx, s.read, s.readSt, &sql.TxOptions{ReadOnly: true}, fn)
+	return s.readTx(ctx, func(t *tx) error { return fn(t) })
 }
 
 // Write runs fn in a read-write transaction started with BEGIN IMMEDIATE
@@ -145,12 +149,35 @@ func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
 // they asked for the write connection. fn must not call Write itself: it
 // would wait for the connection that fn's own transaction holds.
 func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
+	return s.writeTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+// World returns the multi-account world held in the same database. Its
+// transactions are the Store's: the same snapshots, the same one writer.
+func (s *Store) World() world.Store { return worldStore{s} }
+
+// worldStore is a Store seen as a world.Store.
+type worldStore struct{ s *Store }
+
+func (w worldStore) Read(ctx context.Context, fn func(world.Tx) error) error {
+	return w.s.readTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+func (w worldStore) Write(ctx context.Context, fn func(world.Tx) error) error {
+	return w.s.writeTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
+	return run(ctx, s.read, s.readSt, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (s *Store) writeTx(ctx context.Context, fn func(*tx) error) error {
 	return run(ctx, s.write, s.writeSt, nil, fn)
 }
 
 // run runs fn in a transaction on db and commits it if fn returns nil.
 // fn's error is returned as it is, so that its Kind reaches the caller.
-func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, fn func(detective.Tx) error) (err error) {
+func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, fn func(*tx) error) (err error) {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return wrap("begin", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/storetest"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // mustOpen opens the database file at path and closes it when tb ends.
@@ -77,14 +78,14 @@ func TestStore(t *testing.T) {
 	t.Parallel()
 	// A file per test, not :memory:, so that WAL and locking behave as in
 	// production.
-	storetest.Run(t, func(t *testing.T) detective.Store {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
 		return mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
 	})
 }
 
 func TestStoreMemory(t *testing.T) {
 	t.Parallel()
-	storetest.Run(t, func(t *testing.T) detective.Store { return mustOpenMemory(t) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return mustOpenMemory(t) })
 }
 
 func TestOpenMemoryIsPrivate(t *testing.T) {
@@ -197,7 +198,9 @@ func TestDeleteAllEmptiesEveryTable(t *testing.T) {
 	t.Parallel()
 	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
 	mustPopulate(t, s, testGraph(1))
-	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) })
+	if err := s.World().Write(t.Context(), func(tx world.Tx) error { return tx.DeleteAll(t.Context()) }); err != nil {
+		t.Fatalf("DeleteAll: %v", err)
+	}
 
 	rows, err := s.read.QueryContext(t.Context(), `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	if err != nil {

@@ -13,15 +13,19 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-// tx is detective.Tx on one SQLite transaction.
+// tx is detective.Tx, and world.Tx, on one SQLite transaction.
 type tx struct {
 	tx *sql.Tx
 	st *statements
 }
 
-var _ detective.Tx = (*tx)(nil)
+var (
+	_ detective.Tx = (*tx)(nil)
+	_ world.Tx     = (*tx)(nil)
+)
 
 // stmt returns s bound to the transaction. database/sql keeps s prepared on
 // each connection it has run on, so this does not parse the SQL again.
