@@ -8,6 +8,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -132,6 +133,10 @@ var banned = map[string]map[string]string{
 	},
 }
 
+// wiringImporters are the packages that may build the whole server with
+// internal/app: the binary, and the harness that tests it end to end.
+var wiringImporters = map[string]bool{"cmd/detective-local": true, "internal/apitest": true}
+
 // TestDependencies enforces the package layout: which package may import
 // what, including indirectly.
 func TestDependencies(t *testing.T) {
@@ -154,6 +159,9 @@ func TestDependencies(t *testing.T) {
 			t.Fatalf("decode go list: %v", err)
 		}
 		rel := strings.TrimPrefix(pkg.ImportPath, module)
+		if !wiringImporters[rel] && slices.Contains(pkg.Deps, module+"internal/app") {
+			t.Errorf("%s depends on internal/app: the wiring is the binary's and the end-to-end harness's only", rel)
+		}
 		rules, ok := banned[rel]
 		if !ok {
 			continue

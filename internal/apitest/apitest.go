@@ -1,7 +1,7 @@
-// Package apitest is the end-to-end harness: it starts the full Detective
-// API over real HTTP on a chosen store and hands out aws-sdk-go-v2 Detective
-// clients, one per simulated account, that sign with SigV4. It is imported
-// only by tests.
+// Package apitest is the end-to-end harness: it starts the whole server,
+// with the binary's own wiring (internal/app), over real HTTP on a chosen
+// store and hands out aws-sdk-go-v2 clients, one per simulated account,
+// that sign with SigV4. It is imported only by tests.
 package apitest
 
 import (
