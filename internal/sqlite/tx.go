@@ -89,7 +89,7 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		s, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
 			_ = st.close() // the prepare error is the one to report
-			return nil, fmt.Errorf("sqlite: prepare %q: %w", p.query, err)
+			return nil, wrap(fmt.Sprintf("prepare %q", p.query), err)
 		}
 		*p.dst = s
 	}
