@@ -24,13 +24,6 @@ func mustSchema(tb testing.TB) string {
 	return pgtest.Schema(tb, pgtest.MustDSN(tb))
 }
 
-func mustExec(tb testing.TB, dsn, sql string) { tb.Helper(); pgtest.Exec(tb, dsn, sql) }
-
-func withParam(tb testing.TB, dsn, key, value string) string {
-	tb.Helper()
-	return pgtest.WithParam(tb, dsn, key, value)
-}
-
 // mustOpen opens a Store on dsn, closed at cleanup.
 func mustOpen(tb testing.TB, dsn string) *Store {
 	tb.Helper()
@@ -64,7 +57,7 @@ func mustCreateGraph(tb testing.TB, s detective.Store, g arn.ARN) {
 
 func TestStore(t *testing.T) {
 	mustDSN(t) // skip or fail once, not once per subtest
-	storetest.Run(t, func(t *testing.T) detective.Store { return mustOpen(t, mustSchema(t)) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return mustOpen(t, mustSchema(t)) })
 }
 
 func TestWrapClassifiesBySQLSTATE(t *testing.T) {
@@ -182,6 +175,37 @@ func TestClaimGraphSkipsLockedGraph(t *testing.T) {
 	release()
 	if err := b.Write(ctx, func(tx detective.Tx) error { _, err := tx.ClaimGraph(ctx, testGraph()); return err }); err != nil {
 		t.Errorf("ClaimGraph after the lock was released: %v", err)
+	}
+}
+
+// TestCallTimeoutBoundsStatements: a Write whose statement waits on a row
+// lock fails with an internal error once the call timeout passes, even
+// though the ctx the Tx methods receive has no deadline.
+func TestCallTimeoutBoundsStatements(t *testing.T) {
+	t.Parallel()
+	dsn := mustSchema(t)
+	const bound = time.Second
+	a := mustOpen(t, dsn)
+	b, err := open(context.Background(), dsn, bound)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { b.Close() })
+	mustCreateGraph(t, a, testGraph())
+	release := mustHoldGraphLock(t, a, testGraph(), func(context.Context, detective.Tx) error { return nil })
+	defer release()
+	ctx := context.Background()
+	start := time.Now()
+	err = b.Write(ctx, func(tx detective.Tx) error {
+		_, err := tx.LockGraph(ctx, testGraph())
+		return err
+	})
+	took := time.Since(start)
+	if err == nil || detective.KindOf(err) != detective.KindInternal {
+		t.Errorf("LockGraph of a held graph = %v, want an internal error", err)
+	}
+	if took < bound || took > bound+5*time.Second {
+		t.Errorf("LockGraph of a held graph returned after %v, want about %v", took, bound)
 	}
 }
 
