@@ -21,11 +21,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
+	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/dispatch"
 	"github.com/detective-local/detective-local/internal/edge"
+	"github.com/detective-local/detective-local/internal/evidence"
+	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/investigate"
 	"github.com/detective-local/detective-local/internal/operator"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/orgsapi"
@@ -33,14 +38,17 @@ import (
 	"github.com/detective-local/detective-local/internal/sqlite"
 	"github.com/detective-local/detective-local/internal/sts"
 	"github.com/detective-local/detective-local/internal/stsapi"
+	"github.com/detective-local/detective-local/internal/threatintel"
+	"github.com/detective-local/detective-local/internal/ttp"
 	"github.com/detective-local/detective-local/internal/world"
 )
 
-// Store is what the server runs on: Detective's state and, through World,
-// the multi-account world, in one database. sqlite.Store and postgres.Store
-// are Stores.
+// Store is what the server runs on: Detective's state, the behavior
+// graphs' data and, through World, the multi-account world, in one
+// database. sqlite.Store and postgres.Store are Stores.
 type Store interface {
 	detective.Store
+	behavior.Store
 	World() world.Store
 }
 
@@ -101,10 +109,23 @@ type Config struct {
 	MemberLimit        int
 	VolumeLimit        int64
 
-	// AutoEnableInterval and OrgEventsInterval run the periodic jobs; 0
-	// runs them only when the operator endpoints ask.
-	AutoEnableInterval time.Duration
-	OrgEventsInterval  time.Duration
+	// Investigation holds the thresholds of the indicator rules; nil is
+	// investigate.DefaultSettings.
+	Investigation *investigate.Settings
+	// TTPs maps API calls to ATT&CK; nil is the embedded table.
+	TTPs *ttp.Table
+	// Threats are the threat lists; nil is none (the IPs that findings
+	// name still count).
+	Threats *threatintel.Set
+	// Geo enriches ingested source addresses; nil enriches none.
+	Geo ingest.Locator
+
+	// AutoEnableInterval, OrgEventsInterval and InvestigationInterval run
+	// the periodic jobs; 0 runs them only when the operator endpoints ask
+	// (and, for investigations, when one starts in this process).
+	AutoEnableInterval    time.Duration
+	OrgEventsInterval     time.Duration
+	InvestigationInterval time.Duration
 	// ShutdownTimeout bounds how long Close waits for requests in flight;
 	// at 0 it cuts them off.
 	ShutdownTimeout time.Duration
@@ -112,6 +133,9 @@ type Config struct {
 
 // Server is the running server.
 type Server struct {
+	// Pipeline ingests log records into the store's behavior graphs.
+	Pipeline *ingest.Pipeline
+
 	log             *slog.Logger
 	http            *http.Server
 	listener        net.Listener
@@ -134,12 +158,26 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	}
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
+	investigator, err := newInvestigator(store, cfg)
+	if err != nil {
+		return nil, err
+	}
+	// started wakes the investigation job when this process starts an
+	// investigation; one pending wake is enough, so a full channel drops.
+	started := make(chan struct{}, 1)
 	svc := detective.NewService(store, clock, detective.RandomIDs{}, detective.Config{
 		Organizations:      orgs,
 		VerificationDelay:  cfg.VerificationDelay,
 		MemberLimit:        cfg.MemberLimit,
 		VolumeLimit:        cfg.VolumeLimit,
 		InvestigationDelay: cfg.InvestigationDelay,
+		Investigator:       investigator,
+		InvestigationStarted: func() {
+			select {
+			case started <- struct{}{}:
+			default:
+			}
+		},
 	})
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
@@ -156,8 +194,12 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if cfg.VerifySignatures && len(cfg.Credentials) == 0 {
 		log.Warn("--verify-signatures without credentials in a seed file: every request will be refused")
 	}
+	ops := operator.New(svc, orgs, cfg.Seed, log)
+	ops.HandleInvestigations(func(ctx context.Context, graph arn.ARN) (any, error) {
+		return investigator.FindingGroups(ctx, graph)
+	})
 	mux := &dispatch.Handler{
-		Operator:      (&operator.Guard{Auth: authn}).Wrap(operator.New(svc, orgs, cfg.Seed, log)),
+		Operator:      (&operator.Guard{Auth: authn}).Wrap(ops),
 		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes}),
 		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log}),
 		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log}),
@@ -167,6 +209,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
+		Pipeline:        ingest.New(store, ingest.Config{Geo: cfg.Geo, Now: clock.Now}),
 		log:             log,
 		http:            newHTTPServer(cfg, mux, log),
 		listener:        l,
@@ -182,6 +225,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if cfg.OrgEventsInterval > 0 {
 		go s.every(jobs, cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents)
 	}
+	go s.investigations(jobs, cfg.InvestigationInterval, started, svc.RunInvestigations)
 	return s, nil
 }
 
@@ -257,4 +301,49 @@ func orDefault[T comparable](v, def T) T {
 		return def
 	}
 	return v
+}
+
+// newInvestigator is the investigation engine over store with cfg's
+// tables and thresholds.
+func newInvestigator(store Store, cfg Config) (*evidence.Investigator, error) {
+	settings := investigate.DefaultSettings()
+	if cfg.Investigation != nil {
+		settings = *cfg.Investigation
+	}
+	ttps := cfg.TTPs
+	if ttps == nil {
+		var err error
+		if ttps, err = ttp.Load(); err != nil {
+			return nil, fmt.Errorf("TTP table: %w", err)
+		}
+	}
+	return &evidence.Investigator{
+		Store:    evidence.Store{Behavior: store},
+		TTPs:     evidence.TTPs{Table: ttps},
+		Threats:  evidence.Threats{Lists: cfg.Threats},
+		Settings: settings,
+	}, nil
+}
+
+// investigations runs the investigation job when an investigation starts
+// in this process and, when interval is set, at each interval too, for
+// those other replicas started and those whose computing replica stopped.
+func (s *Server) investigations(ctx context.Context, interval time.Duration, started <-chan struct{}, job func(context.Context) error) {
+	var tick <-chan time.Time
+	if interval > 0 {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-started:
+		case <-tick:
+		}
+		if err := job(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("investigation job", slog.Any("err", err))
+		}
+	}
 }

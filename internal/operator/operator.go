@@ -44,6 +44,7 @@ func New(svc *detective.Service, orgs *organizations.Service, world organization
 	h.mux.HandleFunc("POST "+Prefix+"reset", h.reset)
 	h.mux.HandleFunc("POST "+Prefix+"jobs/enable-waiting-members", h.job("enable waiting members", svc.EnableWaitingMembers))
 	h.mux.HandleFunc("POST "+Prefix+"jobs/process-org-events", h.job("process organization events", svc.ProcessOrgEvents))
+	h.mux.HandleFunc("POST "+Prefix+"jobs/run-investigations", h.job("run investigations", svc.RunInvestigations))
 	h.handleWorld()
 	h.mux.HandleFunc(Prefix, h.notFound)
 	return h
