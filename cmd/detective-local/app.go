@@ -10,6 +10,8 @@ import (
 
 	"github.com/detective-local/detective-local/internal/app"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/geo"
+	"github.com/detective-local/detective-local/internal/ingest"
 )
 
 // Main is the whole server as the binary runs it: its configuration, its
@@ -20,6 +22,7 @@ type Main struct {
 	log    *slog.Logger
 	store  app.Store
 	server *app.Server
+	geo    *geo.DB // closed after the server
 }
 
 // NewMain returns a Main that logs to logOut.
@@ -42,10 +45,15 @@ func (m *Main) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	tabs, err := loadTables(m.cfg)
+	if err != nil {
+		return err
+	}
 	store, err := app.OpenStore(ctx, m.cfg.Store, m.cfg.DataDir)
 	if err != nil {
-		return explainOpen(m.cfg, err)
+		return errors.Join(explainOpen(m.cfg, err), tabs.geo.Close())
 	}
+	settings := m.cfg.investigationSettings()
 	srv, err := app.Start(ctx, store, app.Config{
 		Addr:               m.cfg.Addr,
 		Logger:             m.log,
@@ -67,12 +75,17 @@ func (m *Main) Start(ctx context.Context) error {
 		AutoEnableInterval: m.cfg.AutoEnableInterval,
 		OrgEventsInterval:  m.cfg.OrgEventsInterval,
 		ShutdownTimeout:    m.cfg.ShutdownTimeout,
+
+		Investigation:         &settings,
+		TTPs:                  tabs.ttps,
+		Threats:               tabs.threats,
+		InvestigationInterval: m.cfg.InvestigationInterval,
+		Geo:                   locator(tabs.geo),
 	})
 	if err != nil {
-		store.Close()
-		return err
+		return errors.Join(err, store.Close(), tabs.geo.Close())
 	}
-	m.store, m.server = store, srv
+	m.store, m.server, m.geo = store, srv, tabs.geo
 	m.log.Info("listening", slog.String("addr", m.Addr()), slog.String("store", storeKind(m.cfg.Store)),
 		slog.Bool("verify_signatures", m.cfg.VerifySignatures), slog.Duration("startup", time.Since(start)))
 	return nil
@@ -86,7 +99,7 @@ func (m *Main) Addr() string { return m.server.Addr() }
 func (m *Main) Close() error {
 	m.log.Info("shutting down")
 	err := m.server.Close()
-	return errors.Join(err, m.store.Close())
+	return errors.Join(err, m.store.Close(), m.geo.Close())
 }
 
 // storeKind names the store for logs without leaking a DSN's password.
@@ -95,4 +108,13 @@ func storeKind(s string) string {
 		return "postgres"
 	}
 	return s
+}
+
+// locator is db as the ingest's enrichment, or nil for none: a nil *geo.DB
+// in the interface would be a Locator that locates nothing, at a cost.
+func locator(db *geo.DB) ingest.Locator {
+	if db == nil {
+		return nil
+	}
+	return db
 }
