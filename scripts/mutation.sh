@@ -23,7 +23,7 @@ if [[ "${1:-}" == gremlins ]]; then
   status=0
   for pkg in "$@"; do
     echo "== gremlins on $pkg"
-    go run "$gremlins" unleash --workers 1 --timeout-coefficient 3 "$pkg" || status=1
+    go run "$gremlins" unleash --workers 1 --timeout-coefficient 30 "$pkg" || status=1
   done
   exit "$status"
 fi

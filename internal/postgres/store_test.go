@@ -112,7 +112,7 @@ func TestLockGraphSerializesReplicas(t *testing.T) {
 		}})
 	})
 	var n int
-	done := startWrite(t, b, func(ctx context.Context, tx detective.Tx) error {
+	done := startWrite(b, func(ctx context.Context, tx detective.Tx) error {
 		if err := lockGraph(ctx, tx); err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func TestLockOrganizationSerializesReplicas(t *testing.T) {
 		return tx.UpdateOrganization(ctx, o)
 	})
 	var seq int64
-	done := startWrite(t, b, func(ctx context.Context, tx detective.Tx) error {
+	done := startWrite(b, func(ctx context.Context, tx detective.Tx) error {
 		o, err := tx.LockOrganization(ctx, org.ID)
 		seq = o.LastEventSeq
 		return err
@@ -180,11 +180,11 @@ func TestClaimGraphSkipsLockedGraph(t *testing.T) {
 		return err
 	}, nil)
 	start := time.Now()
-	if err := <-startWrite(t, b, claim); detective.KindOf(err) != detective.KindConflict || time.Since(start) > 2*time.Second {
+	if err := <-startWrite(b, claim); detective.KindOf(err) != detective.KindConflict || time.Since(start) > 2*time.Second {
 		t.Errorf("ClaimGraph of a locked graph = %v after %v, want KindConflict at once", err, time.Since(start))
 	}
 	release()
-	if err := <-startWrite(t, b, claim); err != nil {
+	if err := <-startWrite(b, claim); err != nil {
 		t.Errorf("ClaimGraph after the lock was released: %v", err)
 	}
 }
@@ -219,7 +219,7 @@ func TestClaimOrgEventsSkipsClaimedEvents(t *testing.T) {
 	}, nil)
 	var claimed []detective.OrgEvent
 	start := time.Now()
-	err := <-startWrite(t, b, func(ctx context.Context, tx detective.Tx) error {
+	err := <-startWrite(b, func(ctx context.Context, tx detective.Tx) error {
 		var err error
 		claimed, err = tx.ClaimOrgEvents(ctx, 10)
 		return err
@@ -246,7 +246,7 @@ func mustWrite(tb testing.TB, s *Store, fn func(context.Context, detective.Tx) e
 
 // startWrite runs fn in a Write on s in the background, bounded by
 // lockWait, and returns where its result will arrive.
-func startWrite(tb testing.TB, s *Store, fn func(context.Context, detective.Tx) error) <-chan error {
+func startWrite(s *Store, fn func(context.Context, detective.Tx) error) <-chan error {
 	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
 	done := make(chan error, 1)
 	go func() {
