@@ -12,14 +12,34 @@ import (
 	"github.com/detective-local/detective-local/internal/apitest"
 	domain "github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // breakableStore is a working store until break is called; from then on
 // every transaction fails with the given error, as a store whose database
 // went away does.
 type breakableStore struct {
-	domain.Store
+	apitest.Store
 	broken atomic.Pointer[error]
+}
+
+// World is the store's world, broken with it.
+func (s *breakableStore) World() world.Store { return breakableWorld{s} }
+
+type breakableWorld struct{ s *breakableStore }
+
+func (w breakableWorld) Read(ctx context.Context, fn func(world.Tx) error) error {
+	if err := w.s.broken.Load(); err != nil {
+		return *err
+	}
+	return w.s.Store.World().Read(ctx, fn)
+}
+
+func (w breakableWorld) Write(ctx context.Context, fn func(world.Tx) error) error {
+	if err := w.s.broken.Load(); err != nil {
+		return *err
+	}
+	return w.s.Store.World().Write(ctx, fn)
 }
 
 func (s *breakableStore) breakWith(err error) { s.broken.Store(&err) }

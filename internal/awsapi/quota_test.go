@@ -17,6 +17,7 @@ import (
 	"github.com/detective-local/detective-local/internal/apitest"
 	domain "github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // quotaLimit is a member quota small enough that every boundary is a few
@@ -46,7 +47,7 @@ func quotaMembers(is ...int) []string {
 // plus the graph's members (but failed verifications) exceed the quota;
 // up to the quota exactly, it succeeds. Each case has a graph of its own.
 func TestMemberQuotaBoundary(t *testing.T) {
-	opts := apitest.Options{MemberLimit: quotaLimit, Accounts: []domain.Account{
+	opts := apitest.Options{MemberLimit: quotaLimit, Accounts: []world.Account{
 		{ID: unverified1, RootEmail: "elsewhere1@example.com"},
 		{ID: unverified2, RootEmail: "elsewhere2@example.com"},
 	}}

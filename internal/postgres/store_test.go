@@ -15,6 +15,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/pgtest"
 	"github.com/detective-local/detective-local/internal/storetest"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 func mustDSN(tb testing.TB) string { tb.Helper(); return pgtest.MustDSN(tb) }
@@ -23,13 +24,6 @@ func mustDSN(tb testing.TB) string { tb.Helper(); return pgtest.MustDSN(tb) }
 func mustSchema(tb testing.TB) string {
 	tb.Helper()
 	return pgtest.Schema(tb, pgtest.MustDSN(tb))
-}
-
-func mustExec(tb testing.TB, dsn, sql string) { tb.Helper(); pgtest.Exec(tb, dsn, sql) }
-
-func withParam(tb testing.TB, dsn, key, value string) string {
-	tb.Helper()
-	return pgtest.WithParam(tb, dsn, key, value)
 }
 
 // mustOpen opens a Store on dsn, closed at cleanup.
@@ -65,7 +59,7 @@ func mustCreateGraph(tb testing.TB, s detective.Store, g arn.ARN) {
 
 func TestStore(t *testing.T) {
 	mustDSN(t) // skip or fail once, not once per subtest
-	storetest.Run(t, func(t *testing.T) detective.Store { return mustOpen(t, mustSchema(t)) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return mustOpen(t, mustSchema(t)) })
 }
 
 func TestWrapClassifiesBySQLSTATE(t *testing.T) {
@@ -104,8 +98,8 @@ func TestLockGraphSerializesReplicas(t *testing.T) {
 	dsn := mustSchema(t)
 	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
 	mustCreateGraph(t, a, testGraph())
-	lockGraph := func(ctx context.Context, tx detective.Tx) error { _, err := tx.LockGraph(ctx, testGraph()); return err }
-	release := mustHoldLock(t, a, lockGraph, func(ctx context.Context, tx detective.Tx) error {
+	lockGraph := func(ctx context.Context, tx *tx) error { _, err := tx.LockGraph(ctx, testGraph()); return err }
+	release := mustHoldLock(t, a, lockGraph, func(ctx context.Context, tx *tx) error {
 		return tx.PutMembers(ctx, []detective.Member{{
 			Graph: testGraph(), Account: "222222222222", Admin: "111111111111",
 			Type: detective.InvitationTypeInvitation, Status: detective.MemberStatusInvited,
@@ -113,7 +107,7 @@ func TestLockGraphSerializesReplicas(t *testing.T) {
 		}})
 	})
 	var n int
-	done := startWrite(b, func(ctx context.Context, tx detective.Tx) error {
+	done := startWrite(b, func(ctx context.Context, tx *tx) error {
 		if err := lockGraph(ctx, tx); err != nil {
 			return err
 		}
@@ -139,17 +133,17 @@ func TestLockOrganizationSerializesReplicas(t *testing.T) {
 	dsn := mustSchema(t)
 	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
 	org := testOrg()
-	mustWrite(t, a, func(ctx context.Context, tx detective.Tx) error { return tx.CreateOrganization(ctx, org) })
-	release := mustHoldLock(t, a, func(ctx context.Context, tx detective.Tx) error {
+	mustWrite(t, a, func(ctx context.Context, tx *tx) error { return tx.CreateOrganization(ctx, org) })
+	release := mustHoldLock(t, a, func(ctx context.Context, tx *tx) error {
 		_, err := tx.LockOrganization(ctx, org.ID)
 		return err
-	}, func(ctx context.Context, tx detective.Tx) error {
+	}, func(ctx context.Context, tx *tx) error {
 		o := org
 		o.LastEventSeq = 1
 		return tx.UpdateOrganization(ctx, o)
 	})
 	var seq int64
-	done := startWrite(b, func(ctx context.Context, tx detective.Tx) error {
+	done := startWrite(b, func(ctx context.Context, tx *tx) error {
 		o, err := tx.LockOrganization(ctx, org.ID)
 		seq = o.LastEventSeq
 		return err
@@ -172,11 +166,11 @@ func TestClaimGraphSkipsLockedGraph(t *testing.T) {
 	dsn := mustSchema(t)
 	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
 	mustCreateGraph(t, a, testGraph())
-	claim := func(ctx context.Context, tx detective.Tx) error {
+	claim := func(ctx context.Context, tx *tx) error {
 		_, err := tx.ClaimGraph(ctx, testGraph())
 		return err
 	}
-	release := mustHoldLock(t, a, func(ctx context.Context, tx detective.Tx) error {
+	release := mustHoldLock(t, a, func(ctx context.Context, tx *tx) error {
 		_, err := tx.LockGraph(ctx, testGraph())
 		return err
 	}, nil)
@@ -199,28 +193,28 @@ func TestClaimOrgEventsSkipsClaimedEvents(t *testing.T) {
 	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
 	held, free := testOrg(), testOrg()
 	free.ID, free.Management, free.RootID = "o-testorg0002", "999999999999", "r-test2"
-	mustWrite(t, a, func(ctx context.Context, tx detective.Tx) error {
-		for i, o := range []detective.Organization{held, free} {
+	mustWrite(t, a, func(ctx context.Context, tx *tx) error {
+		for i, o := range []world.Organization{held, free} {
 			if err := tx.CreateOrganization(ctx, o); err != nil {
 				return err
 			}
-			if err := tx.AppendOrgEvent(ctx, detective.OrgEvent{Org: o.ID, Seq: 1, ID: o.ID + "-1", Type: detective.OrgEventAccountJoined,
-				Management: o.Management, Account: "222222222222", Method: detective.JoinedInvited, Time: testTime().Add(time.Duration(i) * time.Second)}); err != nil {
+			if err := tx.AppendOrgEvent(ctx, world.OrgEvent{Org: o.ID, Seq: 1, ID: o.ID + "-1", Type: world.OrgEventAccountJoined,
+				Management: o.Management, Account: "222222222222", Method: world.JoinedInvited, Time: testTime().Add(time.Duration(i) * time.Second)}); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	release := mustHoldLock(t, a, func(ctx context.Context, tx detective.Tx) error {
+	release := mustHoldLock(t, a, func(ctx context.Context, tx *tx) error {
 		es, err := tx.ClaimOrgEvents(ctx, 1)
 		if err == nil && (len(es) != 1 || es[0].Org != held.ID) {
 			err = fmt.Errorf("first claim = %+v, want the event of %s", es, held.ID)
 		}
 		return err
 	}, nil)
-	var claimed []detective.OrgEvent
+	var claimed []world.OrgEvent
 	start := time.Now()
-	err := <-startWrite(b, func(ctx context.Context, tx detective.Tx) error {
+	err := <-startWrite(b, func(ctx context.Context, tx *tx) error {
 		var err error
 		claimed, err = tx.ClaimOrgEvents(ctx, 10)
 		return err
@@ -231,28 +225,28 @@ func TestClaimOrgEventsSkipsClaimedEvents(t *testing.T) {
 	release()
 }
 
-func testOrg() detective.Organization {
-	return detective.Organization{ID: "o-testorg0001", Management: "888888888888", FeatureSet: detective.FeatureSetAll,
+func testOrg() world.Organization {
+	return world.Organization{ID: "o-testorg0001", Management: "888888888888", FeatureSet: world.FeatureSetAll,
 		RootID: "r-test1", CreatedTime: testTime()}
 }
 
-func mustWrite(tb testing.TB, s *Store, fn func(context.Context, detective.Tx) error) {
+func mustWrite(tb testing.TB, s *Store, fn func(context.Context, *tx) error) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
 	defer cancel()
-	if err := s.Write(ctx, func(tx detective.Tx) error { return fn(ctx, tx) }); err != nil {
+	if err := s.writeTx(ctx, func(t *tx) error { return fn(ctx, t) }); err != nil {
 		tb.Fatalf("Write: %v", err)
 	}
 }
 
 // startWrite runs fn in a Write on s in the background, bounded by
 // lockWait, and returns where its result will arrive.
-func startWrite(s *Store, fn func(context.Context, detective.Tx) error) <-chan error {
+func startWrite(s *Store, fn func(context.Context, *tx) error) <-chan error {
 	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
 	done := make(chan error, 1)
 	go func() {
 		defer cancel()
-		done <- s.Write(ctx, func(tx detective.Tx) error { return fn(ctx, tx) })
+		done <- s.writeTx(ctx, func(t *tx) error { return fn(ctx, t) })
 	}()
 	return done
 }
@@ -273,14 +267,14 @@ func mustStillWait(tb testing.TB, done <-chan error, what string) {
 // not nil) and commit, and fails tb if that Write fails. The transaction
 // is released at cleanup too, and bounded by lockWait, so a test that
 // fails while holding it neither leaks it nor hangs closing the store.
-func mustHoldLock(tb testing.TB, s *Store, lock, then func(context.Context, detective.Tx) error) (release func()) {
+func mustHoldLock(tb testing.TB, s *Store, lock, then func(context.Context, *tx) error) (release func()) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
 	locked, proceed := make(chan struct{}), make(chan struct{})
 	errc := make(chan error, 1)
 	go func() {
 		defer cancel()
-		errc <- s.Write(ctx, func(tx detective.Tx) error {
+		errc <- s.writeTx(ctx, func(tx *tx) error {
 			if err := lock(ctx, tx); err != nil {
 				return err
 			}
@@ -313,6 +307,37 @@ func mustHoldLock(tb testing.TB, s *Store, lock, then func(context.Context, dete
 		if err := finish(); err != nil {
 			tb.Fatalf("Write holding the lock: %v", err)
 		}
+	}
+}
+
+// TestCallTimeoutBoundsStatements: a Write whose statement waits on a row
+// lock fails with an internal error once the call timeout passes, even
+// though the ctx the Tx methods receive has no deadline.
+func TestCallTimeoutBoundsStatements(t *testing.T) {
+	t.Parallel()
+	dsn := mustSchema(t)
+	const bound = time.Second
+	a := mustOpen(t, dsn)
+	b, err := open(context.Background(), dsn, bound)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { b.Close() })
+	mustCreateGraph(t, a, testGraph())
+	release := mustHoldLock(t, a, func(ctx context.Context, tx *tx) error { _, err := tx.LockGraph(ctx, testGraph()); return err }, nil)
+	defer release()
+	ctx := context.Background()
+	start := time.Now()
+	err = b.Write(ctx, func(tx detective.Tx) error {
+		_, err := tx.LockGraph(ctx, testGraph())
+		return err
+	})
+	took := time.Since(start)
+	if err == nil || detective.KindOf(err) != detective.KindInternal {
+		t.Errorf("LockGraph of a held graph = %v, want an internal error", err)
+	}
+	if took < bound || took > bound+5*time.Second {
+		t.Errorf("LockGraph of a held graph returned after %v, want about %v", took, bound)
 	}
 }
 

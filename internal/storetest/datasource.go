@@ -11,9 +11,10 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testDatasource(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("GraphPackages", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
@@ -412,7 +413,7 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		s := newStore(t)
 		g := graphOf(acct(0), region, 1)
 		populateControlPlane(t, s, g)
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) })
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.DeleteAll(ctx) })
 		checkControlPlaneEmpty(t, s, g, "after DeleteAll")
 		// The same rows can be written again.
 		populateControlPlane(t, s, g)
