@@ -51,7 +51,7 @@ func (m *Main) Start(ctx context.Context) error {
 	}
 	store, err := app.OpenStore(ctx, m.cfg.Store, m.cfg.DataDir)
 	if err != nil {
-		return errors.Join(explainOpen(m.cfg, err), tabs.geo.Close())
+		return errors.Join(err, tabs.geo.Close())
 	}
 	settings := m.cfg.investigationSettings()
 	srv, err := app.Start(ctx, store, app.Config{
@@ -64,10 +64,6 @@ func (m *Main) Start(ctx context.Context) error {
 		DefaultRegion:      m.cfg.DefaultRegion,
 		MaxSkew:            m.cfg.MaxSkew,
 		MaxBodyBytes:       m.cfg.MaxBodyBytes,
-		ReadHeaderTimeout:  m.cfg.ReadHeaderTimeout,
-		BodyReadTimeout:    m.cfg.BodyReadTimeout,
-		MaxSlowBodies:      m.cfg.MaxSlowBodies,
-		MaxHeaderBytes:     m.cfg.MaxHeaderBytes,
 		VerificationDelay:  m.cfg.VerificationDelay,
 		InvestigationDelay: m.cfg.InvestigationDelay,
 		MemberLimit:        m.cfg.MemberLimit,
@@ -75,6 +71,10 @@ func (m *Main) Start(ctx context.Context) error {
 		AutoEnableInterval: m.cfg.AutoEnableInterval,
 		OrgEventsInterval:  m.cfg.OrgEventsInterval,
 		ShutdownTimeout:    m.cfg.ShutdownTimeout,
+		ReadHeaderTimeout:  m.cfg.ReadHeaderTimeout,
+		BodyReadTimeout:    m.cfg.BodyReadTimeout,
+		MaxSlowBodies:      m.cfg.MaxSlowBodies,
+		MaxHeaderBytes:     m.cfg.MaxHeaderBytes,
 
 		Investigation:         &settings,
 		TTPs:                  tabs.ttps,
@@ -108,6 +108,15 @@ func storeKind(s string) string {
 		return "postgres"
 	}
 	return s
+}
+
+// readableDurations writes durations in logs as Go spells them ("1.5ms"),
+// not as the nanosecond integers slog's JSON handler writes.
+func readableDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // locator is db as the ingest's enrichment, or nil for none: a nil *geo.DB

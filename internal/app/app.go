@@ -63,9 +63,18 @@ func OpenStore(ctx context.Context, spec, dataDir string) (Store, error) {
 		if err := os.MkdirAll(dataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		return sqlite.Open(ctx, filepath.Join(dataDir, "detective.db"))
+		path := filepath.Join(dataDir, "detective.db")
+		st, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, explainSQLiteOpen(path, err)
+		}
+		return st, nil
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
-		return postgres.Open(ctx, spec)
+		st, err := postgres.Open(ctx, spec)
+		if err != nil {
+			return nil, explainPostgresOpen(err)
+		}
+		return st, nil
 	}
 	return nil, fmt.Errorf("--store %q: want sqlite, memory or a postgres:// DSN", spec)
 }
@@ -94,16 +103,6 @@ type Config struct {
 	MaxSkew          time.Duration
 	MaxBodyBytes     int64
 
-	// ReadHeaderTimeout and BodyReadTimeout bound how long a client may
-	// take to send a request's headers and its body; 0 is 10 s and 30 s.
-	ReadHeaderTimeout time.Duration
-	BodyReadTimeout   time.Duration
-	// MaxSlowBodies is how many request bodies are read at once; 0 is 256.
-	MaxSlowBodies int
-	// MaxHeaderBytes is the largest header block the services answer
-	// (larger: 431 in the service's own error shape); 0 is 64 KiB.
-	MaxHeaderBytes int
-
 	VerificationDelay  time.Duration
 	InvestigationDelay time.Duration
 	MemberLimit        int
@@ -129,7 +128,43 @@ type Config struct {
 	// ShutdownTimeout bounds how long Close waits for requests in flight;
 	// at 0 it cuts them off.
 	ShutdownTimeout time.Duration
+
+	// Bounds on slow and oversized requests (0: the binary's
+	// defaults): the header deadline, each body's deadline (per path
+	// prefix in RouteBodyTimeouts, for endpoints that stream large
+	// bodies), how many bodies are read at once, and the largest header
+	// block the services answer.
+	ReadHeaderTimeout time.Duration
+	BodyReadTimeout   time.Duration
+	RouteBodyTimeouts map[string]time.Duration
+	MaxSlowBodies     int
+	MaxHeaderBytes    int
 }
+
+// withDefaults fills the request bounds left at zero with the binary's
+// defaults.
+func (cfg Config) withDefaults() Config {
+	if cfg.ReadHeaderTimeout == 0 {
+		cfg.ReadHeaderTimeout = 10 * time.Second
+	}
+	if cfg.BodyReadTimeout == 0 {
+		cfg.BodyReadTimeout = 30 * time.Second
+	}
+	if cfg.MaxSlowBodies == 0 {
+		cfg.MaxSlowBodies = 256
+	}
+	if cfg.MaxHeaderBytes == 0 {
+		cfg.MaxHeaderBytes = 64 << 10
+	}
+	return cfg
+}
+
+// serverHeaderBytes is the header block net/http itself reads before
+// answering 431 in plain text, with no handler run. It is far above
+// Config.MaxHeaderBytes, so that every header block a client plausibly
+// sends reaches the services, which refuse what passes MaxHeaderBytes in
+// their own error shape.
+const serverHeaderBytes = 4 << 20
 
 // Server is the running server.
 type Server struct {
@@ -156,6 +191,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	cfg = cfg.withDefaults()
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
 	investigator, err := newInvestigator(store, cfg)
@@ -209,9 +245,21 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		Pipeline:        ingest.New(store, ingest.Config{Geo: cfg.Geo, Now: clock.Now}),
-		log:             log,
-		http:            newHTTPServer(cfg, mux, log),
+		Pipeline: ingest.New(store, ingest.Config{Geo: cfg.Geo, Now: clock.Now}),
+		log:      log,
+		http: &http.Server{
+			Handler: &edge.Handler{
+				Next:              mux,
+				BodyTimeout:       cfg.BodyReadTimeout,
+				RouteBodyTimeouts: cfg.RouteBodyTimeouts,
+				MaxBodies:         cfg.MaxSlowBodies,
+				MaxHeaderBytes:    cfg.MaxHeaderBytes,
+			},
+			ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+			IdleTimeout:       2 * time.Minute,
+			MaxHeaderBytes:    serverHeaderBytes,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		},
 		listener:        l,
 		served:          make(chan error, 1),
 		shutdownTimeout: cfg.ShutdownTimeout,
@@ -266,41 +314,6 @@ func (s *Server) every(ctx context.Context, interval time.Duration, name string,
 			}
 		}
 	}
-}
-
-// serverHeaderBytes is the header block net/http itself reads before
-// answering 431 in plain text, with no handler run. It is far above
-// MaxHeaderBytes, so that every header block a client plausibly sends
-// reaches the services, which refuse what passes MaxHeaderBytes in their
-// own error shape.
-const serverHeaderBytes = 4 << 20
-
-// newHTTPServer is the HTTP server around h, with cfg's bounds on slow
-// and oversized requests: a header deadline, a body deadline per request
-// (edge.Handler; a route that streams large bodies gets its own), a cap
-// on bodies read at once, and the header limit the services answer.
-func newHTTPServer(cfg Config, h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler: &edge.Handler{
-			Next:           h,
-			BodyTimeout:    orDefault(cfg.BodyReadTimeout, 30*time.Second),
-			MaxBodies:      orDefault(cfg.MaxSlowBodies, 256),
-			MaxHeaderBytes: orDefault(cfg.MaxHeaderBytes, 64<<10),
-		},
-		ReadHeaderTimeout: orDefault(cfg.ReadHeaderTimeout, 10*time.Second),
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    serverHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-}
-
-// orDefault is v, or def when v is the zero value.
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }
 
 // newInvestigator is the investigation engine over store with cfg's

@@ -129,7 +129,11 @@ func TestApplySeedConflicts(t *testing.T) {
 			if !errors.As(err, &e) || e.Code != tc.code {
 				t.Fatalf("ApplySeed = %v, want %s", err, tc.code)
 			}
-			if orgs, _ := svc.Organizations(context.Background()); len(orgs) != 0 {
+			orgs, err := svc.Organizations(context.Background())
+			if err != nil {
+				t.Fatalf("Organizations after a failed seed: %v", err)
+			}
+			if len(orgs) != 0 {
 				t.Errorf("a failed seed left %d organizations; it must apply whole or not at all", len(orgs))
 			}
 		})

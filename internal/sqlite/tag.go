@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"unicode/utf8"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -49,7 +48,7 @@ func (t *tx) PutTags(ctx context.Context, resource arn.ARN, tags map[string]stri
 	}
 	for k, v := range tags {
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return fmt.Errorf("sqlite: put tags: %w", errNotUTF8)
+			return wrap("put tags", errNotUTF8)
 		}
 	}
 	obj, err := json.Marshal(tags)

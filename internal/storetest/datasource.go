@@ -500,7 +500,14 @@ func checkPackages(tb testing.TB, what string, got, want []detective.PackageStat
 	if diff := cmp.Diff(want, got); diff != "" {
 		tb.Errorf("%s mismatch (-want +got):\n%s", what, diff)
 	}
-	for i, p := range got {
+	checkPackageZones(tb, what, got)
+}
+
+// checkPackageZones fails tb if a time of ps is not in UTC (see
+// checkGraphs).
+func checkPackageZones(tb testing.TB, what string, ps []detective.PackageState) {
+	tb.Helper()
+	for i, p := range ps {
 		for name, tm := range map[string]time.Time{"Started": p.Started, "Stopped": p.Stopped, "Disabled": p.Disabled, "VolumeTime": p.VolumeTime} {
 			checkUTC(tb, fmt.Sprintf("%s[%d] %s", what, i, name), tm)
 		}
@@ -517,8 +524,7 @@ func checkMemberPackages(tb testing.TB, what string, got, want []detective.Membe
 		tb.Errorf("%s mismatch (-want +got):\n%s", what, diff)
 	}
 	for _, m := range got {
-		// Compared above; this checks the zones.
-		checkPackages(tb, what+" "+string(m.Account), m.Packages, m.Packages)
+		checkPackageZones(tb, what+" "+string(m.Account), m.Packages)
 	}
 }
 

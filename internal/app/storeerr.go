@@ -1,10 +1,8 @@
-package main
+package app
 
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"modernc.org/sqlite"
 )
@@ -50,16 +48,4 @@ func explainSQLiteOpen(path string, err error) error {
 // PostgreSQL. The DSN is not repeated: it may hold a password.
 func explainPostgresOpen(err error) error {
 	return fmt.Errorf("open PostgreSQL store (--store): %w; check that the server runs, that the DSN's host, database and user are right, and that the user may create tables", err)
-}
-
-// explainOpen turns a failure to open the store cfg names into an error
-// that says what to do about it.
-func explainOpen(cfg Config, err error) error {
-	if strings.Contains(cfg.Store, "://") {
-		return explainPostgresOpen(err)
-	}
-	if cfg.Store == "memory" {
-		return err
-	}
-	return explainSQLiteOpen(filepath.Join(cfg.DataDir, "detective.db"), err)
 }
