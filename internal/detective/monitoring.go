@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // allMembers returns every member record of g as it is at now.
@@ -37,21 +38,21 @@ func (s *Service) membersWithStatus(ctx context.Context, tx Tx, g Graph, now tim
 
 // accountFacts returns what is known about id; an unknown account has the
 // zero facts (GuardDuty enrolled, no volume).
-func accountFacts(ctx context.Context, tx Tx, id AccountID) (Account, error) {
+func accountFacts(ctx context.Context, tx Tx, id AccountID) (world.Account, error) {
 	a, err := tx.Account(ctx, id)
 	if KindOf(err) == KindNotFound {
-		return Account{ID: id}, nil
+		return world.Account{ID: id}, nil
 	}
 	return a, err
 }
 
 // volumeIn sums an account's daily volume over the graph's started
 // packages.
-func volumeIn(a Account, graphPackages []PackageState) int64 {
+func volumeIn(a world.Account, graphPackages []PackageState) int64 {
 	var v int64
 	for _, p := range graphPackages {
 		if p.State == IngestStarted {
-			v += a.Volume[p.Package]
+			v += a.Volume[string(p.Package)]
 		}
 	}
 	return v
@@ -121,7 +122,7 @@ func (s *Service) activate(ctx context.Context, tx Tx, g Graph, m Member, now ti
 
 // putMemberPackages records the member's package states (the graph's for
 // an ENABLED member, DISABLED otherwise) and its measured volume.
-func (s *Service) putMemberPackages(ctx context.Context, tx Tx, g Graph, m Member, facts Account, gps []PackageState, now time.Time) error {
+func (s *Service) putMemberPackages(ctx context.Context, tx Tx, g Graph, m Member, facts world.Account, gps []PackageState, now time.Time) error {
 	have, err := tx.MemberPackages(ctx, g.ARN, []AccountID{m.Account})
 	if err != nil {
 		return err
@@ -141,7 +142,7 @@ func (s *Service) putMemberPackages(ctx context.Context, tx Tx, g Graph, m Membe
 			want = IngestDisabled
 		}
 		p = p.enter(want, now)
-		p.VolumeBytes, p.VolumeTime = facts.Volume[gp.Package], now
+		p.VolumeBytes, p.VolumeTime = facts.Volume[string(gp.Package)], now
 		ps = append(ps, p)
 	}
 	return tx.PutMemberPackages(ctx, g.ARN, []MemberPackages{{Account: m.Account, Packages: ps}})

@@ -1,16 +1,20 @@
 package operator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // handleWorld routes the endpoints that read and change the world:
@@ -49,8 +53,8 @@ type AccountFacts struct {
 }
 
 // Account checks f and returns the facts it declares.
-func (f AccountFacts) Account() (detective.Account, error) {
-	a := detective.Account{ID: detective.AccountID(f.ID), RootEmail: f.Email}
+func (f AccountFacts) Account() (world.Account, error) {
+	a := world.Account{ID: detective.AccountID(f.ID), RootEmail: f.Email}
 	if !a.ID.Valid() {
 		return a, fmt.Errorf("account id %q is not 12 digits", f.ID)
 	}
@@ -70,9 +74,9 @@ func (f AccountFacts) Account() (detective.Account, error) {
 			return a, fmt.Errorf("account %s: volume of %s is negative", f.ID, p)
 		}
 		if a.Volume == nil {
-			a.Volume = map[detective.DatasourcePackage]int64{}
+			a.Volume = map[string]int64{}
 		}
-		a.Volume[pkg] = v
+		a.Volume[p] = v
 	}
 	return a, nil
 }
@@ -93,11 +97,11 @@ func newAccountJSON(st organizations.AccountState) accountJSON {
 	return out
 }
 
-func newAccountFacts(a detective.Account) AccountFacts {
+func newAccountFacts(a world.Account) AccountFacts {
 	enrolled := !a.GuardDutyDisabled
 	f := AccountFacts{ID: string(a.ID), Email: a.RootEmail, GuardDuty: &enrolled, Volume: map[string]int64{}}
 	for p, v := range a.Volume {
-		f.Volume[string(p)] = v
+		f.Volume[p] = v
 	}
 	return f
 }
@@ -142,7 +146,7 @@ type DelegatedAdminDecl struct {
 // declaration gives none, come from names.
 func (d OrganizationDecl) Organization(names map[detective.AccountID]string) organizations.SeedOrganization {
 	so := organizations.SeedOrganization{ID: d.ID, Management: detective.AccountID(d.Management),
-		ManagementName: names[detective.AccountID(d.Management)], FeatureSet: detective.FeatureSet(d.FeatureSet),
+		ManagementName: names[detective.AccountID(d.Management)], FeatureSet: world.FeatureSet(d.FeatureSet),
 		EnabledServices: d.EnabledServices}
 	for _, m := range d.Members {
 		name := m.Name
@@ -150,7 +154,7 @@ func (d OrganizationDecl) Organization(names map[detective.AccountID]string) org
 			name = names[detective.AccountID(m.ID)]
 		}
 		so.Members = append(so.Members, organizations.SeedMember{Account: detective.AccountID(m.ID), Name: name,
-			Method: detective.JoinedMethod(m.JoinedMethod)})
+			Method: world.JoinedMethod(m.JoinedMethod)})
 	}
 	for _, a := range d.DelegatedAdministrators {
 		so.DelegatedAdministrators = append(so.DelegatedAdministrators,
@@ -236,9 +240,24 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		h.worldError(w, r, err)
 		return
 	}
-	out := make([]AccountFacts, 0, len(as))
+	orgs, err := h.orgs.Organizations(r.Context())
+	if err != nil {
+		h.worldError(w, r, err)
+		return
+	}
+	memberships := map[detective.AccountID]world.OrgAccount{}
+	for _, o := range orgs {
+		for _, m := range o.Accounts {
+			memberships[m.Account] = m
+		}
+	}
+	out := make([]accountJSON, 0, len(as))
 	for _, a := range as {
-		out = append(out, newAccountFacts(a))
+		st := organizations.AccountState{Account: a}
+		if m, ok := memberships[a.ID]; ok {
+			st.Membership = &m
+		}
+		out = append(out, newAccountJSON(st))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"accounts": out})
 }
@@ -316,8 +335,15 @@ func (h *Handler) postOrganization(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) listOrgEvents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	unprocessed, _ := strconv.ParseBool(q.Get("unprocessed"))
-	es, err := h.orgs.OrgEvents(r.Context(), detective.ListOrgEventsParams{Org: q.Get("organization"), Unprocessed: unprocessed})
+	unprocessed := false
+	if v := q.Get("unprocessed"); v != "" {
+		var err error
+		if unprocessed, err = strconv.ParseBool(v); err != nil {
+			writeError(w, http.StatusBadRequest, "InvalidParameter", "unprocessed must be true or false, not "+strconv.Quote(v))
+			return
+		}
+	}
+	es, err := h.orgs.OrgEvents(r.Context(), world.ListOrgEventsParams{Org: q.Get("organization"), Unprocessed: unprocessed})
 	if err != nil {
 		h.worldError(w, r, err)
 		return
@@ -333,10 +359,20 @@ func (h *Handler) listOrgEvents(w http.ResponseWriter, r *http.Request) {
 
 // decode reads a JSON body into v, answering 400 itself when it cannot.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "InvalidBody", "could not read the request body: "+err.Error())
+		return false
+	}
+	if frame.HasNUL(body) {
+		// PostgreSQL text cannot hold NUL, and no fact needs it.
+		writeError(w, http.StatusBadRequest, "InvalidBody", "strings must not contain the NUL character (U+0000)")
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields() // a misspelt fact must not pass for an absent one
 	if err := dec.Decode(v); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"status": "error", "message": "invalid JSON body: " + err.Error()})
+		writeError(w, http.StatusBadRequest, "InvalidBody", "invalid JSON body: "+err.Error())
 		return false
 	}
 	return true

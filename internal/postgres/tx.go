@@ -10,15 +10,19 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-// tx is a detective.Tx over one pgx transaction. Every query has a fixed
+// tx is a detective.Tx, and a world.Tx, over one pgx transaction. Every query has a fixed
 // text, so pgx prepares it once per connection and reuses it.
 type tx struct {
-	tx pgx.Tx
+	tx boundedTx
 }
 
-var _ detective.Tx = (*tx)(nil)
+var (
+	_ detective.Tx = (*tx)(nil)
+	_ world.Tx     = (*tx)(nil)
+)
 
 // DeleteAll empties every table but schema_migrations. DELETE rather than
 // TRUNCATE: TRUNCATE is not MVCC-safe, so a concurrent REPEATABLE READ
