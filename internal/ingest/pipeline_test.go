@@ -43,8 +43,14 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 // world is a store holding one graph of admin in region, with member
 // ENABLED and invited INVITED, and EKS_AUDIT stopped.
+// store is what a world runs on: sqlite.Store or postgres.Store.
+type store interface {
+	detective.Store
+	behavior.Store
+}
+
 type world struct {
-	store *sqlite.Store
+	store store
 	svc   *detective.Service
 	clock *clock
 	graph arn.ARN
@@ -56,12 +62,18 @@ func mustWorld(tb testing.TB) world { tb.Helper(); return mustWorldWith(tb, dete
 // volume through the store.
 func mustWorldWith(tb testing.TB, cfg detective.Config) world {
 	tb.Helper()
-	ctx := tb.Context()
-	store, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "d.db"))
+	s, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "d.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { store.Close() })
+	tb.Cleanup(func() { s.Close() })
+	return mustWorldOn(tb, s, cfg)
+}
+
+// mustWorldOn is mustWorldWith on a given store.
+func mustWorldOn(tb testing.TB, store store, cfg detective.Config) world {
+	tb.Helper()
+	ctx := tb.Context()
 	clk := &clock{t: now}
 	cfg.Volume = behavior.Meter{Store: store}
 	svc := detective.NewService(store, clk, detective.RandomIDs{}, cfg)
