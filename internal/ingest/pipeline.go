@@ -141,7 +141,7 @@ func New(store behavior.Store, cfg Config) *Pipeline {
 // without counting anything twice.
 func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, req Request) (Result, error) {
 	counted := &countingReader{r: r}
-	w := newWriter(p, req)
+	w := newWriter(ctx, p, req)
 	open, err := format.Open(counted, format.Limits{MaxDecompressedBytes: p.cfg.MaxDecompressedBytes})
 	if err != nil {
 		return w.result(counted.n), err

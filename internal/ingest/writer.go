@@ -24,6 +24,7 @@ type routeKey struct {
 // cached for the call only: membership may change between calls, and a
 // call is short enough that routing by its start is routing at ingest time.
 type writer struct {
+	ctx     context.Context // the Ingest call's: Sink.Record has none of its own
 	p       *Pipeline
 	req     Request
 	pending []behavior.Record
@@ -34,9 +35,9 @@ type writer struct {
 	err     error // the first store failure; later records are dropped
 }
 
-func newWriter(p *Pipeline, req Request) *writer {
+func newWriter(ctx context.Context, p *Pipeline, req Request) *writer {
 	return &writer{
-		p: p, req: req,
+		ctx: ctx, p: p, req: req,
 		pending: make([]behavior.Record, 0, p.cfg.BatchSize),
 		routes:  make(map[routeKey][]behavior.Membership),
 		volume:  make(map[arn.ARN]int64),
@@ -64,7 +65,7 @@ func (w *writer) Record(r behavior.Record) error {
 	}
 	w.pending = append(w.pending, r)
 	if len(w.pending) >= w.p.cfg.BatchSize {
-		return w.flush(context.Background())
+		return w.flush(w.ctx)
 	}
 	return nil
 }
