@@ -207,6 +207,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		MemberLimit:        cfg.MemberLimit,
 		VolumeLimit:        cfg.VolumeLimit,
 		InvestigationDelay: cfg.InvestigationDelay,
+		Volume:             behavior.Meter{Store: store},
 		Investigator:       investigator,
 		InvestigationStarted: func() {
 			select {

@@ -268,7 +268,7 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 	}
 	defer func() { _ = tx.Rollback() }() // after Commit a no-op; before it, the error says why
 	for _, q := range []string{
-		`DELETE FROM behavior_keys WHERE hour < ?`,
+		`DELETE FROM behavior_keys WHERE at < ?`,
 		`DELETE FROM behavior_api_calls WHERE hour < ?`,
 		`DELETE FROM behavior_flows WHERE hour < ?`,
 		`DELETE FROM behavior_k8s WHERE hour < ?`,
@@ -276,6 +276,9 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 		`DELETE FROM behavior_entities WHERE last_seen < ?`,
 		`DELETE FROM behavior_links WHERE last_seen < ?`,
 		`DELETE FROM behavior_findings WHERE updated < ?`,
+		`DELETE FROM behavior_file_routes WHERE digest IN (SELECT digest FROM behavior_files WHERE ingested < ?)`,
+		`DELETE FROM behavior_file_graphs WHERE digest IN (SELECT digest FROM behavior_files WHERE ingested < ?)`,
+		`DELETE FROM behavior_files WHERE ingested < ?`,
 	} {
 		res, err := tx.ExecContext(ctx, q, t)
 		if err != nil {

@@ -10,12 +10,16 @@
 -- as arrays to unnest, and the SQLite store keeps the same numbers.
 
 -- One row per record per graph: what makes re-ingest add nothing. key is
--- behavior.HashKey of the record's key.
+-- behavior.HashKey of the record's key; at is its event time. A record
+-- always has the same event time, so (graph, at, key) is as unique as
+-- (graph, key); leading with the time makes the inserts of a log, which
+-- is in time order or nearly, appends to the end of the index rather than
+-- writes all over a table that grows with every record.
 CREATE TABLE behavior_keys (
 	graph_key bigint NOT NULL,
+	at        bigint NOT NULL,
 	key       bytea  NOT NULL,
-	hour      bigint NOT NULL,
-	PRIMARY KEY (graph_key, key)
+	PRIMARY KEY (graph_key, at, key)
 );
 
 CREATE TABLE behavior_api_calls (
@@ -149,4 +153,32 @@ CREATE TABLE behavior_volume (
 	bytes       bigint NOT NULL,
 	last_ingest bigint NOT NULL,
 	PRIMARY KEY (graph_key, account_id, package, minute)
+);
+
+-- Whole files ingested: the SHA-256 of a file as read, its record count,
+-- the (account, region, package) its records belong to, and for each the
+-- graphs that hold every such record. A file read again whose routes
+-- still lead only to those graphs adds nothing, so it is not parsed
+-- again.
+CREATE TABLE behavior_files (
+	digest   bytea  PRIMARY KEY,
+	records  bigint NOT NULL,
+	ingested bigint NOT NULL
+);
+
+CREATE TABLE behavior_file_routes (
+	digest     bytea NOT NULL,
+	account_id text COLLATE "C" NOT NULL,
+	region     text COLLATE "C" NOT NULL,
+	package    text COLLATE "C" NOT NULL,
+	PRIMARY KEY (digest, account_id, region, package)
+);
+
+CREATE TABLE behavior_file_graphs (
+	digest     bytea NOT NULL,
+	account_id text COLLATE "C" NOT NULL,
+	region     text COLLATE "C" NOT NULL,
+	package    text COLLATE "C" NOT NULL,
+	graph_arn  text COLLATE "C" NOT NULL,
+	PRIMARY KEY (digest, account_id, region, package, graph_arn)
 );

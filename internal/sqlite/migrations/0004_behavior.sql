@@ -9,12 +9,16 @@
 -- unix milliseconds of the hour or minute's start, like every other time.
 
 -- One row per record per graph: what makes re-ingest add nothing. key is
--- behavior.HashKey of the record's key.
+-- behavior.HashKey of the record's key; at is its event time. A record
+-- always has the same event time, so (graph, at, key) is as unique as
+-- (graph, key); leading with the time makes the inserts of a log, which
+-- is in time order or nearly, appends to the end of the index rather than
+-- writes all over a table that grows with every record.
 CREATE TABLE behavior_keys (
 	graph_key INTEGER NOT NULL,
+	at        INTEGER NOT NULL,
 	key       BLOB    NOT NULL,
-	hour      INTEGER NOT NULL,
-	PRIMARY KEY (graph_key, key)
+	PRIMARY KEY (graph_key, at, key)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE behavior_api_calls (
@@ -148,4 +152,32 @@ CREATE TABLE behavior_volume (
 	bytes       INTEGER NOT NULL,
 	last_ingest INTEGER NOT NULL,
 	PRIMARY KEY (graph_key, account_id, package, minute)
+) STRICT, WITHOUT ROWID;
+
+-- Whole files ingested: the SHA-256 of a file as read, its record count,
+-- the (account, region, package) its records belong to, and for each the
+-- graphs that hold every such record. A file read again whose routes
+-- still lead only to those graphs adds nothing, so it is not parsed
+-- again.
+CREATE TABLE behavior_files (
+	digest   BLOB    NOT NULL PRIMARY KEY,
+	records  INTEGER NOT NULL,
+	ingested INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE behavior_file_routes (
+	digest     BLOB NOT NULL,
+	account_id TEXT NOT NULL,
+	region     TEXT NOT NULL,
+	package    TEXT NOT NULL,
+	PRIMARY KEY (digest, account_id, region, package)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE behavior_file_graphs (
+	digest     BLOB NOT NULL,
+	account_id TEXT NOT NULL,
+	region     TEXT NOT NULL,
+	package    TEXT NOT NULL,
+	graph_arn  TEXT NOT NULL,
+	PRIMARY KEY (digest, account_id, region, package, graph_arn)
 ) STRICT, WITHOUT ROWID;
