@@ -28,12 +28,16 @@ const DefaultInvestigationLease = 5 * time.Minute
 // transaction, computed outside any, and completed in another; the claim's
 // lease keeps other replicas off it meanwhile, and if this one stops
 // before completing, the lease runs out and another computes it again,
-// with the same result. It returns the reasons investigations failed,
-// joined, so that they are logged.
+// with the same result. Calls in one process run one at a time, so that
+// when a call returns, every investigation due when it was called that
+// this process claimed is computed. It returns the reasons
+// investigations failed, joined, so that they are logged.
 func (s *Service) RunInvestigations(ctx context.Context) error {
 	if s.cfg.Investigator == nil {
 		return nil
 	}
+	s.investigating.Lock()
+	defer s.investigating.Unlock()
 	var errs []error
 	for ctx.Err() == nil {
 		var (

@@ -2,6 +2,7 @@ package detective
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -57,6 +58,10 @@ type Service struct {
 	clock Clock
 	ids   IDSource
 	cfg   Config
+	// investigating serializes RunInvestigations in this process, so
+	// that a call returns only once the investigations another call of
+	// this process had claimed are computed too.
+	investigating sync.Mutex
 }
 
 // NewService returns a Service over store. clock and ids are injected so
