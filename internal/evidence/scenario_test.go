@@ -126,6 +126,18 @@ func TestInvestigationScenario(t *testing.T) {
 		if len(groups) != 1 || len(groups[0].Findings) != 3 {
 			t.Fatalf("finding groups = %+v, want one of the three findings sharing %s", groups, saoPaulo.ip)
 		}
+		var ids []string
+		for _, f := range groups[0].Findings {
+			ids = append(ids, f.ID)
+		}
+		wantGroup := groupJSON{ID: groups[0].ID, Severity: "HIGH", Entities: map[string][]string{
+			"Principals": {carolARN}, "UserNames": {"carol"}, "AccessKeyIds": {"AKIACAROL"},
+			"IpAddresses": {saoPaulo.ip}, "InstanceIds": {"i-0abc"}}}
+		gotGroup := groups[0]
+		gotGroup.Findings = nil
+		if diff := cmp.Diff(wantGroup, gotGroup); diff != "" || !cmp.Equal(ids, []string{"gd-carol-key", "gd-instance", "sh-instance-c2"}) {
+			t.Errorf("finding group %v (-want +got):\n%s", ids, diff)
+		}
 		want := []string{
 			"TTP_OBSERVED APIName=AttachUserPolicy IpAddress=192.0.2.66 Tactic=Privilege Escalation Technique=T1098.003 Additional Cloud Roles Procedure=Attached a managed policy to an IAM user APISuccessCount=1 APIFailureCount=1",
 			"TTP_OBSERVED APIName=StopLogging IpAddress=192.0.2.66 Tactic=Defense Evasion Technique=T1562.008 Disable or Modify Cloud Logs Procedure=Stopped a CloudTrail trail from logging APISuccessCount=1 APIFailureCount=0",
