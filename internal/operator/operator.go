@@ -1,8 +1,9 @@
 // Package operator serves the operator endpoints under /_detective/:
-// health, reset, and running periodic jobs on demand, and the
-// multi-account world (account facts, organizations, the organization
-// event log: world.go). They never collide with AWS routes. It imports
-// detective, organizations, net/http and encoding/json.
+// health, reset, and running periodic jobs on demand, the multi-account
+// world (account facts, organizations, the organization event log:
+// world.go), and why investigations came out as they did (finding groups,
+// explanations: investigation.go). They never collide with AWS routes. It
+// imports detective, organizations, arn, net/http and encoding/json.
 package operator
 
 import (
