@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -176,6 +177,7 @@ type Server struct {
 	listener        net.Listener
 	served          chan error
 	stopJobs        context.CancelFunc
+	jobs            sync.WaitGroup // the periodic jobs, which Close waits for so that none outlives the store
 	shutdownTimeout time.Duration
 }
 
@@ -269,24 +271,26 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	jobs, stopJobs := context.WithCancel(context.Background())
 	s.stopJobs = stopJobs
 	if cfg.AutoEnableInterval > 0 {
-		go s.every(jobs, cfg.AutoEnableInterval, "enable waiting members", svc.EnableWaitingMembers)
+		s.jobs.Go(func() { s.every(jobs, cfg.AutoEnableInterval, "enable waiting members", svc.EnableWaitingMembers) })
 	}
 	if cfg.OrgEventsInterval > 0 {
-		go s.every(jobs, cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents)
+		s.jobs.Go(func() { s.every(jobs, cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents) })
 	}
-	go s.investigations(jobs, cfg.InvestigationInterval, started, svc.RunInvestigations)
+	s.jobs.Go(func() { s.investigations(jobs, cfg.InvestigationInterval, started, svc.RunInvestigations) })
 	return s, nil
 }
 
 // Addr is the address the server listens on, e.g. 127.0.0.1:8080.
 func (s *Server) Addr() string { return s.listener.Addr().String() }
 
-// Close stops the jobs and accepting requests, and lets in-flight ones
-// finish, up to the shutdown timeout.
+// Close stops the jobs and accepting requests, lets in-flight requests
+// finish, up to the shutdown timeout, and returns once the jobs have
+// ended, so that the store may be closed.
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout)
 	defer cancel()
 	s.stopJobs()
+	defer s.jobs.Wait()
 	err := s.http.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		// Body deadlines bound every request, but one may outlast the
