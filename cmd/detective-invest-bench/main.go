@@ -110,7 +110,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		ScopeStart: end.Add(-24 * time.Hour), ScopeEnd: end}
 
 	var engine, whole []time.Duration
-	var indicators int
+	var indicators map[detective.IndicatorType]int
 	var sev detective.Severity
 	for range o.runs {
 		start := time.Now()
@@ -119,7 +119,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("investigate: %w", err)
 		}
 		engine = append(engine, time.Since(start))
-		indicators, sev = len(inds), s
+		indicators, sev = map[detective.IndicatorType]int{}, s
+		for _, ind := range inds {
+			indicators[ind.Type]++
+		}
 
 		start = time.Now()
 		if _, err := job.StartInvestigation(ctx, caller, detective.StartInvestigationInput{Graph: graph,
@@ -131,7 +134,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		whole = append(whole, time.Since(start))
 	}
-	fmt.Fprintf(out, "investigation of %s over the last day: %d indicators, %s\n", o.principal, indicators, sev)
+	fmt.Fprintf(out, "investigation of %s over the last day: %s, indicators %v\n", o.principal, sev, indicators)
 	fmt.Fprintf(out, "  engine (reads + rules): %s\n", summary(engine))
 	fmt.Fprintf(out, "  whole job (start, claim, compute, store): %s\n", summary(whole))
 	return nil
