@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -134,9 +135,29 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		whole = append(whole, time.Since(start))
 	}
+	var expl struct{ ScopeAggregates, BaselineAggregates int }
+	if _, _, b, err := iv.Investigate(ctx, inv); err != nil || json.Unmarshal(b, &expl) != nil {
+		return fmt.Errorf("explanation: %v", err)
+	}
 	fmt.Fprintf(out, "investigation of %s over the last day: %s, indicators %v\n", o.principal, sev, indicators)
+	fmt.Fprintf(out, "  read %d hourly aggregates of the baseline and %d of the scope\n", expl.BaselineAggregates, expl.ScopeAggregates)
 	fmt.Fprintf(out, "  engine (reads + rules): %s\n", summary(engine))
 	fmt.Fprintf(out, "  whole job (start, claim, compute, store): %s\n", summary(whole))
+
+	// The engine asks which sources the whole account used in the
+	// baseline only when the entity has something new; this is that read
+	// on its own, the costliest an investigation can make.
+	var sources []time.Duration
+	var src behavior.Sources
+	for range o.runs {
+		start := time.Now()
+		if src, err = st.AccountSources(ctx, graph, account, behavior.Hour(inv.ScopeStart.Add(-iv.Settings.Baseline)), behavior.Hour(inv.ScopeStart)); err != nil {
+			return err
+		}
+		sources = append(sources, time.Since(start))
+	}
+	fmt.Fprintf(out, "  the account's sources over the baseline (%d user agents, %d addresses): %s\n",
+		len(src.UserAgents), len(src.SourceIPs), summary(sources))
 	return nil
 }
 

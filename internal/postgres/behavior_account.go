@@ -10,27 +10,44 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
-// AccountSources implements behavior.Store. Both lists come from the
-// behavior_api_calls_account index range of the account's hours.
+// AccountSources implements behavior.Store. The whole days of [from, to)
+// come from behavior_account_sources, a few rows per account and day; the
+// hours left at either end from behavior_api_calls.
 func (s *Store) AccountSources(ctx context.Context, graph arn.ARN, account detective.AccountID, from, to time.Time) (behavior.Sources, error) {
-	var out behavior.Sources
-	args := []any{behavior.GraphKey(graph), string(account), ms(from), ms(to)}
-	for _, q := range []struct {
-		column string
-		dst    *[]string
-	}{{"user_agent", &out.UserAgents}, {"source_ip", &out.SourceIPs}} {
-		var v string
-		err := s.each(ctx, "account sources", `SELECT DISTINCT `+q.column+` FROM behavior_api_calls
-			WHERE graph_key = $1 AND account_id = $2 AND hour >= $3 AND hour < $4 ORDER BY 1`, args,
-			[]any{&v}, func() error {
-				*q.dst = append(*q.dst, v)
+	gk := behavior.GraphKey(graph)
+	set := behavior.NewSourceSet()
+	hours := func(from, to time.Time) error {
+		if !from.Before(to) {
+			return nil
+		}
+		var ua, ip string
+		return s.each(ctx, "account sources", `SELECT DISTINCT user_agent, source_ip FROM behavior_api_calls
+			WHERE graph_key = $1 AND account_id = $2 AND hour >= $3 AND hour < $4`, []any{gk, string(account), ms(from), ms(to)},
+			[]any{&ua, &ip}, func() error {
+				set.Add(behavior.SourceUserAgent, ua)
+				set.Add(behavior.SourceAddress, ip)
 				return nil
 			})
-		if err != nil {
-			return behavior.Sources{}, err
-		}
 	}
-	return out, nil
+	daysFrom, daysTo, ok := behavior.SplitDays(from, to)
+	if !ok {
+		err := hours(from, to)
+		return set.Sources(), err
+	}
+	var kind, value string
+	err := s.each(ctx, "account sources", `SELECT DISTINCT kind, value FROM behavior_account_sources
+		WHERE graph_key = $1 AND account_id = $2 AND day >= $3 AND day < $4`, []any{gk, string(account), ms(daysFrom), ms(daysTo)},
+		[]any{&kind, &value}, func() error {
+			set.Add(behavior.SourceKind(kind), value)
+			return nil
+		})
+	if err == nil {
+		err = hours(from, daysFrom)
+	}
+	if err == nil {
+		err = hours(daysTo, to)
+	}
+	return set.Sources(), err
 }
 
 // AccountFirstHour implements behavior.Store.

@@ -12,30 +12,50 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
-// AccountSources implements behavior.Store. Both lists come from the
-// behavior_api_calls_account index range of the account's hours.
+// AccountSources implements behavior.Store. The whole days of [from, to)
+// come from behavior_account_sources, a few rows per account and day; the
+// hours left at either end from behavior_api_calls.
 func (s *Store) AccountSources(ctx context.Context, graph arn.ARN, account detective.AccountID, from, to time.Time) (behavior.Sources, error) {
-	var out behavior.Sources
-	args := []any{behavior.GraphKey(graph), string(account), ms(from), ms(to)}
-	for _, q := range []struct {
-		column string
-		dst    *[]string
-	}{{"user_agent", &out.UserAgents}, {"source_ip", &out.SourceIPs}} {
-		err := queryRows(ctx, s.read, "account sources", `SELECT DISTINCT `+q.column+` FROM behavior_api_calls
-			WHERE graph_key = ? AND account_id = ? AND hour >= ? AND hour < ? ORDER BY 1`, args,
+	gk := behavior.GraphKey(graph)
+	set := behavior.NewSourceSet()
+	hours := func(from, to time.Time) error {
+		if !from.Before(to) {
+			return nil
+		}
+		return queryRows(ctx, s.read, "account sources", `SELECT DISTINCT user_agent, source_ip FROM behavior_api_calls
+			WHERE graph_key = ? AND account_id = ? AND hour >= ? AND hour < ?`, []any{gk, string(account), ms(from), ms(to)},
 			func(rows *sql.Rows) error {
-				var v string
-				if err := rows.Scan(&v); err != nil {
+				var ua, ip string
+				if err := rows.Scan(&ua, &ip); err != nil {
 					return err
 				}
-				*q.dst = append(*q.dst, v)
+				set.Add(behavior.SourceUserAgent, ua)
+				set.Add(behavior.SourceAddress, ip)
 				return nil
 			})
-		if err != nil {
-			return behavior.Sources{}, err
-		}
 	}
-	return out, nil
+	daysFrom, daysTo, ok := behavior.SplitDays(from, to)
+	if !ok {
+		err := hours(from, to)
+		return set.Sources(), err
+	}
+	err := queryRows(ctx, s.read, "account sources", `SELECT DISTINCT kind, value FROM behavior_account_sources
+		WHERE graph_key = ? AND account_id = ? AND day >= ? AND day < ?`, []any{gk, string(account), ms(daysFrom), ms(daysTo)},
+		func(rows *sql.Rows) error {
+			var kind, value string
+			if err := rows.Scan(&kind, &value); err != nil {
+				return err
+			}
+			set.Add(behavior.SourceKind(kind), value)
+			return nil
+		})
+	if err == nil {
+		err = hours(from, daysFrom)
+	}
+	if err == nil {
+		err = hours(daysTo, to)
+	}
+	return set.Sources(), err
 }
 
 // AccountFirstHour implements behavior.Store.

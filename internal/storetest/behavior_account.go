@@ -47,9 +47,24 @@ func testAccountReads(t *testing.T, s BehaviorStore) {
 		t.Errorf("AccountSources(account with no data) = %+v, want none", got)
 	}
 
+	// Over days: the whole days come from the daily summary, the hours at
+	// either end from the hourly rows, exactly: a call in the first day
+	// but before from is left out.
+	days := behavior.NewBatch()
+	days.Add(g, call(a, "d1", h.Add(-81*time.Hour), "192.0.2.81", "too-early"), base)
+	days.Add(g, call(a, "d2", h.Add(-79*time.Hour), "192.0.2.79", "first-day-agent"), base)
+	days.Add(g, call(a, "d3", h.Add(-48*time.Hour), "192.0.2.48", "whole-day-agent"), base)
+	days.Add(g, call(a, "d4", h.Add(7*time.Hour), "192.0.2.7", "too-late"), base)
+	mustPut(t, s, days)
+	want = behavior.Sources{UserAgents: []string{"Boto3/1.34", "aws-cli/2", "first-day-agent", "whole-day-agent"},
+		SourceIPs: []string{"192.0.2.48", "192.0.2.79", "198.51.100.1", "203.0.113.7"}}
+	if diff := cmp.Diff(want, must(s.AccountSources(ctx, g, a, h.Add(-80*time.Hour), h.Add(5*time.Hour)))(t)); diff != "" {
+		t.Errorf("AccountSources([-80h, 5h)) mismatch (-want +got):\n%s", diff)
+	}
+
 	first, ok, err := s.AccountFirstHour(ctx, g, a)
-	if err != nil || !ok || !first.Equal(h.Add(time.Hour)) {
-		t.Errorf("AccountFirstHour = %v, %v, %v; want %v", first, ok, err, h.Add(time.Hour))
+	if err != nil || !ok || !first.Equal(h.Add(-81*time.Hour)) {
+		t.Errorf("AccountFirstHour = %v, %v, %v; want %v", first, ok, err, h.Add(-81*time.Hour))
 	}
 	if _, ok, err := s.AccountFirstHour(ctx, g, acct(3)); ok || err != nil {
 		t.Errorf("AccountFirstHour(account with no data) = %v, %v; want false", ok, err)
