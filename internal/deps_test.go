@@ -72,6 +72,12 @@ var banned = map[string]map[string]string{
 		module + "internal/postgres": "domains depend on no store",
 		module + "internal/orgsapi":  "the wire depends on the domain, not the reverse",
 	},
+	"internal/checkpoint": {
+		"net/http":                   "checkpoints are a contract, not a transport",
+		"database/sql":               "stores implement checkpoint.Store, not the reverse",
+		module + "internal/sqlite":   "stores implement checkpoint.Store, not the reverse",
+		module + "internal/postgres": "stores implement checkpoint.Store, not the reverse",
+	},
 	"internal/sts": {
 		"net/http":                   "the STS domain knows nothing of HTTP",
 		"database/sql":               "the STS domain knows nothing of SQL",

@@ -28,7 +28,7 @@ func (t *tx) DeleteAll(ctx context.Context) error {
 	for _, table := range []string{"indicators", "investigations", "graph_packages",
 		"members", "tags", "graphs", "accounts", "organization_admins",
 		// What else belongs to an organization goes by ON DELETE CASCADE.
-		"organizations", "sessions", "org_events"} {
+		"organizations", "sessions", "org_events", "ingest_objects"} {
 		b.Queue(`DELETE FROM ` + table)
 	}
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
