@@ -78,6 +78,15 @@ var banned = map[string]map[string]string{
 		module + "internal/sqlite":   "stores implement checkpoint.Store, not the reverse",
 		module + "internal/postgres": "stores implement checkpoint.Store, not the reverse",
 	},
+	"internal/ingestapi": {
+		"database/sql":               "the endpoints go through the pipeline, never a database",
+		module + "internal/sqlite":   "the endpoints go through the pipeline, never a store",
+		module + "internal/postgres": "the endpoints go through the pipeline, never a store",
+	},
+	"internal/awslogs": {
+		module + "internal/detective": "the delivery layout is AWS's, not Detective's",
+		"net/http":                    "the layout is read from keys; listing is the caller's",
+	},
 	"internal/sts": {
 		"net/http":                   "the STS domain knows nothing of HTTP",
 		"database/sql":               "the STS domain knows nothing of SQL",

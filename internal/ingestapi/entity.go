@@ -1,0 +1,69 @@
+package ingestapi
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// entity answers an entity's profile over [from, to): to defaults to now,
+// from to DefaultProfileWindow before to. The entity is a principal ARN,
+// an IP address or an account ID; an ARN's slashes may be sent as they are
+// or escaped.
+func (h *Handler) entity(w http.ResponseWriter, r *http.Request) {
+	graph, err := arn.ParseGraph(r.PathValue("graph"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "graph "+r.PathValue("graph")+" is not a graph ARN")
+		return
+	}
+	entity := r.PathValue("entity")
+	if entity == "" {
+		writeError(w, http.StatusBadRequest, "no entity: want a principal ARN, an IP address or an account ID")
+		return
+	}
+	from, to, msg := window(r, h.cfg.Now())
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	p, err := h.cfg.Profiler.Profile(r.Context(), graph, entity, from, to)
+	var de *detective.Error
+	switch {
+	case err == nil:
+		writeJSON(w, http.StatusOK, p)
+	case errors.As(err, &de) && de.Kind == detective.KindNotFound:
+		writeError(w, http.StatusNotFound, de.Message)
+	case errors.As(err, &de) && de.Kind == detective.KindValidation:
+		writeError(w, http.StatusBadRequest, de.Message)
+	default:
+		h.internalError(w, r, "entity profile", err)
+	}
+}
+
+// window reads from and to (RFC 3339), or says what is wrong with them.
+func window(r *http.Request, now time.Time) (from, to time.Time, msg string) {
+	q := r.URL.Query()
+	to = now.UTC()
+	if s := q.Get("to"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return from, to, "to " + s + " is not an RFC 3339 time"
+		}
+		to = t.UTC()
+	}
+	from = to.Add(-DefaultProfileWindow)
+	if s := q.Get("from"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return from, to, "from " + s + " is not an RFC 3339 time"
+		}
+		from = t.UTC()
+	}
+	if !from.Before(to) {
+		return from, to, "from must be before to"
+	}
+	return from, to, ""
+}

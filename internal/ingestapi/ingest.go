@@ -1,0 +1,92 @@
+package ingestapi
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/ingest/format"
+)
+
+// ingest streams the body into the pipeline and answers its counts.
+func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
+	req, msg := ingestRequest(r)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	body := http.MaxBytesReader(w, r.Body, h.cfg.MaxBytes)
+	res, err := h.cfg.Ingester.Ingest(r.Context(), body, req)
+	var (
+		fe      *ingest.FormatError
+		tooLong *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &fe):
+		writeError(w, http.StatusBadRequest, fe.Error())
+		return
+	case errors.As(err, &tooLong):
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over the ingest limit of %d bytes (--ingest-max-bytes)", tooLong.Limit))
+		return
+	case err != nil && r.Context().Err() != nil:
+		// The client went away mid-body; there is nobody to answer.
+		h.cfg.Log.WarnContext(r.Context(), "ingest cancelled", slog.String("source", req.Source), slog.Any("err", err))
+		return
+	case err != nil:
+		h.internalError(w, r, "ingest", err)
+		return
+	}
+	h.cfg.Log.InfoContext(r.Context(), "ingested", slog.String("source", req.Source), slog.String("format", string(req.Format)),
+		slog.Int64("records", res.Records), slog.Int64("accepted", res.Accepted), slog.Int64("bytes", res.Bytes))
+	writeJSON(w, http.StatusOK, normalized(res))
+}
+
+// ingestRequest reads the query, or says what is wrong with it.
+func ingestRequest(r *http.Request) (ingest.Request, string) {
+	q := r.URL.Query()
+	req := ingest.Request{
+		Format:  format.Format(q.Get("format")),
+		Region:  q.Get("region"),
+		Account: q.Get("account"),
+		Source:  q.Get("source"),
+	}
+	if req.Format != "" && !slices.Contains(format.Formats(), req.Format) {
+		return req, UnknownFormat(string(req.Format))
+	}
+	if req.Account != "" && !detective.AccountID(req.Account).Valid() {
+		return req, fmt.Sprintf("account %q is not 12 digits", req.Account)
+	}
+	if req.Source == "" {
+		req.Source = "http"
+	}
+	return req, ""
+}
+
+// UnknownFormat is the answer to a format name the pipeline does not know.
+func UnknownFormat(name string) string {
+	names := make([]string, 0, len(format.Formats()))
+	for _, f := range format.Formats() {
+		names = append(names, string(f))
+	}
+	return fmt.Sprintf("unknown format %q; formats: %s", name, strings.Join(names, ", "))
+}
+
+// normalized gives res empty collections instead of nulls, so that
+// clients read the same shape whatever happened.
+func normalized(res ingest.Result) ingest.Result {
+	if res.Graphs == nil {
+		res.Graphs = map[string]int64{}
+	}
+	if res.Skipped == nil {
+		res.Skipped = map[string]int64{}
+	}
+	if res.Errors == nil {
+		res.Errors = []ingest.RecordError{}
+	}
+	return res
+}

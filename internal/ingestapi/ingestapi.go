@@ -1,0 +1,128 @@
+// Package ingestapi serves the data plane's operator endpoints:
+//
+//	POST /_detective/ingest?format=&region=&account=&source=   a log file as the body → counts
+//	GET  /_detective/graphs/{graphArn}/entities/{entity}?from=&to=   an entity's profile
+//
+// The body of an ingest is streamed into the pipeline as it arrives, never
+// held whole, under its own size limit (not the API's request-body limit).
+// Answers are JSON in the operator endpoints' shape: {"status": "error",
+// "message": …} for errors, with the request ID in x-amzn-RequestId.
+//
+// Handler is a plain http.Handler so that the server's wiring can put the
+// same authentication in front of it as in front of every operator
+// endpoint. It imports detective (errors, account IDs), arn, behavior and
+// ingest (the pipeline's request and result) and net/http; never a store.
+package ingestapi
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/ingest"
+)
+
+// Paths are the patterns Handler serves, for the wiring to route to it.
+var Paths = []string{"/_detective/ingest", "/_detective/graphs/"}
+
+// DefaultMaxBytes is the default limit of one ingest body: 5 GiB, a large
+// CloudTrail or flow-log file. Decompression has its own limits, in the
+// decoders.
+const DefaultMaxBytes int64 = 5 << 30
+
+// DefaultProfileWindow is how far back an entity view looks when the
+// request names no start.
+const DefaultProfileWindow = 30 * 24 * time.Hour
+
+// Ingester is the pipeline as the ingest endpoint uses it.
+type Ingester interface {
+	// Ingest reads r into the behavior graphs. An unknown or undetectable
+	// format is an error satisfying errors.As(err, **ingest.FormatError).
+	Ingest(ctx context.Context, r io.Reader, req ingest.Request) (ingest.Result, error)
+}
+
+// Profiler reads an entity's profile.
+type Profiler interface {
+	// Profile returns what graph knows of entity in [from, to). A graph
+	// that does not exist is a *detective.Error of KindNotFound.
+	Profile(ctx context.Context, graph arn.ARN, entity string, from, to time.Time) (behavior.Profile, error)
+}
+
+// Config is what Handler serves with.
+type Config struct {
+	Ingester Ingester
+	Profiler Profiler
+	MaxBytes int64 // largest ingest body; DefaultMaxBytes when 0
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// Handler serves the ingest and entity-view endpoints.
+type Handler struct {
+	cfg Config
+	mux *http.ServeMux
+}
+
+// New returns the endpoints over cfg.
+func New(cfg Config) *Handler {
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = DefaultMaxBytes
+	}
+	h := &Handler{cfg: cfg, mux: http.NewServeMux()}
+	// Methods are checked by the handlers so that a wrong one gets a JSON
+	// 405 like every other operator error.
+	h.mux.Handle("/_detective/ingest", only(http.MethodPost, h.ingest))
+	h.mux.Handle("/_detective/graphs/{graph}/entities/{entity...}", only(http.MethodGet, h.entity))
+	h.mux.HandleFunc("/_detective/graphs/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint: want /_detective/graphs/{graphArn}/entities/{entity}")
+	})
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Amzn-Requestid", uuid.NewString())
+	h.mux.ServeHTTP(w, r)
+}
+
+// only answers 405 to any method but method.
+func only(method string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != method {
+			w.Header().Set("Allow", method)
+			writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed; use "+method)
+			return
+		}
+		h(w, r)
+	})
+}
+
+// errorBody is the operator endpoints' error answer.
+type errorBody struct {
+	Status  string `json:"status"`
+	Message string `json:"message"`
+}
+
+func writeError(w http.ResponseWriter, status int, message string) {
+	writeJSON(w, status, errorBody{Status: "error", Message: message})
+}
+
+// internalError logs err and answers a fixed message: internal error text
+// is never sent.
+func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, what string, err error) {
+	h.cfg.Log.ErrorContext(r.Context(), what+" failed", slog.String("path", r.URL.Path),
+		slog.String("request_id", w.Header().Get("X-Amzn-Requestid")), slog.Any("err", err))
+	writeError(w, http.StatusInternalServerError, "internal error; see the server log for request "+w.Header().Get("X-Amzn-Requestid"))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // the client went away; nothing to do
+}
