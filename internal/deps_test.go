@@ -83,6 +83,10 @@ var banned = map[string]map[string]string{
 		module + "internal/sqlite":   "the endpoints go through the pipeline, never a store",
 		module + "internal/postgres": "the endpoints go through the pipeline, never a store",
 	},
+	"internal/s3source": {
+		module + "internal/sqlite":   "the source keeps checkpoints through checkpoint.Store",
+		module + "internal/postgres": "the source keeps checkpoints through checkpoint.Store",
+	},
 	"internal/awslogs": {
 		module + "internal/detective": "the delivery layout is AWS's, not Detective's",
 		"net/http":                    "the layout is read from keys; listing is the caller's",
