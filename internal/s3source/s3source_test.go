@@ -217,7 +217,7 @@ func TestPollFailureRetries(t *testing.T) {
 	mustPut(t, c, trailKey, "1\n")
 	mustPut(t, c, "misc/blob.json", "1\n")
 	p := &fakePipeline{fail: map[string]error{
-		"s3://logs/" + trailKey:   errors.New("database unavailable"),
+		"s3://logs/" + trailKey:    errors.New("database unavailable"),
 		"s3://logs/misc/blob.json": &ingest.FormatError{Message: "unknown format"},
 	}}
 	src := newSource(c, p, store, "r", clock, "s3://logs/")
