@@ -1,4 +1,4 @@
--- 0004_ingest_checkpoint: which source objects (S3) have been ingested and
+-- 0005_ingest_checkpoint: which source objects (S3) have been ingested and
 -- which replica is ingesting one now. The primary key is the claim: one row
 -- per object version, so two replicas cannot both hold it. A row is either
 -- claimed (owner, lease_until) or finished (finished_time, counts).
