@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/ingest"
-	"github.com/detective-local/detective-local/internal/ingest/format"
 )
 
 // ingest streams the body into the pipeline and answers its counts.
@@ -28,7 +26,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 	)
 	switch {
 	case errors.As(err, &fe):
-		writeError(w, http.StatusBadRequest, fe.Error())
+		writeError(w, http.StatusBadRequest, formatMessage(fe))
 		return
 	case errors.As(err, &tooLong):
 		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over the ingest limit of %d bytes (--ingest-max-bytes)", tooLong.Limit))
@@ -50,13 +48,10 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 func ingestRequest(r *http.Request) (ingest.Request, string) {
 	q := r.URL.Query()
 	req := ingest.Request{
-		Format:  format.Format(q.Get("format")),
+		Format:  q.Get("format"),
 		Region:  q.Get("region"),
 		Account: q.Get("account"),
 		Source:  q.Get("source"),
-	}
-	if req.Format != "" && !slices.Contains(format.Formats(), req.Format) {
-		return req, UnknownFormat(string(req.Format))
 	}
 	if req.Account != "" && !detective.AccountID(req.Account).Valid() {
 		return req, fmt.Sprintf("account %q is not 12 digits", req.Account)
@@ -67,13 +62,17 @@ func ingestRequest(r *http.Request) (ingest.Request, string) {
 	return req, ""
 }
 
-// UnknownFormat is the answer to a format name the pipeline does not know.
-func UnknownFormat(name string) string {
-	names := make([]string, 0, len(format.Formats()))
-	for _, f := range format.Formats() {
-		names = append(names, string(f))
+// formatMessage is the answer to a stream the pipeline refused for its
+// format: a named format it does not know, or content it cannot recognise.
+func formatMessage(fe *ingest.FormatError) string {
+	names := make([]string, len(fe.Formats))
+	for i, f := range fe.Formats {
+		names[i] = string(f)
 	}
-	return fmt.Sprintf("unknown format %q; formats: %s", name, strings.Join(names, ", "))
+	if fe.Format != "" {
+		return fmt.Sprintf("unknown format %q; formats: %s", fe.Format, strings.Join(names, ", "))
+	}
+	return "the body is in no format this server reads; formats: " + strings.Join(names, ", ")
 }
 
 // normalized gives res empty collections instead of nulls, so that

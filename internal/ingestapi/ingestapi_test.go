@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,11 +29,15 @@ type fakePipeline struct {
 	result  ingest.Result
 	err     error
 	got     ingest.Request
+	formats []ingest.Format // known formats; an unknown one is refused
 	profile func(graph arn.ARN, entity string, from, to time.Time) (behavior.Profile, error)
 }
 
 func (f *fakePipeline) Ingest(ctx context.Context, r io.Reader, req ingest.Request) (ingest.Result, error) {
 	f.got = req
+	if req.Format != "" && !slices.Contains(f.formats, req.Format) {
+		return ingest.Result{}, &ingest.FormatError{Format: req.Format, Formats: f.formats}
+	}
 	if f.read != nil {
 		if err := f.read(r); err != nil {
 			return ingest.Result{}, err
@@ -44,6 +49,8 @@ func (f *fakePipeline) Ingest(ctx context.Context, r io.Reader, req ingest.Reque
 func (f *fakePipeline) Profile(ctx context.Context, graph arn.ARN, entity string, from, to time.Time) (behavior.Profile, error) {
 	return f.profile(graph, entity, from, to)
 }
+
+var allFormats = []ingest.Format{"cloudtrail", "vpcflow", "guardduty", "asff", "eks-audit"}
 
 var testNow = time.Date(2026, time.March, 14, 15, 0, 0, 0, time.UTC)
 
@@ -106,8 +113,8 @@ func TestIngestAnswers(t *testing.T) {
 		{"unknown format", "POST", "?format=syslog", full, nil, 400, map[string]any{"status": "error",
 			"message": `unknown format "syslog"; formats: cloudtrail, vpcflow, guardduty, asff, eks-audit`}},
 		{"bad account", "POST", "?account=12", full, nil, 400, map[string]any{"status": "error", "message": `account "12" is not 12 digits`}},
-		{"undetectable", "POST", "", ingest.Result{}, &ingest.FormatError{Message: "cannot tell the format"}, 400,
-			map[string]any{"status": "error", "message": "cannot tell the format"}},
+		{"undetectable", "POST", "", ingest.Result{}, &ingest.FormatError{Formats: allFormats}, 400,
+			map[string]any{"status": "error", "message": "the body is in no format this server reads; formats: cloudtrail, vpcflow, guardduty, asff, eks-audit"}},
 		{"internal error text is not sent", "POST", "", ingest.Result{}, errors.New("disk on fire"), 500, nil},
 		{"GET", "GET", "", full, nil, 405, map[string]any{"status": "error", "message": "method GET is not allowed; use POST"}},
 		{"PUT", "PUT", "", full, nil, 405, map[string]any{"status": "error", "message": "method PUT is not allowed; use POST"}},
@@ -115,7 +122,7 @@ func TestIngestAnswers(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := &fakePipeline{result: tc.result, err: tc.err}
+			p := &fakePipeline{result: tc.result, err: tc.err, formats: allFormats}
 			srv := mustServer(t, p, 0)
 			status, body := mustDo(t, mustRequest(t, tc.method, srv.URL+"/_detective/ingest"+tc.query, strings.NewReader("{}")))
 			if status != tc.wantStatus {
@@ -136,7 +143,7 @@ func TestIngestAnswers(t *testing.T) {
 
 func TestIngestRequest(t *testing.T) {
 	t.Parallel()
-	p := &fakePipeline{}
+	p := &fakePipeline{formats: allFormats}
 	srv := mustServer(t, p, 0)
 	mustDo(t, mustRequest(t, "POST", srv.URL+"/_detective/ingest?format=vpcflow&region=eu-west-1&account=222222222222&source=f.log.gz", strings.NewReader("x")))
 	want := ingest.Request{Format: "vpcflow", Region: "eu-west-1", Account: "222222222222", Source: "f.log.gz"}
@@ -241,7 +248,8 @@ func TestEntity(t *testing.T) {
 				return
 			}
 			want := map[string]any{"entity": tc.wantEntity, "from": tc.wantFrom.Format(time.RFC3339Nano), "to": tc.wantTo.Format(time.RFC3339Nano)}
-			if diff := cmp.Diff(want, body); diff != "" {
+			got := map[string]any{"entity": body["entity"], "from": body["from"], "to": body["to"]}
+			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("GET %s (-want +got):\n%s", tc.path, diff)
 			}
 		})

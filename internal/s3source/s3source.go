@@ -29,7 +29,6 @@ import (
 	"github.com/detective-local/detective-local/internal/awslogs"
 	"github.com/detective-local/detective-local/internal/checkpoint"
 	"github.com/detective-local/detective-local/internal/ingest"
-	"github.com/detective-local/detective-local/internal/ingest/format"
 )
 
 // DefaultLease is how long a claim on an object lasts without renewal: a
@@ -238,7 +237,7 @@ func (s *Source) ingest(ctx context.Context, o checkpoint.Object) (ingest.Result
 	defer out.Body.Close()
 	loc := awslogs.ParseKey(o.Key)
 	res, err := s.cfg.Ingester.Ingest(ctx, out.Body, ingest.Request{
-		Format: format.Format(loc.Format), Region: loc.Region, Account: loc.Account, Source: uri(o)})
+		Format: loc.Format, Region: loc.Region, Account: loc.Account, Source: uri(o)})
 	if cause := context.Cause(ctx); err != nil && cause != nil {
 		err = errors.Join(err, cause)
 	}

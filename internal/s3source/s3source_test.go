@@ -218,7 +218,7 @@ func TestPollFailureRetries(t *testing.T) {
 	mustPut(t, c, "misc/blob.json", "1\n")
 	p := &fakePipeline{fail: map[string]error{
 		"s3://logs/" + trailKey:    errors.New("database unavailable"),
-		"s3://logs/misc/blob.json": &ingest.FormatError{Message: "unknown format"},
+		"s3://logs/misc/blob.json": &ingest.FormatError{},
 	}}
 	src := newSource(c, p, store, "r", clock, "s3://logs/")
 	if got, want := mustPoll(t, src), (Summary{Listed: 2, Failed: 1, Ingested: 1}); got != want {
