@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/ingestapi"
+	"github.com/detective-local/detective-local/internal/s3source"
 )
 
 // Config is everything the server is configured with. Each flag has an
@@ -36,6 +39,11 @@ type Config struct {
 	LogLevel           string
 	LogFormat          string
 	ShutdownTimeout    time.Duration
+	// The data plane's ways in (ingest.go, dataplane.go).
+	IngestMaxBytes   int64
+	IngestS3         []s3source.Location
+	IngestS3Endpoint string
+	IngestS3Interval time.Duration
 }
 
 var errHelp = errors.New("help requested")
@@ -56,7 +64,10 @@ otherwise the access key ID itself when it is 12 digits; otherwise
 
 Operator endpoints: GET /_detective/health, POST /_detective/reset,
 GET|PUT /_detective/accounts[/{id}], GET|POST /_detective/organizations[/{id}],
-GET /_detective/org-events.
+GET /_detective/org-events, POST /_detective/ingest,
+GET /_detective/graphs/{graphArn}/entities/{entity}.
+
+Sending log files: detective-local ingest --help.
 
 Flags (each also read from DETECTIVE_<NAME>, e.g. DETECTIVE_ADDR):
 `
@@ -108,6 +119,22 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fs.StringVar(&c.LogLevel, "log-level", env("log-level", "info"), "log level: debug (every request), info, warn, error")
 	fs.StringVar(&c.LogFormat, "log-format", env("log-format", "json"), "log format: json or text")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", dur("shutdown-timeout", 10*time.Second), "how long to let in-flight requests finish on SIGTERM")
+	fs.Int64Var(&c.IngestMaxBytes, "ingest-max-bytes", num("ingest-max-bytes", ingestapi.DefaultMaxBytes), "largest body of POST /_detective/ingest (a log file, streamed; --max-body-bytes does not apply)")
+	fs.Func("ingest-s3", "s3://bucket/prefix to ingest log objects from, polled (repeatable, or comma-separated)", func(v string) error {
+		for part := range strings.SplitSeq(v, ",") {
+			loc, err := s3source.ParseLocation(strings.TrimSpace(part))
+			if err != nil {
+				return err
+			}
+			c.IngestS3 = append(c.IngestS3, loc)
+		}
+		return nil
+	})
+	if v := env("ingest-s3", ""); v != "" {
+		errs = append(errs, fs.Set("ingest-s3", v))
+	}
+	fs.StringVar(&c.IngestS3Endpoint, "ingest-s3-endpoint", env("ingest-s3-endpoint", ""), "URL of an S3-compatible endpoint for --ingest-s3 (path-style); default: AWS")
+	fs.DurationVar(&c.IngestS3Interval, "ingest-s3-interval", dur("ingest-s3-interval", time.Minute), "how often --ingest-s3 locations are listed for new objects")
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -129,6 +156,15 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return c, fmt.Errorf("--log-format %q: want json or text", c.LogFormat)
+	}
+	if c.IngestMaxBytes < 1 {
+		return c, fmt.Errorf("--ingest-max-bytes %d: want 1 or more", c.IngestMaxBytes)
+	}
+	if c.IngestS3Interval <= 0 {
+		return c, fmt.Errorf("--ingest-s3-interval %v: want a positive duration", c.IngestS3Interval)
+	}
+	if u, err := url.Parse(c.IngestS3Endpoint); c.IngestS3Endpoint != "" && (err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https")) {
+		return c, fmt.Errorf("--ingest-s3-endpoint %q: want an http(s) URL", c.IngestS3Endpoint)
 	}
 	return c, nil
 }
