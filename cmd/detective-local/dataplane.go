@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/checkpoint"
+	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/ingestapi"
+	"github.com/detective-local/detective-local/internal/s3source"
+)
+
+// retentionInterval is how often aggregates older than the retention are
+// deleted; whole hours expire, so hourly is enough.
+const retentionInterval = time.Hour
+
+// dataPlane is the ingest pipeline with its ways in: the HTTP endpoints
+// and, with --ingest-s3, the S3 source.
+type dataPlane struct {
+	cfg      Config
+	log      *slog.Logger
+	pipeline *ingest.Pipeline
+	handler  *ingestapi.Handler
+	s3       *s3source.Source // nil without --ingest-s3
+}
+
+// newDataPlane builds the data plane on store, which must keep behavior
+// graphs and checkpoints (both stores do).
+func newDataPlane(ctx context.Context, cfg Config, store detective.Store, dec ingest.Decoders, log *slog.Logger) (*dataPlane, error) {
+	graphs, ok := store.(behavior.Store)
+	if !ok {
+		return nil, fmt.Errorf("the %T store keeps no behavior graphs", store)
+	}
+	p := ingest.New(graphs, dec, ingest.Config{})
+	d := &dataPlane{cfg: cfg, log: log, pipeline: p,
+		handler: ingestapi.New(ingestapi.Config{Ingester: p, Profiler: p, MaxBytes: cfg.IngestMaxBytes, Now: time.Now, Log: log})}
+	if len(cfg.IngestS3) == 0 {
+		return d, nil
+	}
+	cps, ok := store.(checkpoint.Store)
+	if !ok {
+		return nil, fmt.Errorf("the %T store keeps no ingest checkpoints", store)
+	}
+	client, err := newS3Client(ctx, cfg.IngestS3Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	d.s3 = s3source.New(s3source.Config{Locations: cfg.IngestS3, Client: client, Ingester: p, Checkpoints: cps,
+		Owner: replicaName(), Now: time.Now, Log: log})
+	return d, nil
+}
+
+// route serves the data plane's endpoints on mux, beside the operator's.
+func (d *dataPlane) route(mux *http.ServeMux) {
+	for _, p := range ingestapi.Paths {
+		mux.Handle(p, d.handler)
+	}
+}
+
+// run starts the data plane's periodic work until ctx ends.
+func (d *dataPlane) run(ctx context.Context) {
+	go d.pipeline.RetainEvery(ctx, retentionInterval, func(err error) {
+		d.log.Error("periodic job failed", slog.String("job", "behavior retention"), slog.Any("err", err))
+	})
+	if d.s3 != nil {
+		go d.s3.Run(ctx, d.cfg.IngestS3Interval)
+	}
+}
+
+// newS3Client is an S3 client configured as the AWS SDKs are (environment,
+// shared config files, instance roles), pointed at endpoint when it is
+// set: an S3-compatible store, addressed path-style.
+func newS3Client(ctx context.Context, endpoint string) (*s3.Client, error) {
+	ac, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("--ingest-s3: AWS configuration: %w", err)
+	}
+	if ac.Region == "" {
+		ac.Region = "us-east-1" // a bucket's own region is found by redirect
+	}
+	return s3.NewFromConfig(ac, func(o *s3.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+			o.UsePathStyle = true
+			// S3-compatible stores vary in the checksums they support;
+			// ask for them only where S3 requires them.
+			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		}
+	}), nil
+}
+
+// replicaName names this process in object claims: unique, and readable
+// in the database.
+func replicaName() string {
+	host, _ := os.Hostname() // a name without the host is still unique
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
