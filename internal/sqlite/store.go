@@ -25,6 +25,7 @@ type Store struct {
 	// keep holds an in-memory database open: it lives only as long as
 	// some connection to it, and the pools may close idle connections.
 	keep *sql.Conn
+	bulk bulkStatements // the behavior store's multi-row statements, on write
 }
 
 var _ detective.Store = (*Store)(nil)
@@ -185,6 +186,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the database. An in-memory database is gone afterwards.
 func (s *Store) Close() error {
 	var errs []error
+	for _, sts := range s.bulk.m {
+		for _, st := range sts {
+			errs = append(errs, st.Close())
+		}
+	}
 	for _, st := range []*statements{s.readSt, s.writeSt} {
 		if st != nil {
 			errs = append(errs, st.close())
