@@ -126,6 +126,14 @@ type Flow struct {
 	PktSrcAddr    string
 	PktDstAddr    string
 	FlowDirection string // ingress or egress (v5+)
+	// PktSrcAWSService and PktDstAWSService name the AWS service (e.g.
+	// "S3", "ROUTE53_RESOLVER") whose IP range the packet address is in
+	// (v5+): such addresses are AWS's, never to be geolocated.
+	PktSrcAWSService string
+	PktDstAWSService string
+	AZID             string // v4+
+	TrafficPath      int    // v5+: how egress traffic left the VPC (1 through 8)
+	RejectReason     string // v8: e.g. BPA (blocked by VPC Block Public Access)
 }
 
 // FindingSource names the service that produced a finding.
@@ -185,4 +193,9 @@ type K8sEvent struct {
 	Cluster      string // from the log group name when known
 	// Images are the container images of a pod created by the event.
 	Images []string
+	// PrincipalARN and AccessKeyID are the IAM identity EKS mapped the
+	// Kubernetes user from (user.extra canonicalArn or arn, and
+	// accessKeyId): what links a Kubernetes subject to an AWS role or user.
+	PrincipalARN string
+	AccessKeyID  string
 }
