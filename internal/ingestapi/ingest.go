@@ -9,6 +9,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/ingest/format"
 )
 
 // ingest streams the body into the pipeline and answers its counts.
@@ -23,6 +24,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 	var (
 		fe      *ingest.FormatError
 		tooLong *http.MaxBytesError
+		bomb    *format.LimitError
 	)
 	switch {
 	case errors.As(err, &fe):
@@ -30,6 +32,9 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.As(err, &tooLong):
 		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over the ingest limit of %d bytes (--ingest-max-bytes)", tooLong.Limit))
+		return
+	case errors.As(err, &bomb):
+		writeError(w, http.StatusRequestEntityTooLarge, bomb.Error())
 		return
 	case err != nil && r.Context().Err() != nil:
 		// The client went away mid-body; there is nobody to answer.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/ingest/format"
 )
 
 // fakePipeline stands in for the pipeline: it reads the body through
@@ -115,6 +117,8 @@ func TestIngestAnswers(t *testing.T) {
 		{"bad account", "POST", "?account=12", full, nil, 400, map[string]any{"status": "error", "message": `account "12" is not 12 digits`}},
 		{"undetectable", "POST", "", ingest.Result{}, &ingest.FormatError{Formats: allFormats}, 400,
 			map[string]any{"status": "error", "message": "the body is in no format this server reads; formats: cloudtrail, vpcflow, guardduty, asff, eks-audit"}},
+		{"gzip bomb", "POST", "", ingest.Result{}, fmt.Errorf("decode: %w", &format.LimitError{Limit: 100, Compressed: 7}), 413,
+			map[string]any{"status": "error", "message": "gzip input inflates past the 100-byte limit (after 7 compressed bytes); it is not read further"}},
 		{"internal error text is not sent", "POST", "", ingest.Result{}, errors.New("disk on fire"), 500, nil},
 		{"GET", "GET", "", full, nil, 405, map[string]any{"status": "error", "message": "method GET is not allowed; use POST"}},
 		{"PUT", "PUT", "", full, nil, 405, map[string]any{"status": "error", "message": "method PUT is not allowed; use POST"}},

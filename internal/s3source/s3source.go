@@ -29,6 +29,7 @@ import (
 	"github.com/detective-local/detective-local/internal/awslogs"
 	"github.com/detective-local/detective-local/internal/checkpoint"
 	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/ingest/format"
 )
 
 // DefaultLease is how long a claim on an object lasts without renewal: a
@@ -198,12 +199,16 @@ func (s *Source) object(ctx context.Context, o checkpoint.Object, sum *Summary) 
 		return nil
 	}
 	res, err := s.ingest(ctx, o)
-	var fe *ingest.FormatError
+	var (
+		fe   *ingest.FormatError
+		bomb *format.LimitError
+	)
 	switch {
-	case errors.As(err, &fe):
+	case errors.As(err, &fe) || errors.As(err, &bomb):
 		// The object will never read better: checkpoint it, so that it is
-		// not fetched at every poll, and say why.
-		s.cfg.Log.Warn("S3 object is in no known format; it is skipped", slog.String("object", uri(o)), slog.String("reason", fe.Error()))
+		// not fetched at every poll, and say why. Records read before a
+		// decompression limit stay ingested.
+		s.cfg.Log.Warn("S3 object cannot be read; it is skipped", slog.String("object", uri(o)), slog.Any("reason", err))
 	case err != nil:
 		sum.Failed++
 		s.cfg.Log.Error("S3 object ingest failed; it is retried at the next poll", slog.String("object", uri(o)), slog.Any("err", err))

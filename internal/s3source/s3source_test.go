@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/checkpoint"
 	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/ingest/format"
 	"github.com/detective-local/detective-local/internal/sqlite"
 )
 
@@ -209,27 +211,29 @@ func TestPollPrefix(t *testing.T) {
 }
 
 // TestPollFailureRetries: an object whose ingest fails is not
-// checkpointed and is read again at the next poll; one in no known format
-// is checkpointed and never read again.
+// checkpointed and is read again at the next poll; one in no known format,
+// or past the decompression limit, is checkpointed and never read again.
 func TestPollFailureRetries(t *testing.T) {
 	t.Parallel()
 	c, store, clock := mustS3(t), mustStore(t), &fakeClock{}
 	mustPut(t, c, trailKey, "1\n")
 	mustPut(t, c, "misc/blob.json", "1\n")
+	mustPut(t, c, "misc/bomb.json.gz", "1\n")
 	p := &fakePipeline{fail: map[string]error{
+		"s3://logs/misc/bomb.json.gz": fmt.Errorf("decode: %w", &format.LimitError{Limit: 1}),
 		"s3://logs/" + trailKey:    errors.New("database unavailable"),
 		"s3://logs/misc/blob.json": &ingest.FormatError{},
 	}}
 	src := newSource(c, p, store, "r", clock, "s3://logs/")
-	if got, want := mustPoll(t, src), (Summary{Listed: 2, Failed: 1, Ingested: 1}); got != want {
+	if got, want := mustPoll(t, src), (Summary{Listed: 3, Failed: 1, Ingested: 2}); got != want {
 		t.Errorf("Poll with failures = %+v, want %+v", got, want)
 	}
 	delete(p.fail, "s3://logs/"+trailKey)
-	if got, want := mustPoll(t, src), (Summary{Listed: 2, Finished: 1, Ingested: 1, Records: 1, Accepted: 1}); got != want {
+	if got, want := mustPoll(t, src), (Summary{Listed: 3, Finished: 2, Ingested: 1, Records: 1, Accepted: 1}); got != want {
 		t.Errorf("Poll after the failure cleared = %+v, want %+v", got, want)
 	}
-	if got := p.sources(); len(got) != 3 {
-		t.Errorf("objects read = %v, want the failed one twice and the unknown one once", got)
+	if got := p.sources(); len(got) != 4 {
+		t.Errorf("objects read = %v, want the failed one twice and the unreadable ones once", got)
 	}
 }
 
