@@ -75,6 +75,11 @@ func (m *Main) Start(ctx context.Context) error {
 		m.store.Close()
 		return fmt.Errorf("apply seed file: %w", err)
 	}
+	data, err := newDataPlane(ctx, m.cfg, m.store, decoders{}, m.log)
+	if err != nil {
+		m.store.Close()
+		return err
+	}
 	authn := &auth.Authenticator{
 		Credentials:    sd.Credentials,
 		Sessions:       stsapi.Sessions(tokens),
@@ -86,6 +91,7 @@ func (m *Main) Start(ctx context.Context) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(operator.Prefix, operator.New(svc, orgs, sd.World, m.log))
+	data.route(mux)
 	mux.Handle("/", &dispatch.Handler{
 		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: m.log, MaxBodyBytes: m.cfg.MaxBodyBytes}),
 		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: m.log}),
@@ -112,6 +118,7 @@ func (m *Main) Start(ctx context.Context) error {
 	if m.cfg.OrgEventsInterval > 0 {
 		go m.every(jobs, m.cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents)
 	}
+	data.run(jobs)
 	m.log.Info("listening", slog.String("addr", m.Addr()), slog.String("store", storeKind(m.cfg.Store)),
 		slog.Bool("verify_signatures", m.cfg.VerifySignatures), slog.Duration("startup", time.Since(start)))
 	return nil
