@@ -184,3 +184,29 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestManagement(t *testing.T) {
+	yes, no := true, false
+	tests := []struct {
+		category   string
+		management *bool
+		want       bool
+	}{
+		{"", nil, true}, // events before eventVersion 1.07 carry neither
+		{"Management", &yes, true},
+		{"Management", nil, true},
+		{"Data", nil, false},
+		{"Data", &no, false},
+		{"", &no, false},
+	}
+	for _, tc := range tests {
+		ev := &event{EventID: "e", EventTime: "2025-01-01T00:00:00Z", EventCategory: tc.category, ManagementEvent: tc.management}
+		r, err := ev.record(stream.Options{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.API.Management != tc.want {
+			t.Errorf("eventCategory %q, managementEvent %v: Management = %v, want %v", tc.category, tc.management, r.API.Management, tc.want)
+		}
+	}
+}
