@@ -75,7 +75,7 @@ func (m *Main) Start(ctx context.Context) error {
 		m.store.Close()
 		return fmt.Errorf("apply seed file: %w", err)
 	}
-	data, err := newDataPlane(ctx, m.cfg, m.store, decoders{}, m.log)
+	data, err := newDataPlane(ctx, m.cfg, m.store, m.log)
 	if err != nil {
 		m.store.Close()
 		return err

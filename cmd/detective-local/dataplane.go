@@ -38,12 +38,12 @@ type dataPlane struct {
 
 // newDataPlane builds the data plane on store, which must keep behavior
 // graphs and checkpoints (both stores do).
-func newDataPlane(ctx context.Context, cfg Config, store detective.Store, dec ingest.Decoders, log *slog.Logger) (*dataPlane, error) {
+func newDataPlane(ctx context.Context, cfg Config, store detective.Store, log *slog.Logger) (*dataPlane, error) {
 	graphs, ok := store.(behavior.Store)
 	if !ok {
 		return nil, fmt.Errorf("the %T store keeps no behavior graphs", store)
 	}
-	p := ingest.New(graphs, dec, ingest.Config{})
+	p := ingest.New(graphs, ingest.Config{})
 	d := &dataPlane{cfg: cfg, log: log, pipeline: p,
 		handler: ingestapi.New(ingestapi.Config{Ingester: p, Profiler: p, MaxBytes: cfg.IngestMaxBytes, Now: time.Now, Log: log})}
 	if len(cfg.IngestS3) == 0 {

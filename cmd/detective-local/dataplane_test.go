@@ -29,6 +29,7 @@ import (
 	"github.com/detective-local/detective-local/internal/behavior"
 	det "github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/ingest/format"
 	"github.com/detective-local/detective-local/internal/pgtest"
 )
 
@@ -73,15 +74,14 @@ func (f logFiles) render(tb testing.TB, name string) []byte {
 // volumeOf is what the graph should meter for account from data in a
 // format: the raw bytes of its records that can be routed, decoded by the
 // server's own decoders.
-func volumeOf(tb testing.TB, data []byte, f ingest.Format, req ingest.Request, account string) map[det.DatasourcePackage]int64 {
+func volumeOf(tb testing.TB, data []byte, f format.Format, req ingest.Request, account string) map[det.DatasourcePackage]int64 {
 	tb.Helper()
 	sink := &sizeSink{account: account, sizes: map[det.DatasourcePackage]int64{}, req: req}
-	dec := decoders{}
-	r, err := dec.Open(bytes.NewReader(data))
+	r, err := format.Open(bytes.NewReader(data), format.Limits{})
 	if err != nil {
 		tb.Fatalf("open %s: %v", f, err)
 	}
-	if err := dec.Decode(tb.Context(), f, r, ingest.DecodeOptions{Region: req.Region, Account: req.Account}, sink); err != nil {
+	if err := format.Decode(tb.Context(), f, r, format.Options{Region: req.Region, Account: req.Account}, sink); err != nil {
 		tb.Fatalf("decode %s: %v", f, err)
 	}
 	return sink.sizes
@@ -105,8 +105,8 @@ func (s *sizeSink) Record(r behavior.Record) error {
 	}
 	return nil
 }
-func (s *sizeSink) Malformed(ingest.Position, error) {}
-func (s *sizeSink) Skipped(ingest.Position, string)  {}
+func (s *sizeSink) Malformed(format.Position, error) {}
+func (s *sizeSink) Skipped(format.Position, string)  {}
 
 func addVolumes(to map[det.DatasourcePackage]int64, from map[det.DatasourcePackage]int64) {
 	for k, v := range from {

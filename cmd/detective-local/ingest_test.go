@@ -23,6 +23,7 @@ import (
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/ingest/format"
 	"github.com/detective-local/detective-local/internal/ingestapi"
 	"github.com/detective-local/detective-local/internal/sigv4"
 )
@@ -48,7 +49,7 @@ func (p *linePipeline) Ingest(ctx context.Context, r io.Reader, req ingest.Reque
 	}
 	p.bodies[req.Source] = string(b)
 	if bytes.HasPrefix(b, []byte("bad")) {
-		return ingest.Result{}, &ingest.FormatError{Formats: []ingest.Format{"cloudtrail"}}
+		return ingest.Result{}, &ingest.FormatError{Formats: []format.Format{"cloudtrail"}}
 	}
 	n := int64(bytes.Count(b, []byte("\n")))
 	return ingest.Result{Records: n, Accepted: n - 1, Bytes: int64(len(b)),

@@ -95,7 +95,7 @@ func publicAddr(s string) (netip.Addr, bool) {
 		return netip.Addr{}, false
 	}
 	ip = ip.Unmap()
-	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || sharedSpace(ip) {
 		return netip.Addr{}, false
 	}
 	return ip, true
@@ -118,4 +118,11 @@ type IPInfo struct {
 	IP       string
 	Location *Location // nil when no database locates it
 	ASO      *ASO      // nil likewise
+}
+
+// sharedSpace reports whether ip is carrier-grade NAT space (RFC 6598,
+// 100.64.0.0/10): private in all but name.
+func sharedSpace(ip netip.Addr) bool {
+	b := ip.As16()
+	return ip.Is4() && b[12] == 100 && b[13]&0xc0 == 64
 }

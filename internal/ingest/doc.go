@@ -5,7 +5,7 @@
 // writes them to a behavior.Store a batch per transaction, counting what
 // it accepted, skipped and could not read.
 //
-// Imports: stdlib, internal/arn, internal/detective, internal/behavior and
-// the decoders (internal/ingest/format). Never a concrete store, never
-// net/http.
+// Imports: stdlib, internal/arn, internal/detective, internal/behavior,
+// internal/geo (its value types) and the decoders (internal/ingest/format).
+// Never a concrete store, never net/http.
 package ingest

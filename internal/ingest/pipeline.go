@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -13,11 +12,13 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/geo"
+	"github.com/detective-local/detective-local/internal/ingest/format"
 )
 
 // Request says what a stream is and whose it is.
 type Request struct {
-	Format Format // "" to detect it from the content
+	Format format.Format // "" to detect it from the content
 	// Region and Account apply to records whose format does not carry
 	// them (flow logs, EKS audit events).
 	Region, Account string
@@ -47,9 +48,9 @@ const SkipMalformed = "malformed"
 // FormatError is the refusal of a stream whose format is unknown or
 // cannot be recognised.
 type FormatError struct {
-	Format  Format   // the format asked for; "" when detection failed
-	Formats []Format // the formats that are known
-	Err     error    // the decoders' reason, if any
+	Format  format.Format   // the format asked for; "" when detection failed
+	Formats []format.Format // the formats that are known
+	Err     error           // the decoders' reason, if any
 }
 
 func (e *FormatError) Error() string {
@@ -57,15 +58,19 @@ func (e *FormatError) Error() string {
 	if e.Format != "" {
 		what = fmt.Sprintf("unknown log format %q", e.Format)
 	}
-	return fmt.Sprintf("%s; expected one of %s", what, strings.Join(e.Formats, ", "))
+	names := make([]string, len(e.Formats))
+	for i, f := range e.Formats {
+		names[i] = string(f)
+	}
+	return fmt.Sprintf("%s; expected one of %s", what, strings.Join(names, ", "))
 }
 
 func (e *FormatError) Unwrap() error { return e.Err }
 
 // Locator enriches addresses: *geo.DB, or a fake in tests.
 type Locator interface {
-	Locate(netip.Addr) (behavior.Location, bool)
-	ASN(netip.Addr) (behavior.ASO, bool)
+	Locate(netip.Addr) (geo.Location, bool)
+	ASN(netip.Addr) (geo.ASO, bool)
 }
 
 // Config tunes a Pipeline. Zero fields take the defaults.
@@ -80,6 +85,8 @@ type Config struct {
 	VolumeHardLimit int64
 	// MaxRecordBytes is the largest record a decoder reads.
 	MaxRecordBytes int
+	// MaxDecompressedBytes caps what a gzipped stream may inflate to.
+	MaxDecompressedBytes int64
 	// Retention is how long aggregates are kept.
 	Retention time.Duration
 	// Now is the clock; time.Now by default.
@@ -93,7 +100,6 @@ const (
 	DefaultBatchSize       = 4096
 	DefaultMaxErrors       = 100
 	DefaultVolumeHardLimit = 4_500_000_000_000
-	DefaultMaxRecordBytes  = 1 << 20
 	DefaultRetention       = 365 * 24 * time.Hour
 )
 
@@ -101,12 +107,11 @@ const (
 // concurrent use; concurrent ingests of the same records count each once.
 type Pipeline struct {
 	store behavior.Store
-	dec   Decoders
 	cfg   Config
 }
 
-// New returns a Pipeline writing to store and reading with dec.
-func New(store behavior.Store, dec Decoders, cfg Config) *Pipeline {
+// New returns a Pipeline writing to store.
+func New(store behavior.Store, cfg Config) *Pipeline {
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = DefaultBatchSize
 	}
@@ -116,16 +121,13 @@ func New(store behavior.Store, dec Decoders, cfg Config) *Pipeline {
 	if cfg.VolumeHardLimit <= 0 {
 		cfg.VolumeHardLimit = DefaultVolumeHardLimit
 	}
-	if cfg.MaxRecordBytes <= 0 {
-		cfg.MaxRecordBytes = DefaultMaxRecordBytes
-	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Pipeline{store: store, dec: dec, cfg: cfg}
+	return &Pipeline{store: store, cfg: cfg}
 }
 
 // Ingest reads r to its end and ingests every record. A malformed record
@@ -137,21 +139,21 @@ func New(store behavior.Store, dec Decoders, cfg Config) *Pipeline {
 func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, req Request) (Result, error) {
 	counted := &countingReader{r: r}
 	w := newWriter(p, req)
-	open, err := p.dec.Open(counted)
+	open, err := format.Open(counted, format.Limits{MaxDecompressedBytes: p.cfg.MaxDecompressedBytes})
 	if err != nil {
 		return w.result(counted.n), err
 	}
-	br := bufio.NewReaderSize(open, 64<<10)
+	br := format.NewReader(open)
 	f := req.Format
 	if f == "" {
-		if f, err = p.dec.Detect(br); err != nil {
-			return w.result(counted.n), &FormatError{Formats: p.dec.Formats(), Err: err}
+		if f, err = format.Detect(br); err != nil {
+			return w.result(counted.n), &FormatError{Formats: format.Formats(), Err: err}
 		}
-	} else if !slices.Contains(p.dec.Formats(), f) {
-		return w.result(counted.n), &FormatError{Format: f, Formats: p.dec.Formats()}
+	} else if !slices.Contains(format.Formats(), f) {
+		return w.result(counted.n), &FormatError{Format: f, Formats: format.Formats()}
 	}
-	opts := DecodeOptions{Region: req.Region, Account: req.Account, MaxRecordBytes: p.cfg.MaxRecordBytes}
-	err = p.dec.Decode(ctx, f, br, opts, w)
+	opts := format.Options{Region: req.Region, Account: req.Account, MaxRecordBytes: p.cfg.MaxRecordBytes}
+	err = format.Decode(ctx, f, br, opts, w)
 	if err == nil {
 		err = w.flush(ctx)
 	}

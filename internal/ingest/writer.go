@@ -8,6 +8,7 @@ import (
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/ingest/format"
 )
 
 func isNotFound(err error) bool { return detective.KindOf(err) == detective.KindNotFound }
@@ -69,7 +70,7 @@ func (w *writer) Record(r behavior.Record) error {
 }
 
 // Malformed counts and reports a record that could not be read.
-func (w *writer) Malformed(pos Position, err error) {
+func (w *writer) Malformed(pos format.Position, err error) {
 	w.res.Records++
 	w.res.Skipped[SkipMalformed]++
 	if len(w.res.Errors) < w.p.cfg.MaxErrors {
@@ -78,7 +79,7 @@ func (w *writer) Malformed(pos Position, err error) {
 }
 
 // Skipped counts a record the decoder read but Detective does not ingest.
-func (w *writer) Skipped(_ Position, reason string) {
+func (w *writer) Skipped(_ format.Position, reason string) {
 	w.res.Records++
 	w.res.Skipped[reason]++
 }
@@ -238,10 +239,12 @@ func (w *writer) enrich(b *behavior.Batch, r *behavior.Record) {
 	}
 	info := behavior.IPInfo{IP: r.API.SourceIP}
 	if loc, ok := w.p.cfg.Geo.Locate(ip); ok {
-		info.Location = &loc
+		l := behavior.Location(loc)
+		info.Location = &l
 	}
 	if aso, ok := w.p.cfg.Geo.ASN(ip); ok {
-		info.ASO = &aso
+		a := behavior.ASO(aso)
+		info.ASO = &a
 	}
 	b.AddIP(info)
 	w.located[ip] = true

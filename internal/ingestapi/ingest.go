@@ -53,7 +53,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 func ingestRequest(r *http.Request) (ingest.Request, string) {
 	q := r.URL.Query()
 	req := ingest.Request{
-		Format:  q.Get("format"),
+		Format:  format.Format(q.Get("format")),
 		Region:  q.Get("region"),
 		Account: q.Get("account"),
 		Source:  q.Get("source"),

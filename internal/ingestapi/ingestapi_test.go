@@ -31,7 +31,7 @@ type fakePipeline struct {
 	result  ingest.Result
 	err     error
 	got     ingest.Request
-	formats []ingest.Format // known formats; an unknown one is refused
+	formats []format.Format // known formats; an unknown one is refused
 	profile func(graph arn.ARN, entity string, from, to time.Time) (behavior.Profile, error)
 }
 
@@ -52,7 +52,7 @@ func (f *fakePipeline) Profile(ctx context.Context, graph arn.ARN, entity string
 	return f.profile(graph, entity, from, to)
 }
 
-var allFormats = []ingest.Format{"cloudtrail", "vpcflow", "guardduty", "asff", "eks-audit"}
+var allFormats = []format.Format{"cloudtrail", "vpcflow", "guardduty", "asff", "eks-audit"}
 
 var testNow = time.Date(2026, time.March, 14, 15, 0, 0, 0, time.UTC)
 

@@ -242,7 +242,7 @@ func (s *Source) ingest(ctx context.Context, o checkpoint.Object) (ingest.Result
 	defer out.Body.Close()
 	loc := awslogs.ParseKey(o.Key)
 	res, err := s.cfg.Ingester.Ingest(ctx, out.Body, ingest.Request{
-		Format: loc.Format, Region: loc.Region, Account: loc.Account, Source: uri(o)})
+		Format: format.Format(loc.Format), Region: loc.Region, Account: loc.Account, Source: uri(o)})
 	if cause := context.Cause(ctx); err != nil && cause != nil {
 		err = errors.Join(err, cause)
 	}

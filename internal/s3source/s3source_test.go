@@ -221,8 +221,8 @@ func TestPollFailureRetries(t *testing.T) {
 	mustPut(t, c, "misc/bomb.json.gz", "1\n")
 	p := &fakePipeline{fail: map[string]error{
 		"s3://logs/misc/bomb.json.gz": fmt.Errorf("decode: %w", &format.LimitError{Limit: 1}),
-		"s3://logs/" + trailKey:    errors.New("database unavailable"),
-		"s3://logs/misc/blob.json": &ingest.FormatError{},
+		"s3://logs/" + trailKey:       errors.New("database unavailable"),
+		"s3://logs/misc/blob.json":    &ingest.FormatError{},
 	}}
 	src := newSource(c, p, store, "r", clock, "s3://logs/")
 	if got, want := mustPoll(t, src), (Summary{Listed: 3, Failed: 1, Ingested: 2}); got != want {
