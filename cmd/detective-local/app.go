@@ -42,7 +42,7 @@ type Main struct {
 func NewMain(cfg Config, logOut io.Writer) *Main {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(cfg.LogLevel)) // validated by parseConfig
-	opts := &slog.HandlerOptions{Level: lvl}
+	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: readableDurations}
 	var h slog.Handler = slog.NewJSONHandler(logOut, opts)
 	if cfg.LogFormat == "text" {
 		h = slog.NewTextHandler(logOut, opts)
@@ -89,25 +89,24 @@ func (m *Main) Start(ctx context.Context) error {
 		MaxSkew:        m.cfg.MaxSkew,
 		Now:            time.Now,
 	}
-	mux := http.NewServeMux()
-	mux.Handle(operator.Prefix, operator.New(svc, orgs, sd.World, m.log))
-	data.route(mux)
-	mux.Handle("/", &dispatch.Handler{
+	if m.cfg.VerifySignatures && len(sd.Credentials) == 0 {
+		m.log.Warn("--verify-signatures without credentials in a seed file: every request will be refused")
+	}
+	ops := http.NewServeMux()
+	ops.Handle(operator.Prefix, operator.New(svc, orgs, sd.World, m.log))
+	data.route(ops)
+	mux := &dispatch.Handler{
+		Operator:      (&operator.Guard{Auth: authn}).Wrap(ops),
 		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: m.log, MaxBodyBytes: m.cfg.MaxBodyBytes}),
 		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: m.log}),
 		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: m.log}),
-	})
+	}
 	m.listener, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
 		m.store.Close()
 		return err
 	}
-	m.server = &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
-	}
+	m.server = newHTTPServer(m.cfg, mux, m.log)
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.server.Serve(m.listener) }()
 	jobs, stopJobs := context.WithCancel(context.Background())
@@ -135,6 +134,12 @@ func (m *Main) Close() error {
 	m.log.Info("shutting down")
 	m.stopJobs()
 	err := m.server.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Body deadlines bound every request, but one may outlast the
+		// shutdown timeout: cut it off rather than fail the exit.
+		m.log.Warn("shutdown timeout passed; closing the connections still open")
+		err = m.server.Close()
+	}
 	if serr := <-m.served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
@@ -166,9 +171,18 @@ func openStore(ctx context.Context, cfg Config) (detective.Store, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		return sqlite.Open(ctx, filepath.Join(cfg.DataDir, "detective.db"))
+		path := filepath.Join(cfg.DataDir, "detective.db")
+		st, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, explainSQLiteOpen(path, err)
+		}
+		return st, nil
 	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
-		return postgres.Open(ctx, s)
+		st, err := postgres.Open(ctx, s)
+		if err != nil {
+			return nil, explainPostgresOpen(err)
+		}
+		return st, nil
 	}
 	return nil, fmt.Errorf("--store %q: want sqlite, memory or a postgres:// DSN", cfg.Store)
 }

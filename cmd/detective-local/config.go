@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/ingestapi"
 	"github.com/detective-local/detective-local/internal/s3source"
+	"github.com/detective-local/detective-local/internal/sigv4"
 )
 
 // Config is everything the server is configured with. Each flag has an
@@ -39,11 +39,16 @@ type Config struct {
 	LogLevel           string
 	LogFormat          string
 	ShutdownTimeout    time.Duration
-	// The data plane's ways in (ingest.go, dataplane.go).
-	IngestMaxBytes   int64
-	IngestS3         []s3source.Location
-	IngestS3Endpoint string
-	IngestS3Interval time.Duration
+	ReadHeaderTimeout  time.Duration
+	BodyReadTimeout    time.Duration
+	MaxSlowBodies      int
+	MaxHeaderBytes     int
+	// The data plane's ways in (dataplane.go).
+	IngestMaxBytes    int64
+	IngestBodyTimeout time.Duration
+	IngestS3          []s3source.Location
+	IngestS3Endpoint  string
+	IngestS3Interval  time.Duration
 }
 
 var errHelp = errors.New("help requested")
@@ -79,47 +84,31 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		fmt.Fprint(out, usage)
 		fs.PrintDefaults()
 	}
-	env := func(name, def string) string {
-		if v := getenv("DETECTIVE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))); v != "" {
-			return v
-		}
-		return def
-	}
 	var c Config
-	var errs []error
-	dur := func(name string, def time.Duration) time.Duration {
-		d, err := time.ParseDuration(env(name, def.String()))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("DETECTIVE_%s: %w", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), err))
-		}
-		return d
-	}
-	num := func(name string, def int64) int64 {
-		n, err := strconv.ParseInt(env(name, strconv.FormatInt(def, 10)), 10, 64)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("DETECTIVE_%s: %w", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), err))
-		}
-		return n
-	}
-	fs.StringVar(&c.Addr, "addr", env("addr", "127.0.0.1:8080"), "address to listen on (host:port; port 0 picks a free port)")
-	fs.StringVar(&c.DataDir, "data-dir", env("data-dir", "data"), "directory of the embedded SQLite database (created if missing)")
-	fs.StringVar(&c.Store, "store", env("store", "sqlite"), "where state lives: sqlite (in --data-dir), memory (lost on exit), or a postgres://… DSN")
-	fs.StringVar(&c.Seed, "seed", env("seed", ""), "JSON seed file declaring accounts (e-mail, GuardDuty, volume), organizations and credentials (access key → account, secret)")
-	fs.BoolVar(&c.VerifySignatures, "verify-signatures", env("verify-signatures", "false") == "true", "require a valid SigV4 signature by a key from the seed file")
-	fs.StringVar(&c.DefaultAccount, "default-account", env("default-account", "000000000000"), "account of unsigned requests and of unknown non-numeric access keys")
-	fs.StringVar(&c.DefaultRegion, "default-region", env("default-region", "us-east-1"), "region of requests without a credential scope")
-	fs.DurationVar(&c.VerificationDelay, "verification-delay", dur("verification-delay", 0), "how long new members stay VERIFICATION_IN_PROGRESS (0: until the next read)")
-	fs.DurationVar(&c.InvestigationDelay, "investigation-delay", dur("investigation-delay", 0), "how long investigations stay RUNNING (0: until the next read)")
-	fs.DurationVar(&c.AutoEnableInterval, "auto-enable-interval", dur("auto-enable-interval", time.Hour), "how often ACCEPTED_BUT_DISABLED members are enabled where their graph has room (0: never)")
-	fs.DurationVar(&c.OrgEventsInterval, "org-events-interval", dur("org-events-interval", time.Second), "how often organization changes (accounts joining or leaving) are applied to organization behavior graphs")
-	fs.Int64Var(&c.VolumeLimit, "volume-limit-bytes", num("volume-limit-bytes", detective.DefaultVolumeLimit), "daily data volume above which a behavior graph takes no new members")
-	fs.DurationVar(&c.MaxSkew, "max-skew", dur("max-skew", 5*time.Minute), "allowed clock skew of signed requests (with --verify-signatures)")
-	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", num("max-body-bytes", awsapi.DefaultMaxBodyBytes), "largest request body accepted")
-	fs.IntVar(&c.MemberLimit, "member-limit", int(num("member-limit", detective.DefaultMemberLimit)), "member accounts allowed per behavior graph")
-	fs.StringVar(&c.LogLevel, "log-level", env("log-level", "info"), "log level: debug (every request), info, warn, error")
-	fs.StringVar(&c.LogFormat, "log-format", env("log-format", "json"), "log format: json or text")
-	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", dur("shutdown-timeout", 10*time.Second), "how long to let in-flight requests finish on SIGTERM")
-	fs.Int64Var(&c.IngestMaxBytes, "ingest-max-bytes", num("ingest-max-bytes", ingestapi.DefaultMaxBytes), "largest body of POST /_detective/ingest (a log file, streamed; --max-body-bytes does not apply)")
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free port)")
+	fs.StringVar(&c.DataDir, "data-dir", "data", "directory of the embedded SQLite database (created if missing)")
+	fs.StringVar(&c.Store, "store", "sqlite", "where state lives: sqlite (in --data-dir), memory (lost on exit), or a postgres://… DSN")
+	fs.StringVar(&c.Seed, "seed", "", "JSON seed file declaring accounts (e-mail, GuardDuty, volume), organizations and credentials (access key → account, secret)")
+	fs.BoolVar(&c.VerifySignatures, "verify-signatures", false, "require a valid SigV4 signature by a key from the seed file (operator endpoints: by an operator key)")
+	fs.StringVar(&c.DefaultAccount, "default-account", "000000000000", "account of unsigned requests and of unknown non-numeric access keys")
+	fs.StringVar(&c.DefaultRegion, "default-region", "us-east-1", "region of requests without a credential scope")
+	fs.DurationVar(&c.VerificationDelay, "verification-delay", 0, "how long new members stay VERIFICATION_IN_PROGRESS (0: until the next read)")
+	fs.DurationVar(&c.InvestigationDelay, "investigation-delay", 0, "how long investigations stay RUNNING (0: until the next read)")
+	fs.DurationVar(&c.AutoEnableInterval, "auto-enable-interval", time.Hour, "how often ACCEPTED_BUT_DISABLED members are enabled where their graph has room (0: never)")
+	fs.DurationVar(&c.OrgEventsInterval, "org-events-interval", time.Second, "how often organization changes (accounts joining or leaving) are applied to organization behavior graphs (0: never)")
+	fs.Int64Var(&c.VolumeLimit, "volume-limit-bytes", detective.DefaultVolumeLimit, "daily data volume above which a behavior graph takes no new members")
+	fs.DurationVar(&c.MaxSkew, "max-skew", 5*time.Minute, "allowed clock skew of signed requests (with --verify-signatures)")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", awsapi.DefaultMaxBodyBytes, "largest request body accepted")
+	fs.IntVar(&c.MemberLimit, "member-limit", detective.DefaultMemberLimit, "member accounts allowed per behavior graph")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug (every request), info, warn, error")
+	fs.StringVar(&c.LogFormat, "log-format", "json", "log format: json or text")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to let in-flight requests finish on SIGTERM")
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "how long a client may take to send a request's headers")
+	fs.DurationVar(&c.BodyReadTimeout, "body-read-timeout", 30*time.Second, "how long a client may take to send a request's body")
+	fs.IntVar(&c.MaxSlowBodies, "max-slow-bodies", 256, "request bodies read at once; more wait a tenth of their body deadline for a slot, then get 503")
+	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", 64<<10, "largest request header block answered (larger: 431 in the service's own error shape)")
+	fs.Int64Var(&c.IngestMaxBytes, "ingest-max-bytes", ingestapi.DefaultMaxBytes, "largest body of POST /_detective/ingest (a log file, streamed; --max-body-bytes does not apply)")
+	fs.DurationVar(&c.IngestBodyTimeout, "ingest-body-timeout", 2*time.Hour, "how long the body of POST /_detective/ingest may take to arrive (it is read as fast as it is ingested; --body-read-timeout does not apply)")
 	fs.Func("ingest-s3", "s3://bucket/prefix to ingest log objects from, polled (repeatable, or comma-separated)", func(v string) error {
 		for part := range strings.SplitSeq(v, ",") {
 			loc, err := s3source.ParseLocation(strings.TrimSpace(part))
@@ -130,14 +119,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 		}
 		return nil
 	})
-	if v := env("ingest-s3", ""); v != "" {
-		errs = append(errs, fs.Set("ingest-s3", v))
-	}
-	fs.StringVar(&c.IngestS3Endpoint, "ingest-s3-endpoint", env("ingest-s3-endpoint", ""), "URL of an S3-compatible endpoint for --ingest-s3 (path-style); default: AWS")
-	fs.DurationVar(&c.IngestS3Interval, "ingest-s3-interval", dur("ingest-s3-interval", time.Minute), "how often --ingest-s3 locations are listed for new objects")
-	if err := errors.Join(errs...); err != nil {
-		return c, err
-	}
+	fs.StringVar(&c.IngestS3Endpoint, "ingest-s3-endpoint", "", "URL of an S3-compatible endpoint for --ingest-s3 (path-style); default: AWS")
+	fs.DurationVar(&c.IngestS3Interval, "ingest-s3-interval", time.Minute, "how often --ingest-s3 locations are listed for new objects")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, errHelp
@@ -147,24 +130,85 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
-	if !detective.AccountID(c.DefaultAccount).Valid() {
-		return c, fmt.Errorf("--default-account %q is not 12 digits", c.DefaultAccount)
+	if err := applyEnvironment(fs, getenv); err != nil {
+		return c, err
 	}
+	return c, c.check()
+}
+
+// envName is the environment variable of a flag: DETECTIVE_<FLAG>, upper
+// case, '-' as '_'.
+func envName(flagName string) string {
+	return "DETECTIVE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// applyEnvironment sets every flag the command line left alone from its
+// environment variable, parsed exactly as the flag would parse it (a
+// boolean with strconv.ParseBool), so that a value the flag would refuse
+// is refused rather than read as the default. It runs after the command
+// line is parsed, so that --help and an overriding flag work whatever the
+// environment holds.
+func applyEnvironment(fs *flag.FlagSet, getenv func(string) string) error {
+	onCommandLine := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		v := getenv(envName(f.Name))
+		if v == "" || onCommandLine[f.Name] {
+			return
+		}
+		if err := fs.Set(f.Name, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// check refuses values outside each setting's range, naming the flag.
+func (c Config) check() error {
+	var errs []error
+	bad := func(cond bool, flagName, want string) {
+		if cond {
+			errs = append(errs, fmt.Errorf("--%s (or %s): want %s", flagName, envName(flagName), want))
+		}
+	}
+	bad(c.Addr == "", "addr", "host:port")
+	bad(!detective.AccountID(c.DefaultAccount).Valid(), "default-account", "12 digits")
+	bad(!sigv4.ValidRegion(c.DefaultRegion), "default-region", "a region code such as us-east-1")
+	bad(c.VerificationDelay < 0, "verification-delay", "a duration of 0 or more")
+	bad(c.InvestigationDelay < 0, "investigation-delay", "a duration of 0 or more")
+	bad(c.AutoEnableInterval < 0, "auto-enable-interval", "a duration of 0 (never) or more")
+	bad(c.OrgEventsInterval < 0, "org-events-interval", "a duration of 0 (never) or more")
+	bad(c.VolumeLimit < 0, "volume-limit-bytes", "0 or more bytes")
+	bad(c.MaxSkew <= 0, "max-skew", "a positive duration")
+	bad(c.MaxBodyBytes < 1 || c.MaxBodyBytes > maxBodyBytesLimit, "max-body-bytes", fmt.Sprintf("1 to %d bytes", int64(maxBodyBytesLimit)))
+	bad(c.MemberLimit < 1 || c.MemberLimit > maxMemberLimit, "member-limit", fmt.Sprintf("1 to %d", maxMemberLimit))
+	bad(c.ShutdownTimeout < 0, "shutdown-timeout", "a duration of 0 or more")
+	bad(c.ReadHeaderTimeout <= 0, "read-header-timeout", "a positive duration")
+	bad(c.BodyReadTimeout <= 0, "body-read-timeout", "a positive duration")
+	bad(c.MaxSlowBodies < 1, "max-slow-bodies", "1 or more")
+	bad(c.MaxHeaderBytes < minHeaderBytes || c.MaxHeaderBytes > maxHeaderBytesLimit, "max-header-bytes",
+		fmt.Sprintf("%d to %d bytes", minHeaderBytes, maxHeaderBytesLimit))
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return c, fmt.Errorf("--log-level: %w", err)
+		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
 	}
-	if c.LogFormat != "json" && c.LogFormat != "text" {
-		return c, fmt.Errorf("--log-format %q: want json or text", c.LogFormat)
-	}
-	if c.IngestMaxBytes < 1 {
-		return c, fmt.Errorf("--ingest-max-bytes %d: want 1 or more", c.IngestMaxBytes)
-	}
-	if c.IngestS3Interval <= 0 {
-		return c, fmt.Errorf("--ingest-s3-interval %v: want a positive duration", c.IngestS3Interval)
-	}
+	bad(c.LogFormat != "json" && c.LogFormat != "text", "log-format", "json or text")
+	bad(c.IngestMaxBytes < 1, "ingest-max-bytes", "1 or more bytes")
+	bad(c.IngestBodyTimeout <= 0, "ingest-body-timeout", "a positive duration")
+	bad(c.IngestS3Interval <= 0, "ingest-s3-interval", "a positive duration")
 	if u, err := url.Parse(c.IngestS3Endpoint); c.IngestS3Endpoint != "" && (err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https")) {
-		return c, fmt.Errorf("--ingest-s3-endpoint %q: want an http(s) URL", c.IngestS3Endpoint)
+		bad(true, "ingest-s3-endpoint", "an http(s) URL")
 	}
-	return c, nil
+	return errors.Join(errs...)
 }
+
+// The ranges of the settings that have an upper bound: beyond them a
+// value is a typo (a body of more than 1 GiB buffered in memory, a graph
+// of more than a million members) rather than a wish.
+const (
+	maxBodyBytesLimit   = 1 << 30
+	maxMemberLimit      = 1_000_000
+	minHeaderBytes      = 4 << 10
+	maxHeaderBytesLimit = 4 << 20
+)

@@ -118,9 +118,9 @@ func TestRestartKeepsState(t *testing.T) {
 
 // startProcess runs the server as a child process on dataDir and returns
 // its address once it listens.
-func startProcess(t *testing.T, dataDir string) (*exec.Cmd, string) {
+func startProcess(t *testing.T, dataDir string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-format", "json")
+	cmd := exec.Command(os.Args[0], append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-format", "json"}, args...)...)
 	cmd.Env = append(os.Environ(), "DETECTIVE_LOCAL_RUN_MAIN=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

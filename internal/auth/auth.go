@@ -36,6 +36,9 @@ type Credential struct {
 	// Expiration is when temporary credentials stop working; zero for
 	// long-term keys.
 	Expiration time.Time
+	// Operator marks a long-term key that may call the operator
+	// endpoints when signatures are verified.
+	Operator bool
 }
 
 // Authenticator turns a request's SigV4 signature into the Caller.
@@ -151,4 +154,11 @@ func (a *Authenticator) account(key string, c Credential, known bool) detective.
 		return id
 	}
 	return a.DefaultAccount
+}
+
+// IsOperator reports whether accessKeyID is a long-term key marked
+// Operator. Temporary credentials never are: they act as an account.
+func (a *Authenticator) IsOperator(accessKeyID string) bool {
+	c, ok := a.Credentials[accessKeyID]
+	return ok && c.Operator
 }

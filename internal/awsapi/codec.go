@@ -1,7 +1,6 @@
 package awsapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,12 +10,13 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/frame"
 )
 
 // decodeBody decodes the request's JSON body into v. An empty body is {}
-// (AWS's own samples send Content-Length: 0); unknown members are ignored
-// and null is absent, as the SDKs expect. Anything else that is not the
-// shape of v is a ValidationException.
+// (AWS's own samples send Content-Length: 0); member names match exactly,
+// unknown members are ignored and null is absent, as the SDKs expect.
+// Anything else that is not the shape of v is a ValidationException.
 func decodeBody(r *http.Request, v any) error {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -26,22 +26,24 @@ func decodeBody(r *http.Request, v any) error {
 }
 
 func decodeJSON(body []byte, v any) error {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
+	err := frame.DecodeJSON(body, v)
+	if err == nil {
 		return nil
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var domainErr *detective.Error
-		if errors.As(err, &domainErr) {
-			return domainErr // from a member's own UnmarshalJSON
-		}
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return detective.Invalid("Value at '%s' must be of type %s, not JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
-		}
-		return detective.Invalid("The request body is not valid JSON: %v", err)
+	var domainErr *detective.Error
+	var typeErr *frame.TypeError
+	switch {
+	case errors.As(err, &domainErr):
+		return domainErr // from a member's own UnmarshalJSON
+	case errors.Is(err, frame.ErrNUL):
+		// AWS: the model's patterns for the strings a caller can send
+		// (e-mails, ARNs, tags) exclude control characters; see
+		// frame.ErrNUL.
+		return detective.Invalid("Member values must not contain the NUL character (U+0000)")
+	case errors.As(err, &typeErr):
+		return detective.Invalid("Value at '%s' must be of type %s, not JSON %s", typeErr.Member, typeErr.Want, typeErr.Got)
 	}
-	return nil
+	return detective.Invalid("The request body is not valid JSON")
 }
 
 // writeJSON writes v as a JSON response with the given status.

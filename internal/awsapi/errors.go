@@ -51,6 +51,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, call *frame.
 	var se *sigv4.Error
 	var be *frame.BodyError
 	switch {
+	case errors.As(err, &be) && be.Malformed:
+		// Detective answers a body that is not JSON as it answers one
+		// of the wrong shape.
+		e := detective.Invalid("The request body is not valid JSON")
+		status, body.Type = exception(e.Kind)
+		body.Message, body.ErrorCode, body.ErrorCodeReason = e.Message, string(e.Code), e.Reason
 	case errors.As(err, &be):
 		pe = be.JSON()
 		status, body.Type, body.Message = pe.Status, pe.Type, pe.Message

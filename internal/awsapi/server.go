@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/detective-local/detective-local/internal/auth"
@@ -32,6 +33,8 @@ type Server struct {
 	log   *slog.Logger
 	frame *frame.Frame
 	mux   *http.ServeMux
+	// unknown answers what no route has, in the protocol's shape.
+	unknown http.Handler
 }
 
 // NewServer returns a Server that routes every Detective operation.
@@ -44,15 +47,31 @@ func NewServer(cfg Config) *Server {
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBodyBytes
 	}
-	s.frame = &frame.Frame{Service: "detective", Log: s.log, MaxBody: maxBody, WriteError: s.writeError}
+	s.frame = &frame.Frame{Service: "detective", Log: s.log, MaxBody: maxBody, JSONBody: true, WriteError: s.writeError}
 	for _, rt := range routes {
 		s.mux.Handle(rt.pattern, s.operation(rt.name, rt.handle))
 	}
-	s.mux.Handle("/", s.operation("", (*Server).unknownRoute))
+	s.unknown = s.operation("", (*Server).unknownRoute)
+	s.mux.Handle("/", s.unknown)
 	return s
 }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !canonicalPath(r.URL.Path) {
+		// http.ServeMux would answer a redirect to the cleaned path
+		// (307, no body); AWS has no route there, so it is unknown.
+		s.unknown.ServeHTTP(w, r)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// canonicalPath reports whether p is already clean ("//graph",
+// "/tags/../graph" are not): the only paths the mux answers itself.
+func canonicalPath(p string) bool {
+	c := path.Clean(p)
+	return c == p || (strings.HasSuffix(p, "/") && c+"/" == p)
+}
 
 // operation wraps an operation's handler in the request frame (request
 // ID, body limit, panic recovery, logging, error writing) and
@@ -64,6 +83,7 @@ func (s *Server) operation(name string, h func(*Server, http.ResponseWriter, *ht
 			if err != nil {
 				return err
 			}
+			call.Caller = string(c.Account) + "/" + c.Region
 			return h(s, w, r.WithContext(withCaller(r.Context(), c)))
 		})
 	})

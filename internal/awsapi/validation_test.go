@@ -89,6 +89,19 @@ func TestValidation(t *testing.T) {
 			{"bad admin account id", "POST", "/orgs/enableAdminAccount", `{"AccountId":"12"}`, "INVALID_REQUEST_BODY"},
 			{"missing admin account id", "POST", "/orgs/enableAdminAccount", `{}`, "INVALID_REQUEST_BODY"},
 			{"bad monitored account id", "POST", "/graph/member/monitoringstate", `{"GraphArn":"` + g + `","AccountId":"abc"}`, "INVALID_REQUEST_BODY"},
+			{"malformed body where no input is taken", "POST", "/orgs/disableAdminAccount", `this is not json`, "INVALID_REQUEST_BODY"},
+			// Member names match exactly, as AWS matches them.
+			{"GraphArn in lower camel case", "POST", "/graph/members/get", `{"graphArn":"` + g + `","AccountIds":["` + member1 + `"]}`, "INVALID_GRAPH_ARN"},
+			{"AccountIds in lower case", "POST", "/graph/members/get", `{"GraphArn":"` + g + `","accountids":["` + member1 + `"]}`, "INVALID_REQUEST_BODY"},
+			{"tags in lower case", "POST", "/tags/" + url.PathEscape(g), `{"tags":{"a":"b"}}`, "INVALID_REQUEST_BODY"},
+			// NUL (U+0000) in any string: PostgreSQL text cannot hold it,
+			// and the model's patterns exclude control characters.
+			{"NUL in tag value", "POST", "/tags/" + url.PathEscape(g), `{"Tags":{"a":"b\u0000"}}`, "INVALID_REQUEST_BODY"},
+			{"NUL in tag key", "POST", "/tags/" + url.PathEscape(g), `{"Tags":{"a\u0000":"b"}}`, "INVALID_REQUEST_BODY"},
+			{"NUL in email", "POST", "/graph/members", `{"GraphArn":"` + g + `","Accounts":[{"AccountId":"` + member2 + `","EmailAddress":"a\u0000@b.com"}]}`, "INVALID_REQUEST_BODY"},
+			{"NUL in message", "POST", "/graph/members", `{"GraphArn":"` + g + `","Message":"hi\u0000","Accounts":[{"AccountId":"` + member2 + `","EmailAddress":"a@b.com"}]}`, "INVALID_REQUEST_BODY"},
+			{"NUL in entity", "POST", "/investigations/startInvestigation", `{"GraphArn":"` + g + `","EntityArn":"arn:aws:iam::111111111111:user/a\u0000","ScopeStartTime":"2025-01-01T00:00:00Z","ScopeEndTime":"2025-01-02T00:00:00Z"}`, "INVALID_REQUEST_BODY"},
+			{"NUL in create graph tags", "POST", "/graph", `{"Tags":{"k":"\u0000"}}`, "INVALID_REQUEST_BODY"},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {

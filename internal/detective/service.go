@@ -3,6 +3,8 @@ package detective
 import (
 	"context"
 	"time"
+
+	"github.com/detective-local/detective-local/internal/arn"
 )
 
 // DefaultMemberLimit is the service quota on member accounts per behavior
@@ -61,6 +63,22 @@ func (s *Service) now() time.Time {
 
 // Ping reports whether the store answers.
 func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// ProbeWrite reports whether the store can commit a write, which a full
+// disk or a read-only database fails while reads still work. It creates a
+// graph in no region (which no caller can name: regions are checked at
+// the edge) and deletes it in one transaction, so it leaves nothing behind
+// yet goes through the database's log.
+func (s *Service) ProbeWrite(ctx context.Context) error {
+	g := Graph{ARN: arn.Graph("", "000000000000", "00000000000000000000000000000000"), Admin: "000000000000",
+		CreatedTime: s.clock.Now()}
+	return s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.CreateGraph(ctx, g); err != nil {
+			return err
+		}
+		return tx.DeleteGraph(ctx, g.ARN)
+	})
+}
 
 // defaultPageSize is used when a list request has no MaxResults.
 const defaultPageSize = 100

@@ -4,8 +4,10 @@
 // detective), and an unsigned form-encoded POST — the query protocol's
 // shape, which Detective's rest-json never uses — to STS. Everything else
 // goes to Detective, whose handler answers what it does not know in its
-// own protocol. The operator's /_detective/ prefix is routed before this
-// handler, by the caller's mux.
+// own protocol. Paths under the operator's prefix go to the operator.
+// It routes by prefix, not with an http.ServeMux, so that a path such as
+// "//graph" reaches a service (which answers it in its own protocol)
+// instead of the mux's bodiless redirect.
 //
 // It looks only at headers and the query string, never the body, so that
 // each service's handler reads and verifies the body itself. It imports
@@ -20,6 +22,8 @@ import (
 
 // Handler routes requests to the service handlers.
 type Handler struct {
+	// Operator serves every path under OperatorPrefix.
+	Operator      http.Handler
 	Detective     http.Handler
 	STS           http.Handler
 	Organizations http.Handler
@@ -32,7 +36,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.route(r).ServeHTTP(w, r)
 }
 
+// OperatorPrefix is the path prefix of the operator endpoints.
+const OperatorPrefix = "/_detective/"
+
 func (h *Handler) route(r *http.Request) http.Handler {
+	if h.Operator != nil && (strings.HasPrefix(r.URL.Path, OperatorPrefix) || r.URL.Path+"/" == OperatorPrefix) {
+		return h.Operator
+	}
 	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), organizationsTarget) {
 		return h.Organizations
 	}

@@ -7,6 +7,7 @@ package frame
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -26,6 +27,10 @@ type Frame struct {
 	Service string // for logs, e.g. "detective"
 	Log     *slog.Logger
 	MaxBody int64
+	// JSONBody says every request body is empty or one JSON object (the
+	// JSON protocols): anything else is refused with *BodyError before
+	// the operation runs, also for operations that take no input.
+	JSONBody bool
 	// WriteError answers err in the layer's own protocol. It gets
 	// *BodyError for a body that could not be read and an error that is
 	// neither a *BodyError nor one of the layer's own for a panic.
@@ -37,6 +42,9 @@ type Call struct {
 	ID   string // the request ID
 	Op   string // the operation, for logs; a handler may set it once known
 	Body []byte // the whole request body
+	// Caller is who called, for logs (e.g. "111111111111/us-east-1");
+	// a handler sets it once authenticated.
+	Caller string
 }
 
 // Error is an error of the protocol itself (routing, body, parsing) that
@@ -52,6 +60,9 @@ func (e *Error) Error() string { return e.Type + ": " + e.Message }
 
 // JSON is how the JSON protocols answer e.
 func (e *BodyError) JSON() *Error {
+	if e.Malformed {
+		return &Error{http.StatusBadRequest, "SerializationException", "The request body is not a JSON object"}
+	}
 	if e.TooLarge {
 		return &Error{http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
 			fmt.Sprintf("Request body must be at most %d bytes", e.Limit)}
@@ -61,13 +72,17 @@ func (e *BodyError) JSON() *Error {
 
 // BodyError is a request body that could not be read.
 type BodyError struct {
-	TooLarge bool  // longer than Limit
-	Limit    int64 // the body limit
+	TooLarge  bool  // longer than Limit
+	Limit     int64 // the body limit
+	Malformed bool  // read, but not the JSON object the protocol needs
 }
 
 func (e *BodyError) Error() string {
 	if e.TooLarge {
 		return fmt.Sprintf("request body must be at most %d bytes", e.Limit)
+	}
+	if e.Malformed {
+		return "the request body is not a JSON object"
 	}
 	return "could not read the request body"
 }
@@ -77,7 +92,7 @@ func (e *BodyError) Error() string {
 // the body or a panic goes to f.WriteError.
 func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(http.ResponseWriter, *http.Request, *Call) error) {
 	start := time.Now()
-	c := &Call{ID: newRequestID(), Op: op}
+	c := &Call{ID: NewRequestID(), Op: op}
 	w.Header()[RequestIDHeader] = []string{c.ID}
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
@@ -90,23 +105,44 @@ func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(
 		}
 		f.Log.DebugContext(r.Context(), "request", slog.String("service", f.Service), slog.String("op", c.Op),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.String("caller", c.Caller), slog.String("error", sw.Header().Get("X-Amzn-ErrorType")),
 			slog.String("request_id", c.ID), slog.Duration("elapsed", time.Since(start)))
 	}()
+	if HeadersTooLarge(r) {
+		f.WriteError(sw, r, c, ErrHeadersTooLarge)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(sw, r.Body, f.MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		err = &BodyError{TooLarge: errors.As(err, &tooBig), Limit: f.MaxBody}
+	} else if f.JSONBody && !isJSONObject(body) {
+		err = &BodyError{Malformed: true, Limit: f.MaxBody}
 	} else {
 		c.Body = body
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		err = h(sw, r, c)
+	}
+	if err != nil && ClientGone(r, err) {
+		// Nothing can reach a client that hung up, and it is no fault
+		// of the server's.
+		f.Log.InfoContext(r.Context(), "client disconnected", slog.String("service", f.Service), slog.String("op", c.Op),
+			slog.String("request_id", c.ID), slog.Duration("elapsed", time.Since(start)))
+		return
 	}
 	if err != nil {
 		f.WriteError(sw, r, c, err)
 	}
 }
 
-func newRequestID() string {
+// ClientGone reports whether err is only the consequence of r's client
+// disconnecting (its context canceled), not a failure of the server.
+func ClientGone(r *http.Request, err error) bool {
+	return errors.Is(r.Context().Err(), context.Canceled) && errors.Is(err, context.Canceled)
+}
+
+// NewRequestID returns a new request ID in the UUID form AWS uses.
+func NewRequestID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
 	h := hex.EncodeToString(b[:])

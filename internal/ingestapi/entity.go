@@ -16,17 +16,17 @@ import (
 func (h *Handler) entity(w http.ResponseWriter, r *http.Request) {
 	graph, err := arn.ParseGraph(r.PathValue("graph"))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "graph "+r.PathValue("graph")+" is not a graph ARN")
+		writeError(w, http.StatusBadRequest, "BadRequest", "graph "+r.PathValue("graph")+" is not a graph ARN")
 		return
 	}
 	entity := r.PathValue("entity")
 	if entity == "" {
-		writeError(w, http.StatusBadRequest, "no entity: want a principal ARN, an IP address or an account ID")
+		writeError(w, http.StatusBadRequest, "BadRequest", "no entity: want a principal ARN, an IP address or an account ID")
 		return
 	}
 	from, to, msg := window(r, h.cfg.Now())
 	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
+		writeError(w, http.StatusBadRequest, "BadRequest", msg)
 		return
 	}
 	p, err := h.cfg.Profiler.Profile(r.Context(), graph, entity, from, to)
@@ -35,9 +35,9 @@ func (h *Handler) entity(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		writeJSON(w, http.StatusOK, p)
 	case errors.As(err, &de) && de.Kind == detective.KindNotFound:
-		writeError(w, http.StatusNotFound, de.Message)
+		writeError(w, http.StatusNotFound, "NotFound", de.Message)
 	case errors.As(err, &de) && de.Kind == detective.KindValidation:
-		writeError(w, http.StatusBadRequest, de.Message)
+		writeError(w, http.StatusBadRequest, "BadRequest", de.Message)
 	default:
 		h.internalError(w, r, "entity profile", err)
 	}

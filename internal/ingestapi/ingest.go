@@ -16,7 +16,7 @@ import (
 func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 	req, msg := ingestRequest(r)
 	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
+		writeError(w, http.StatusBadRequest, "BadRequest", msg)
 		return
 	}
 	body := http.MaxBytesReader(w, r.Body, h.cfg.MaxBytes)
@@ -28,13 +28,13 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 	)
 	switch {
 	case errors.As(err, &fe):
-		writeError(w, http.StatusBadRequest, formatMessage(fe))
+		writeError(w, http.StatusBadRequest, "UnknownFormat", formatMessage(fe))
 		return
 	case errors.As(err, &tooLong):
-		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over the ingest limit of %d bytes (--ingest-max-bytes)", tooLong.Limit))
+		writeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", fmt.Sprintf("the body is over the ingest limit of %d bytes (--ingest-max-bytes)", tooLong.Limit))
 		return
 	case errors.As(err, &bomb):
-		writeError(w, http.StatusRequestEntityTooLarge, bomb.Error())
+		writeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", bomb.Error())
 		return
 	case err != nil && r.Context().Err() != nil:
 		// The client went away mid-body; there is nobody to answer.

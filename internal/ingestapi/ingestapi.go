@@ -6,7 +6,8 @@
 // The body of an ingest is streamed into the pipeline as it arrives, never
 // held whole, under its own size limit (not the API's request-body limit).
 // Answers are JSON in the operator endpoints' shape: {"status": "error",
-// "message": …} for errors, with the request ID in x-amzn-RequestId.
+// "code": …, "message": …} for errors, with the request ID in
+// x-amzn-RequestId.
 //
 // Handler is a plain http.Handler so that the server's wiring can put the
 // same authentication in front of it as in front of every operator
@@ -16,8 +17,6 @@ package ingestapi
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -26,11 +25,15 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/ingest"
 )
 
+// IngestPath is the ingest endpoint's path.
+const IngestPath = "/_detective/ingest"
+
 // Paths are the patterns Handler serves, for the wiring to route to it.
-var Paths = []string{"/_detective/ingest", "/_detective/graphs/"}
+var Paths = []string{IngestPath, "/_detective/graphs/"}
 
 // DefaultMaxBytes is the default limit of one ingest body: 5 GiB, a large
 // CloudTrail or flow-log file. Decompression has its own limits, in the
@@ -78,16 +81,18 @@ func New(cfg Config) *Handler {
 	h := &Handler{cfg: cfg, mux: http.NewServeMux()}
 	// Methods are checked by the handlers so that a wrong one gets a JSON
 	// 405 like every other operator error.
-	h.mux.Handle("/_detective/ingest", only(http.MethodPost, h.ingest))
+	h.mux.Handle(IngestPath, only(http.MethodPost, h.ingest))
 	h.mux.Handle("/_detective/graphs/{graph}/entities/{entity...}", only(http.MethodGet, h.entity))
 	h.mux.HandleFunc("/_detective/graphs/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such endpoint: want /_detective/graphs/{graphArn}/entities/{entity}")
+		writeError(w, http.StatusNotFound, "NotFound", "no such endpoint: want /_detective/graphs/{graphArn}/entities/{entity}")
 	})
 	return h
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Amzn-Requestid", newRequestID())
+	if w.Header().Get(frame.RequestIDHeader) == "" {
+		w.Header().Set(frame.RequestIDHeader, frame.NewRequestID())
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
@@ -96,7 +101,7 @@ func only(method string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != method {
 			w.Header().Set("Allow", method)
-			writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed; use "+method)
+			writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "method "+r.Method+" is not allowed; use "+method)
 			return
 		}
 		h(w, r)
@@ -106,31 +111,24 @@ func only(method string, h http.HandlerFunc) http.Handler {
 // errorBody is the operator endpoints' error answer.
 type errorBody struct {
 	Status  string `json:"status"`
+	Code    string `json:"code"`
 	Message string `json:"message"`
 }
 
-func writeError(w http.ResponseWriter, status int, message string) {
-	writeJSON(w, status, errorBody{Status: "error", Message: message})
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, errorBody{Status: "error", Code: code, Message: message})
 }
 
 // internalError logs err and answers a fixed message: internal error text
 // is never sent.
 func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, what string, err error) {
-	h.cfg.Log.ErrorContext(r.Context(), what+" failed", slog.String("path", r.URL.Path),
-		slog.String("request_id", w.Header().Get("X-Amzn-Requestid")), slog.Any("err", err))
-	writeError(w, http.StatusInternalServerError, "internal error; see the server log for request "+w.Header().Get("X-Amzn-Requestid"))
+	id := w.Header().Get(frame.RequestIDHeader)
+	h.cfg.Log.ErrorContext(r.Context(), what+" failed", slog.String("path", r.URL.Path), slog.String("request_id", id), slog.Any("err", err))
+	writeError(w, http.StatusInternalServerError, "InternalError", "internal error; see the server log for request "+id)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v) // the client went away; nothing to do
-}
-
-// newRequestID returns a random ID in the UUID shape AWS's request IDs have.
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }

@@ -112,16 +112,16 @@ func TestIngestAnswers(t *testing.T) {
 			"skipped": map[string]any{"no-graph": 1.0}, "errors": []any{map[string]any{"line": 3.0, "message": "bad"}}}},
 		{"empty collections, not nulls", "POST", "", ingest.Result{}, nil, 200, map[string]any{
 			"records": 0.0, "accepted": 0.0, "bytes": 0.0, "graphs": map[string]any{}, "skipped": map[string]any{}, "errors": []any{}}},
-		{"unknown format", "POST", "?format=syslog", full, nil, 400, map[string]any{"status": "error",
+		{"unknown format", "POST", "?format=syslog", full, nil, 400, map[string]any{"status": "error", "code": "UnknownFormat",
 			"message": `unknown format "syslog"; formats: cloudtrail, vpcflow, guardduty, asff, eks-audit`}},
-		{"bad account", "POST", "?account=12", full, nil, 400, map[string]any{"status": "error", "message": `account "12" is not 12 digits`}},
+		{"bad account", "POST", "?account=12", full, nil, 400, map[string]any{"status": "error", "code": "BadRequest", "message": `account "12" is not 12 digits`}},
 		{"undetectable", "POST", "", ingest.Result{}, &ingest.FormatError{Formats: allFormats}, 400,
-			map[string]any{"status": "error", "message": "the body is in no format this server reads; formats: cloudtrail, vpcflow, guardduty, asff, eks-audit"}},
+			map[string]any{"status": "error", "code": "UnknownFormat", "message": "the body is in no format this server reads; formats: cloudtrail, vpcflow, guardduty, asff, eks-audit"}},
 		{"gzip bomb", "POST", "", ingest.Result{}, fmt.Errorf("decode: %w", &format.LimitError{Limit: 100, Compressed: 7}), 413,
-			map[string]any{"status": "error", "message": "gzip input inflates past the 100-byte limit (after 7 compressed bytes); it is not read further"}},
+			map[string]any{"status": "error", "code": "RequestEntityTooLarge", "message": "gzip input inflates past the 100-byte limit (after 7 compressed bytes); it is not read further"}},
 		{"internal error text is not sent", "POST", "", ingest.Result{}, errors.New("disk on fire"), 500, nil},
-		{"GET", "GET", "", full, nil, 405, map[string]any{"status": "error", "message": "method GET is not allowed; use POST"}},
-		{"PUT", "PUT", "", full, nil, 405, map[string]any{"status": "error", "message": "method PUT is not allowed; use POST"}},
+		{"GET", "GET", "", full, nil, 405, map[string]any{"status": "error", "code": "MethodNotAllowed", "message": "method GET is not allowed; use POST"}},
+		{"PUT", "PUT", "", full, nil, 405, map[string]any{"status": "error", "code": "MethodNotAllowed", "message": "method PUT is not allowed; use POST"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,15 +1,18 @@
 package operator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/organizations"
 )
 
@@ -236,9 +239,24 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		h.worldError(w, r, err)
 		return
 	}
-	out := make([]AccountFacts, 0, len(as))
+	orgs, err := h.orgs.Organizations(r.Context())
+	if err != nil {
+		h.worldError(w, r, err)
+		return
+	}
+	memberships := map[detective.AccountID]detective.OrgAccount{}
+	for _, o := range orgs {
+		for _, m := range o.Accounts {
+			memberships[m.Account] = m
+		}
+	}
+	out := make([]accountJSON, 0, len(as))
 	for _, a := range as {
-		out = append(out, newAccountFacts(a))
+		st := organizations.AccountState{Account: a}
+		if m, ok := memberships[a.ID]; ok {
+			st.Membership = &m
+		}
+		out = append(out, newAccountJSON(st))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"accounts": out})
 }
@@ -316,7 +334,14 @@ func (h *Handler) postOrganization(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) listOrgEvents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	unprocessed, _ := strconv.ParseBool(q.Get("unprocessed"))
+	unprocessed := false
+	if v := q.Get("unprocessed"); v != "" {
+		var err error
+		if unprocessed, err = strconv.ParseBool(v); err != nil {
+			writeError(w, http.StatusBadRequest, "InvalidParameter", "unprocessed must be true or false, not "+strconv.Quote(v))
+			return
+		}
+	}
 	es, err := h.orgs.OrgEvents(r.Context(), detective.ListOrgEventsParams{Org: q.Get("organization"), Unprocessed: unprocessed})
 	if err != nil {
 		h.worldError(w, r, err)
@@ -333,10 +358,20 @@ func (h *Handler) listOrgEvents(w http.ResponseWriter, r *http.Request) {
 
 // decode reads a JSON body into v, answering 400 itself when it cannot.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "InvalidBody", "could not read the request body: "+err.Error())
+		return false
+	}
+	if frame.HasNUL(body) {
+		// PostgreSQL text cannot hold NUL, and no fact needs it.
+		writeError(w, http.StatusBadRequest, "InvalidBody", "strings must not contain the NUL character (U+0000)")
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields() // a misspelt fact must not pass for an absent one
 	if err := dec.Decode(v); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"status": "error", "message": "invalid JSON body: " + err.Error()})
+		writeError(w, http.StatusBadRequest, "InvalidBody", "invalid JSON body: "+err.Error())
 		return false
 	}
 	return true

@@ -1,7 +1,6 @@
 package orgsapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,7 +50,7 @@ func NewServer(cfg Config) *Server {
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBodyBytes
 	}
-	s.frame = &frame.Frame{Service: "organizations", Log: s.log, MaxBody: maxBody, WriteError: s.writeError}
+	s.frame = &frame.Frame{Service: "organizations", Log: s.log, MaxBody: maxBody, JSONBody: true, WriteError: s.writeError}
 	for _, rt := range routes {
 		s.routes[rt.name] = rt
 	}
@@ -65,23 +64,24 @@ type request struct {
 	caller detective.Caller
 }
 
-// decode decodes the JSON body into v. An empty body is {}; unknown
-// members are ignored and null is absent, as the SDKs expect.
+// decode decodes the JSON body into v (frame.DecodeJSON: exact member
+// names, unknown members ignored, null absent).
 func (r *request) decode(v any) error {
-	body := bytes.TrimSpace(r.body)
-	if len(body) == 0 {
+	err := frame.DecodeJSON(r.body, v)
+	var te *frame.TypeError
+	switch {
+	case err == nil:
 		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return &frame.Error{Status: http.StatusBadRequest, Type: "SerializationException",
-				Message: fmt.Sprintf("Value at '%s' must be of type %s, not JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)}
-		}
+	case errors.Is(err, frame.ErrNUL):
+		// AWS: the model's patterns for Organizations' strings exclude
+		// control characters; see frame.ErrNUL.
+		return organizations.InvalidInput("INVALID_PATTERN", "Strings must not contain the NUL character (U+0000).")
+	case errors.As(err, &te):
 		return &frame.Error{Status: http.StatusBadRequest, Type: "SerializationException",
-			Message: "The request body is not valid JSON"}
+			Message: fmt.Sprintf("Value at '%s' must be of type %s, not JSON %s", te.Member, te.Want, te.Got)}
 	}
-	return nil
+	return &frame.Error{Status: http.StatusBadRequest, Type: "SerializationException",
+		Message: "The request body is not valid JSON"}
 }
 
 // ServeHTTP serves one request in the request frame (request ID, body
@@ -98,6 +98,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, call *frame.Call)
 	if err != nil {
 		return err
 	}
+	call.Caller = string(c.Account) + "/" + c.Region
 	rt, ok := s.routes[op]
 	if r.Method != http.MethodPost || !ok || !strings.HasPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix) {
 		// AWS: the JSON protocols' answer to a target they do not have.

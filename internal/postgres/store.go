@@ -151,16 +151,36 @@ const beginRetries = 8
 // uniqueViolation is SQLSTATE 23505.
 const uniqueViolation = "23505"
 
+// SQLSTATEs of text PostgreSQL cannot hold: 22021 (character_not_in_repertoire:
+// NUL, or bytes that are not UTF-8) and 22P05 (untranslatable_character).
+const (
+	characterNotInRepertoire = "22021"
+	untranslatableCharacter  = "22P05"
+)
+
 // wrap adds context to err from the statement op. A unique violation is a
-// race the service lost, so it becomes KindConflict; anything else stays
-// internal.
+// race the service lost, so it becomes KindConflict; text the database
+// cannot hold is the caller's (SQLite stores what PostgreSQL refuses, and
+// a client must not be told to retry it), so it becomes KindValidation;
+// anything else stays internal.
 func wrap(op string, err error) error {
 	err = fmt.Errorf("postgres: %s: %w", op, err)
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation {
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	switch pgErr.Code {
+	case uniqueViolation:
 		return &detective.Error{
 			Kind:    detective.KindConflict,
 			Message: "The request conflicts with a concurrent change to the same resource",
+			Err:     err,
+		}
+	case characterNotInRepertoire, untranslatableCharacter:
+		return &detective.Error{
+			Kind:    detective.KindValidation,
+			Code:    detective.CodeInvalidRequestBody,
+			Message: "Strings must be valid UTF-8 without the NUL character (U+0000)",
 			Err:     err,
 		}
 	}

@@ -73,6 +73,7 @@ func TestWrapClassifiesBySQLSTATE(t *testing.T) {
 		want detective.Kind
 	}{
 		{&pgconn.PgError{Code: "23505", Message: "duplicate key"}, detective.KindConflict},
+		{&pgconn.PgError{Code: "22021", Message: "invalid byte sequence for encoding \"UTF8\": 0x00"}, detective.KindValidation},
 		{fmt.Errorf("batch: %w", &pgconn.PgError{Code: "23505"}), detective.KindConflict},
 		// Text that looks like a unique violation is not one.
 		{errors.New("duplicate key value violates unique constraint"), detective.KindInternal},

@@ -250,6 +250,13 @@ func (s *Signature) setCredential(cred string) error {
 		return newError(CodeIncompleteSignature,
 			"Credential should be scoped with a valid terminator: 'aws4_request', not '%s'.", parts[4])
 	}
+	if !ValidRegion(parts[2]) {
+		// AWS: "Credential should be scoped to a valid region." with
+		// InvalidSignatureException, as a rest-json endpoint answers a
+		// scope naming no region it serves.
+		return &Error{Code: CodeInvalidSignature, Status: http.StatusForbidden,
+			Message: "Credential should be scoped to a valid region."}
+	}
 	s.AccessKeyID, s.Date, s.Region, s.Service = parts[0], parts[1], parts[2], parts[3]
 	return nil
 }

@@ -104,10 +104,10 @@ func TestParse(t *testing.T) {
 		},
 		{
 			name: "presigned without X-Amz-Expires",
-			target: "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=K%2F20250101%2Fr%2Fs%2Faws4_request" +
+			target: "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=K%2F20250101%2Feu-west-1%2Fs%2Faws4_request" +
 				"&X-Amz-Date=20250101T000000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=00",
 			want: Signature{
-				AccessKeyID: "K", Date: "20250101", Region: "r", Service: "s",
+				AccessKeyID: "K", Date: "20250101", Region: "eu-west-1", Service: "s",
 				SignedHeaders: []string{"host"}, Signature: "00", Time: signedAt, Presigned: true,
 			},
 		},

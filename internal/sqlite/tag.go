@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/detective-local/detective-local/internal/arn"
 )
@@ -45,6 +46,11 @@ func (t *tx) Tags(ctx context.Context, resource arn.ARN) (map[string]string, err
 func (t *tx) PutTags(ctx context.Context, resource arn.ARN, tags map[string]string) error {
 	if len(tags) == 0 {
 		return nil
+	}
+	for k, v := range tags {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return fmt.Errorf("sqlite: put tags: %w", errNotUTF8)
+		}
 	}
 	obj, err := json.Marshal(tags)
 	if err != nil {

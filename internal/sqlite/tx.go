@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -174,6 +175,11 @@ func jsonArray[T ~string](xs []T) (string, error) {
 	if len(xs) == 0 {
 		return "[]", nil
 	}
+	for _, x := range xs {
+		if !utf8.ValidString(string(x)) {
+			return "", errNotUTF8
+		}
+	}
 	b, err := json.Marshal(xs)
 	if err != nil {
 		return "", err
@@ -188,3 +194,9 @@ func limit(n int) int {
 	}
 	return n
 }
+
+// errNotUTF8 refuses a string that is not UTF-8 where it would pass
+// through JSON, which would silently replace its bytes: a store gives back
+// what it was given or refuses it.
+var errNotUTF8 = &detective.Error{Kind: detective.KindValidation, Code: detective.CodeInvalidRequestBody,
+	Message: "Strings must be valid UTF-8"}

@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) detective.Store) {
 	t.Run("OrgEvent", func(t *testing.T) { t.Parallel(); testOrgEvent(t, newStore) })
 	t.Run("DeleteAllWorld", func(t *testing.T) { t.Parallel(); testDeleteAllWorld(t, newStore) })
 	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, newStore) })
+	t.Run("Strings", func(t *testing.T) { t.Parallel(); testStrings(t, newStore) })
 }
 
 // Regions used by the fixtures; the suite needs two to check region scoping.

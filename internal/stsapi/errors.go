@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/frame"
@@ -77,7 +78,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, call *frame.
 	var pe *protocolError
 	var se *sigv4.Error
 	var be *frame.BodyError
+	var fe *frame.Error
 	switch {
+	case errors.As(err, &fe):
+		// A protocol error of the frame's own (oversized headers).
+		d.Code, d.Message = strings.TrimSuffix(fe.Type, "Exception"), fe.Message
+		writeXML(w, fe.Status, errorResponse{Error: d, RequestID: call.ID})
+		return
 	case errors.As(err, &be) && be.TooLarge:
 		d.Code, d.Message = "RequestEntityTooLarge", fmt.Sprintf("Request body must be at most %d bytes", be.Limit)
 	case errors.As(err, &be):

@@ -2,13 +2,14 @@ package cloudtrail
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/ingest/stream"

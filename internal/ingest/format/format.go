@@ -4,8 +4,8 @@
 // matching decoder package. The ingest pipeline, whatever way the data
 // came in (HTTP, CLI, S3), calls Open, Detect and Decode.
 //
-// Imports: stdlib, internal/detective and the decoder packages under
-// internal/ingest only.
+// Imports: stdlib, github.com/klauspost/compress, internal/detective and
+// the decoder packages under internal/ingest only.
 package format
 
 import (

@@ -110,8 +110,13 @@ func (w *window) parse(parse func([]byte) ([]byte, error)) (int64, error) {
 		avail := w.buf[w.off:]
 		b := avail[:min(len(avail), offer)]
 		rest, err := parse(b)
+		used := len(b) - len(rest)
+		if isTypeError(err) && used == 0 {
+			// A wrong-typed value the parser did not get past: going on
+			// would read it again forever.
+			return 0, fmt.Errorf("cannot skip a value: %s", err)
+		}
 		if err == nil || isTypeError(err) {
-			used := len(b) - len(rest)
 			size := used
 			for size > 0 && isSpace(b[size-1]) {
 				size--

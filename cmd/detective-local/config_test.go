@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// Environment booleans parse as the flag does, and anything else is refused
+// rather than read as false: a mistyped DETECTIVE_VERIFY_SIGNATURES must not
+// leave a server open.
+func TestConfigBooleanEnvironment(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"1", "true", "TRUE", "True", "t"} {
+		cfg, err := parseConfig(nil, envOf(map[string]string{"DETECTIVE_VERIFY_SIGNATURES": v}), io.Discard)
+		if err != nil || !cfg.VerifySignatures {
+			t.Errorf("DETECTIVE_VERIFY_SIGNATURES=%s: VerifySignatures = %v, err = %v; want true, nil", v, cfg.VerifySignatures, err)
+		}
+	}
+	for _, v := range []string{"0", "false", "FALSE", "f"} {
+		cfg, err := parseConfig(nil, envOf(map[string]string{"DETECTIVE_VERIFY_SIGNATURES": v}), io.Discard)
+		if err != nil || cfg.VerifySignatures {
+			t.Errorf("DETECTIVE_VERIFY_SIGNATURES=%s: VerifySignatures = %v, err = %v; want false, nil", v, cfg.VerifySignatures, err)
+		}
+	}
+	for _, v := range []string{"yes", "on", "enabled", "2"} {
+		_, err := parseConfig(nil, envOf(map[string]string{"DETECTIVE_VERIFY_SIGNATURES": v}), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "DETECTIVE_VERIFY_SIGNATURES") {
+			t.Errorf("DETECTIVE_VERIFY_SIGNATURES=%s: err = %v, want one naming the variable", v, err)
+		}
+	}
+}
+
+// The command line overrides the environment, even a bad environment
+// value, and a bad environment value does not break --help.
+func TestConfigFlagOverridesEnvironment(t *testing.T) {
+	t.Parallel()
+	env := envOf(map[string]string{"DETECTIVE_VERIFY_SIGNATURES": "yes", "DETECTIVE_MEMBER_LIMIT": "lots", "DETECTIVE_ADDR": "127.0.0.1:9"})
+	cfg, err := parseConfig([]string{"--verify-signatures=false", "--member-limit", "7", "--addr", "127.0.0.1:0"}, env, io.Discard)
+	if err != nil {
+		t.Fatalf("parseConfig with overriding flags: %v", err)
+	}
+	if cfg.VerifySignatures || cfg.MemberLimit != 7 || cfg.Addr != "127.0.0.1:0" {
+		t.Errorf("config = %+v, want the command line's values", cfg)
+	}
+	if _, err := parseConfig([]string{"--help"}, env, io.Discard); !errors.Is(err, errHelp) {
+		t.Errorf("--help with bad environment: err = %v, want errHelp", err)
+	}
+}
+
+// Every flag's value is checked against its range at start.
+func TestConfigRanges(t *testing.T) {
+	t.Parallel()
+	bad := [][]string{
+		{"--max-body-bytes", "-5"},
+		{"--max-body-bytes", "0"},
+		{"--member-limit", "-1"},
+		{"--member-limit", "0"},
+		{"--volume-limit-bytes", "-1"},
+		{"--verification-delay", "-1s"},
+		{"--investigation-delay", "-1s"},
+		{"--auto-enable-interval", "-1h"},
+		{"--org-events-interval", "-1s"},
+		{"--max-skew", "0"},
+		{"--shutdown-timeout", "-1s"},
+		{"--read-header-timeout", "0"},
+		{"--body-read-timeout", "-1s"},
+		{"--max-slow-bodies", "0"},
+		{"--max-header-bytes", "100"},
+		{"--addr", ""},
+		{"--default-region", "us-east-1:999999999999:graph:x"},
+		{"--default-region", strings.Repeat("a", 50<<10)},
+	}
+	for _, args := range bad {
+		if _, err := parseConfig(args, envOf(nil), io.Discard); err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(args[0], "--")) {
+			t.Errorf("parseConfig(%.60q) err = %v, want one naming the flag", args, err)
+		}
+	}
+	if _, err := parseConfig(nil, envOf(map[string]string{"DETECTIVE_MEMBER_LIMIT": "-1"}), io.Discard); err == nil {
+		t.Errorf("DETECTIVE_MEMBER_LIMIT=-1 accepted")
+	}
+	if _, err := parseConfig([]string{"--member-limit", "1", "--max-body-bytes", "1", "--verification-delay", "0"}, envOf(nil), io.Discard); err != nil {
+		t.Errorf("parseConfig at the edges of the ranges: %v", err)
+	}
+}
