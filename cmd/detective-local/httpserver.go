@@ -23,8 +23,8 @@ const serverHeaderBytes = maxHeaderBytesLimit
 func newHTTPServer(cfg Config, h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler: &edge.Handler{
-			Next:           h,
-			BodyTimeout:    cfg.BodyReadTimeout,
+			Next:        h,
+			BodyTimeout: cfg.BodyReadTimeout,
 			// A log file is read as fast as it is ingested.
 			RouteBodyTimeouts: map[string]time.Duration{ingestapi.IngestPath: cfg.IngestBodyTimeout},
 			MaxBodies:         cfg.MaxSlowBodies,
