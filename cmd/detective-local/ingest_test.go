@@ -291,3 +291,33 @@ func TestIngestCommandExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestCommandOperatorKey: with --verify-signatures the ingest
+// endpoint is an operator endpoint: the command gets in with an operator
+// key, streaming its signed-unsigned-payload body, and not without one.
+func TestIngestCommandOperatorKey(t *testing.T) {
+	t.Parallel()
+	seed := filepath.Join(t.TempDir(), "seed.json")
+	mustWriteFiles(t, filepath.Dir(seed), map[string]string{filepath.Base(seed): `{"credentials": [
+		{"accessKeyId": "AKIAOPERATOREXAMPLE", "secretAccessKey": "operator-secret", "accountId": "111111111111", "operator": true},
+		{"accessKeyId": "AKIAMEMBEREXAMPLE", "secretAccessKey": "member-secret", "accountId": "222222222222"}]}`})
+	cfg := testConfig(t, t.TempDir())
+	cfg.Seed, cfg.VerifySignatures = seed, true
+	m := mustStart(t, cfg)
+	defer m.Close()
+	dir := t.TempDir()
+	files := logFiles{Admin: dpAdmin, Member: dpMember, Other: dpOther, base: time.Now().UTC().Truncate(time.Hour)}
+	mustWriteFiles(t, dir, map[string]string{"trail.json": string(files.render(t, "cloudtrail.json"))})
+	endpoint := "http://" + m.Addr()
+	for _, keys := range [][]string{nil, {"--access-key", "AKIAMEMBEREXAMPLE", "--secret-key", "member-secret"},
+		{"--access-key", "AKIAOPERATOREXAMPLE", "--secret-key", "wrong"}} {
+		sum, _, err := mustRunIngest(t, append(append([]string{"--endpoint", endpoint}, keys...), dir)...)
+		if !errors.Is(err, errFilesFailed) || len(sum.FailedFiles) != 1 || !strings.Contains(sum.FailedFiles[0], ": 403: ") {
+			t.Errorf("ingest with keys %q = %+v, %v; want 403", keys, sum, err)
+		}
+	}
+	sum, _, err := mustRunIngest(t, "--endpoint", endpoint, "--access-key", "AKIAOPERATOREXAMPLE", "--secret-key", "operator-secret", dir)
+	if err != nil || sum.Records != 6 {
+		t.Errorf("ingest with the operator key = %+v, %v; want 6 records read", sum, err)
+	}
+}
