@@ -321,3 +321,36 @@ func TestIngestCommandOperatorKey(t *testing.T) {
 		t.Errorf("ingest with the operator key = %+v, %v; want 6 records read", sum, err)
 	}
 }
+
+// TestIngestBodyHasItsOwnDeadline: a log file may take longer to arrive
+// than --body-read-timeout allows an API call, up to
+// --ingest-body-timeout, past which the answer is 408, never a 200.
+func TestIngestBodyHasItsOwnDeadline(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t, t.TempDir())
+	cfg.BodyReadTimeout, cfg.IngestBodyTimeout = 200*time.Millisecond, 2*time.Second
+	m := mustStart(t, cfg)
+	defer m.Close()
+	for _, tc := range []struct {
+		pause time.Duration
+		want  int
+	}{{400 * time.Millisecond, http.StatusOK}, {3 * time.Second, http.StatusRequestTimeout}} {
+		pr, pw := io.Pipe()
+		go func() {
+			for _, part := range []string{`{"Records": [`, `]}`} {
+				_, _ = pw.Write([]byte(part))
+				time.Sleep(tc.pause)
+			}
+			_ = pw.Close()
+		}()
+		resp, err := http.Post("http://"+m.Addr()+"/_detective/ingest?format=cloudtrail", "application/json", pr)
+		if err != nil {
+			t.Fatalf("slow ingest: %v", err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("ingest whose body paused %v (API body deadline 200ms, ingest 2s) = %d %s, want %d", tc.pause, resp.StatusCode, b, tc.want)
+		}
+	}
+}

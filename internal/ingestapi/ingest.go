@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -36,9 +37,12 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &bomb):
 		writeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", bomb.Error())
 		return
-	case err != nil && r.Context().Err() != nil:
-		// The client went away mid-body; there is nobody to answer.
-		h.cfg.Log.WarnContext(r.Context(), "ingest cancelled", slog.String("source", req.Source), slog.Any("err", err))
+	case err != nil && (r.Context().Err() != nil || isTimeout(err)):
+		// The body stopped arriving: the client went away or passed its
+		// deadline. The answer may reach nobody, but must not be a 200.
+		h.cfg.Log.WarnContext(r.Context(), "ingest body cut short", slog.String("source", req.Source), slog.Any("err", err))
+		writeError(w, http.StatusRequestTimeout, "RequestTimeout",
+			"the body stopped arriving before its end; what arrived is ingested, and sending the whole file again completes it")
 		return
 	case err != nil:
 		h.internalError(w, r, "ingest", err)
@@ -93,4 +97,10 @@ func normalized(res ingest.Result) ingest.Result {
 		res.Errors = []ingest.RecordError{}
 	}
 	return res
+}
+
+// isTimeout reports whether err is a read that passed its deadline.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
