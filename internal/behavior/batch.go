@@ -144,7 +144,7 @@ func HashKey(key string) KeyHash {
 type KeyRow struct {
 	Graph arn.ARN
 	Key   KeyHash
-	Hour  time.Time // of the record's event time, for retention
+	At    time.Time // the record's event time: the same whenever it is read
 }
 
 // GraphKey is the number the stores key a graph's aggregates by instead
@@ -404,13 +404,15 @@ func (b *Batch) addK8s(g arn.ARN, r *Record) {
 	row.add(r.Time)
 }
 
-// The rows of a Batch, each sorted by its key, so that concurrent writers
-// take row locks in one order and cannot deadlock.
+// The rows of a Batch, each sorted by its key (the most selective column
+// first, which sorts fastest), so that concurrent writers take row locks
+// in one order and cannot deadlock, and a store writes neighbouring rows
+// one after the other.
 
 // APICalls returns the API-call rows.
 func (b *Batch) APICalls() []APICallRow {
 	return sortedRows(b.apiCalls, func(a, b *APICallRow) int {
-		return cmp.Or(compareARN(a.Graph, b.Graph), strings.Compare(a.Entity, b.Entity),
+		return cmp.Or(strings.Compare(a.Entity, b.Entity), compareARN(a.Graph, b.Graph),
 			a.Hour.Compare(b.Hour), strings.Compare(a.EventSource, b.EventSource), strings.Compare(a.EventName, b.EventName),
 			strings.Compare(a.SourceIP, b.SourceIP), strings.Compare(a.UserAgent, b.UserAgent))
 	})

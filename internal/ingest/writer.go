@@ -119,7 +119,7 @@ func (w *writer) flush(ctx context.Context) error {
 			keyOf[i] = -2 - j
 			continue
 		}
-		k.Hour = behavior.Hour(w.pending[c.record].Time)
+		k.At = w.pending[c.record].Time
 		seen[k], keyOf[i] = len(keys), len(keys)
 		keys = append(keys, k)
 	}

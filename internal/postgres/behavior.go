@@ -106,37 +106,38 @@ type ingestTx struct {
 }
 
 // ClaimKeys implements behavior.IngestTx. Keys are inserted in one order
-// (graph key, key) so that two transactions claiming overlapping keys wait
+// (graph key, event time, key) so that two transactions claiming overlapping keys wait
 // for each other rather than deadlock.
 func (t *ingestTx) ClaimKeys(ctx context.Context, keys []behavior.KeyRow) ([]bool, error) {
 	type claim struct {
 		graph int64
 		key   behavior.KeyHash
-		hour  int64
+		at    int64
 		i     int
 	}
 	cs := make([]claim, len(keys))
 	for i, k := range keys {
-		cs[i] = claim{behavior.GraphKey(k.Graph), k.Key, k.Hour.UnixMilli(), i}
+		cs[i] = claim{behavior.GraphKey(k.Graph), k.Key, k.At.UnixMilli(), i}
 	}
 	slices.SortFunc(cs, func(a, b claim) int {
-		return cmp.Or(cmp.Compare(a.graph, b.graph), bytes.Compare(a.key[:], b.key[:]))
+		return cmp.Or(cmp.Compare(a.graph, b.graph), cmp.Compare(a.at, b.at), bytes.Compare(a.key[:], b.key[:]))
 	})
-	graphs, ks, hours := make([]int64, len(cs)), make([][]byte, len(cs)), make([]int64, len(cs))
+	graphs, ks, ats := make([]int64, len(cs)), make([][]byte, len(cs)), make([]int64, len(cs))
 	index := make(map[claimKey]int, len(cs))
 	for j, c := range cs {
-		graphs[j], ks[j], hours[j] = c.graph, c.key[:], c.hour
-		index[claimKey{c.graph, c.key}] = c.i
+		graphs[j], ks[j], ats[j] = c.graph, c.key[:], c.at
+		if _, twice := index[claimKey{c.graph, c.at, c.key}]; !twice || c.i < index[claimKey{c.graph, c.at, c.key}] {
+			index[claimKey{c.graph, c.at, c.key}] = c.i // the first of the same key twice claims it
+		}
 	}
 	fresh := make([]bool, len(keys))
-	rows, _ := t.tx.Query(ctx, `INSERT INTO behavior_keys (graph_key, key, hour)
-		SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bigint[])
-		ON CONFLICT DO NOTHING RETURNING graph_key, key`, graphs, ks, hours)
-	var g int64
+	rows, _ := t.tx.Query(ctx, `INSERT INTO behavior_keys (graph_key, at, key)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])
+		ON CONFLICT DO NOTHING RETURNING graph_key, at, key`, graphs, ats, ks)
+	var g, h int64
 	var k []byte
-	_, err := pgx.ForEachRow(rows, []any{&g, &k}, func() error {
-		var ck claimKey
-		ck.graph = g
+	_, err := pgx.ForEachRow(rows, []any{&g, &h, &k}, func() error {
+		ck := claimKey{graph: g, at: h}
 		copy(ck.key[:], k)
 		if i, ok := index[ck]; ok {
 			fresh[i] = true
@@ -150,8 +151,8 @@ func (t *ingestTx) ClaimKeys(ctx context.Context, keys []behavior.KeyRow) ([]boo
 }
 
 type claimKey struct {
-	graph int64
-	key   behavior.KeyHash
+	graph, at int64
+	key       behavior.KeyHash
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
@@ -160,13 +161,22 @@ func ms(t time.Time) int64 { return t.UnixMilli() }
 // round trip.
 func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 	batch := &pgx.Batch{}
+	keys := map[arn.ARN]int64{}
+	gk := func(g arn.ARN) int64 {
+		k, ok := keys[g]
+		if !ok {
+			k = behavior.GraphKey(g)
+			keys[g] = k
+		}
+		return k
+	}
 	if rows := b.APICalls(); len(rows) > 0 {
 		n := len(rows)
 		g, ent, hour, src, name, ip, ua, acct := make([]int64, n), make([]string, n), make([]int64, n), make([]string, n),
 			make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		succ, fail, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 		for i, r := range rows {
-			g[i], ent[i], hour[i], src[i], name[i], ip[i], ua[i], acct[i] = behavior.GraphKey(r.Graph), r.Entity, ms(r.Hour),
+			g[i], ent[i], hour[i], src[i], name[i], ip[i], ua[i], acct[i] = gk(r.Graph), r.Entity, ms(r.Hour),
 				r.EventSource, r.EventName, r.SourceIP, r.UserAgent, string(r.Account)
 			succ[i], fail[i], first[i], last[i] = r.Success, r.Failure, ms(r.First), ms(r.Last)
 		}
@@ -184,7 +194,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		g, ent, typ, acct, first, last := make([]int64, n), make([]string, n), make([]string, n), make([]string, n),
 			make([]int64, n), make([]int64, n)
 		for i, r := range rows {
-			g[i], ent[i], typ[i], acct[i], first[i], last[i] = behavior.GraphKey(r.Graph), r.Entity, string(r.Type),
+			g[i], ent[i], typ[i], acct[i], first[i], last[i] = gk(r.Graph), r.Entity, string(r.Type),
 				string(r.Account), ms(r.First), ms(r.Last)
 		}
 		batch.Queue(`INSERT INTO behavior_entities AS t (graph_key, entity, type, account_id, first_seen, last_seen)
@@ -198,7 +208,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		g, from, rel, to, first, last := make([]int64, n), make([]string, n), make([]string, n), make([]string, n),
 			make([]int64, n), make([]int64, n)
 		for i, r := range rows {
-			g[i], from[i], rel[i], to[i], first[i], last[i] = behavior.GraphKey(r.Graph), r.From, string(r.Relation), r.To,
+			g[i], from[i], rel[i], to[i], first[i], last[i] = gk(r.Graph), r.From, string(r.Relation), r.To,
 				ms(r.First), ms(r.Last)
 		}
 		batch.Queue(`INSERT INTO behavior_links AS t (graph_key, from_entity, relation, to_entity, first_seen, last_seen)
@@ -234,7 +244,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		bin, bout, pin, pout, acc, rej, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
 			make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 		for i, r := range rows {
-			g[i], inst[i], hour[i], remote[i], port[i], proto[i], acct[i] = behavior.GraphKey(r.Graph), r.Instance, ms(r.Hour),
+			g[i], inst[i], hour[i], remote[i], port[i], proto[i], acct[i] = gk(r.Graph), r.Instance, ms(r.Hour),
 				r.RemoteIP, int64(r.LocalPort), int64(r.Protocol), string(r.Account)
 			bin[i], bout[i], pin[i], pout[i], acc[i], rej[i], first[i], last[i] = r.BytesIn, r.BytesOut, r.PacketsIn,
 				r.PacketsOut, r.Accepted, r.Rejected, ms(r.First), ms(r.Last)
@@ -263,7 +273,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 			if ents[i], err = columncodec.EncodeFindingEntities(*f); err != nil {
 				return fmt.Errorf("postgres: put findings: %w", err)
 			}
-			g[i], id[i], acct[i], reg[i], src[i], a[i], typ[i], title[i], sev[i] = behavior.GraphKey(r.Graph), f.ID,
+			g[i], id[i], acct[i], reg[i], src[i], a[i], typ[i], title[i], sev[i] = gk(r.Graph), f.ID,
 				string(r.Account), r.Region, string(f.Source), f.ARN, f.Type, f.Title, f.Severity
 			score[i], created[i], updated[i], first[i], last[i] = f.SeverityScore, ms(f.CreatedAt), ms(f.UpdatedAt),
 				ms(f.FirstSeen), ms(f.LastSeen)
@@ -283,7 +293,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		n := len(rows)
 		g, ent, id := make([]int64, n), make([]string, n), make([]string, n)
 		for i, r := range rows {
-			g[i], ent[i], id[i] = behavior.GraphKey(r.Graph), r.Entity, r.FindingID
+			g[i], ent[i], id[i] = gk(r.Graph), r.Entity, r.FindingID
 		}
 		batch.Queue(`INSERT INTO behavior_finding_entities (graph_key, entity, finding_id)
 			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`, g, ent, id)
@@ -294,7 +304,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		succ, fail, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 		for i, r := range rows {
-			g[i], cl[i], sub[i], hour[i], verb[i], res[i], ip[i], ua[i], acct[i] = behavior.GraphKey(r.Graph), r.Cluster,
+			g[i], cl[i], sub[i], hour[i], verb[i], res[i], ip[i], ua[i], acct[i] = gk(r.Graph), r.Cluster,
 				r.Subject, ms(r.Hour), r.Verb, r.Resource, r.SourceIP, r.UserAgent, string(r.Account)
 			succ[i], fail[i], first[i], last[i] = r.Success, r.Failure, ms(r.First), ms(r.Last)
 		}
@@ -312,7 +322,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		g, acct, pkg, minute, byts, last := make([]int64, n), make([]string, n), make([]string, n), make([]int64, n),
 			make([]int64, n), make([]int64, n)
 		for i, r := range rows {
-			g[i], acct[i], pkg[i], minute[i], byts[i], last[i] = behavior.GraphKey(r.Graph), string(r.Account),
+			g[i], acct[i], pkg[i], minute[i], byts[i], last[i] = gk(r.Graph), string(r.Account),
 				string(r.Package), ms(r.Minute), r.Bytes, ms(r.Last)
 		}
 		batch.Queue(`INSERT INTO behavior_volume AS t (graph_key, account_id, package, minute, bytes, last_ingest)

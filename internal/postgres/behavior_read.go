@@ -236,7 +236,7 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 	err := s.IngestBatch(ctx, func(itx behavior.IngestTx) error {
 		tx := itx.(*ingestTx).tx
 		for _, q := range []string{
-			`DELETE FROM behavior_keys WHERE hour < $1`,
+			`DELETE FROM behavior_keys WHERE at < $1`,
 			`DELETE FROM behavior_api_calls WHERE hour < $1`,
 			`DELETE FROM behavior_flows WHERE hour < $1`,
 			`DELETE FROM behavior_k8s WHERE hour < $1`,

@@ -105,8 +105,9 @@ func (s *Store) IngestBatch(ctx context.Context, fn func(behavior.IngestTx) erro
 
 // ingestTx is behavior.IngestTx on one SQLite transaction.
 type ingestTx struct {
-	s  *Store
-	tx *sql.Tx
+	s         *Store
+	tx        *sql.Tx
+	graphKeys map[arn.ARN]int64
 }
 
 // bulk is a multi-row INSERT: head, then rows of cols placeholders, then
@@ -134,7 +135,7 @@ type bulkStatements struct {
 }
 
 // bulks are every multi-row statement of the behavior store.
-var bulks = []*bulk{&claimKeys, &putAPICalls, &putEntities, &putLinks, &putIPs, &putFlows, &putFindings,
+var bulks = []*bulk{&knownKeys, &putKeys, &putAPICalls, &putEntities, &putLinks, &putIPs, &putFlows, &putFindings,
 	&putFindingEntities, &putK8s, &putVolume}
 
 func (s *Store) prepareBulk(ctx context.Context) error {
@@ -201,28 +202,41 @@ func (t *ingestTx) exec(ctx context.Context, b *bulk, n int, args func(dst []any
 	})
 }
 
-var claimKeys = bulk{"claim keys", "INSERT INTO behavior_keys (graph_key, key, hour) VALUES ", 3,
-	" ON CONFLICT DO NOTHING RETURNING graph_key, key"}
+var (
+	knownKeys = bulk{"known keys", "WITH v (graph_key, at, key) AS (VALUES ", 3, `) SELECT v.graph_key, v.at, v.key
+		FROM v JOIN behavior_keys b ON b.graph_key = v.graph_key AND b.at = v.at AND b.key = v.key`}
+	putKeys = bulk{"put keys", "INSERT INTO behavior_keys (graph_key, at, key) VALUES ", 3, ""}
+)
 
 type storedKey struct {
-	graph int64
-	key   behavior.KeyHash
+	graph, at int64
+	key       behavior.KeyHash
 }
 
-// ClaimKeys implements behavior.IngestTx.
+// ClaimKeys implements behavior.IngestTx. Writes are serialized on the
+// one write connection, so no other transaction can insert a key between
+// this one's look-up and its insert: the keys not found are fresh, and
+// only they are inserted. Scanning back only the keys that exist keeps a
+// first ingest from reading back every key it writes, and spares a
+// re-ingest every write.
 func (t *ingestTx) ClaimKeys(ctx context.Context, keys []behavior.KeyRow) ([]bool, error) {
 	fresh := make([]bool, len(keys))
 	index := make(map[storedKey]int, len(keys))
+	stored := make([]storedKey, len(keys))
 	for i, k := range keys {
-		index[storedKey{behavior.GraphKey(k.Graph), k.Key}] = i
+		stored[i] = storedKey{t.graphKey(k.Graph), k.At.UnixMilli(), k.Key}
+		_, twice := index[stored[i]] // the first of the same key twice claims it
+		if !twice {
+			index[stored[i]] = i
+		}
+		fresh[i] = !twice
 	}
 	err := chunks(len(keys), func(from, to int) error {
-		st := t.s.bulk.m[&claimKeys][to-from]
 		vals := make([]any, 0, (to-from)*3)
-		for _, k := range keys[from:to] {
-			vals = append(vals, behavior.GraphKey(k.Graph), k.Key[:], k.Hour.UnixMilli())
+		for _, k := range stored[from:to] {
+			vals = append(vals, k.graph, k.at, k.key[:])
 		}
-		rows, err := t.tx.StmtContext(ctx, st).QueryContext(ctx, vals...)
+		rows, err := t.tx.StmtContext(ctx, t.s.bulk.m[&knownKeys][to-from]).QueryContext(ctx, vals...)
 		if err != nil {
 			return fmt.Errorf("sqlite: claim keys: %w", err)
 		}
@@ -230,20 +244,42 @@ func (t *ingestTx) ClaimKeys(ctx context.Context, keys []behavior.KeyRow) ([]boo
 		for rows.Next() {
 			var sk storedKey
 			var key []byte
-			if err := rows.Scan(&sk.graph, &key); err != nil {
+			if err := rows.Scan(&sk.graph, &sk.at, &key); err != nil {
 				return fmt.Errorf("sqlite: claim keys: %w", err)
 			}
 			copy(sk.key[:], key)
-			if i, ok := index[sk]; ok {
-				fresh[i] = true
-			}
+			fresh[index[sk]] = false
 		}
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("sqlite: claim keys: %w", err)
 		}
 		return nil
 	})
-	return fresh, err
+	if err != nil {
+		return nil, err
+	}
+	var insert []storedKey
+	for i, k := range stored {
+		if fresh[i] {
+			insert = append(insert, k)
+		}
+	}
+	return fresh, t.exec(ctx, &putKeys, len(insert), func(v []any, i int) []any {
+		return append(v, insert[i].graph, insert[i].at, insert[i].key[:])
+	})
+}
+
+// graphKey is behavior.GraphKey, computed once per graph and transaction.
+func (t *ingestTx) graphKey(g arn.ARN) int64 {
+	if k, ok := t.graphKeys[g]; ok {
+		return k
+	}
+	if t.graphKeys == nil {
+		t.graphKeys = make(map[arn.ARN]int64)
+	}
+	k := behavior.GraphKey(g)
+	t.graphKeys[g] = k
+	return k
 }
 
 var (
@@ -293,7 +329,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 	calls := b.APICalls()
 	if err := t.exec(ctx, &putAPICalls, len(calls), func(v []any, i int) []any {
 		r := &calls[i]
-		return append(v, behavior.GraphKey(r.Graph), r.Entity, ms(r.Hour), r.EventSource, r.EventName, r.SourceIP,
+		return append(v, t.graphKey(r.Graph), r.Entity, ms(r.Hour), r.EventSource, r.EventName, r.SourceIP,
 			r.UserAgent, string(r.Account), r.Success, r.Failure, ms(r.First), ms(r.Last))
 	}); err != nil {
 		return err
@@ -301,14 +337,14 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 	ents := b.Entities()
 	if err := t.exec(ctx, &putEntities, len(ents), func(v []any, i int) []any {
 		r := &ents[i]
-		return append(v, behavior.GraphKey(r.Graph), r.Entity, string(r.Type), string(r.Account), ms(r.First), ms(r.Last))
+		return append(v, t.graphKey(r.Graph), r.Entity, string(r.Type), string(r.Account), ms(r.First), ms(r.Last))
 	}); err != nil {
 		return err
 	}
 	links := b.Links()
 	if err := t.exec(ctx, &putLinks, len(links), func(v []any, i int) []any {
 		r := &links[i]
-		return append(v, behavior.GraphKey(r.Graph), r.From, string(r.Relation), r.To, ms(r.First), ms(r.Last))
+		return append(v, t.graphKey(r.Graph), r.From, string(r.Relation), r.To, ms(r.First), ms(r.Last))
 	}); err != nil {
 		return err
 	}
@@ -331,7 +367,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 	flows := b.Flows()
 	if err := t.exec(ctx, &putFlows, len(flows), func(v []any, i int) []any {
 		r := &flows[i]
-		return append(v, behavior.GraphKey(r.Graph), r.Instance, ms(r.Hour), r.RemoteIP, r.LocalPort, r.Protocol,
+		return append(v, t.graphKey(r.Graph), r.Instance, ms(r.Hour), r.RemoteIP, r.LocalPort, r.Protocol,
 			string(r.Account), r.BytesIn, r.BytesOut, r.PacketsIn, r.PacketsOut, r.Accepted, r.Rejected, ms(r.First), ms(r.Last))
 	}); err != nil {
 		return err
@@ -346,7 +382,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 	}
 	if err := t.exec(ctx, &putFindings, len(findings), func(v []any, i int) []any {
 		r, f := &findings[i], &findings[i].Finding
-		return append(v, behavior.GraphKey(r.Graph), f.ID, string(r.Account), r.Region, string(f.Source), f.ARN, f.Type,
+		return append(v, t.graphKey(r.Graph), f.ID, string(r.Account), r.Region, string(f.Source), f.ARN, f.Type,
 			f.Title, f.Severity, f.SeverityScore, ms(f.CreatedAt), ms(f.UpdatedAt), ms(f.FirstSeen), ms(f.LastSeen), entities[i])
 	}); err != nil {
 		return err
@@ -354,14 +390,14 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 	fents := b.FindingEntities()
 	if err := t.exec(ctx, &putFindingEntities, len(fents), func(v []any, i int) []any {
 		r := &fents[i]
-		return append(v, behavior.GraphKey(r.Graph), r.Entity, r.FindingID)
+		return append(v, t.graphKey(r.Graph), r.Entity, r.FindingID)
 	}); err != nil {
 		return err
 	}
 	k8s := b.K8s()
 	if err := t.exec(ctx, &putK8s, len(k8s), func(v []any, i int) []any {
 		r := &k8s[i]
-		return append(v, behavior.GraphKey(r.Graph), r.Cluster, r.Subject, ms(r.Hour), r.Verb, r.Resource, r.SourceIP,
+		return append(v, t.graphKey(r.Graph), r.Cluster, r.Subject, ms(r.Hour), r.Verb, r.Resource, r.SourceIP,
 			r.UserAgent, string(r.Account), r.Success, r.Failure, ms(r.First), ms(r.Last))
 	}); err != nil {
 		return err
@@ -369,6 +405,6 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 	vol := b.Volume()
 	return t.exec(ctx, &putVolume, len(vol), func(v []any, i int) []any {
 		r := &vol[i]
-		return append(v, behavior.GraphKey(r.Graph), string(r.Account), string(r.Package), ms(r.Minute), r.Bytes, ms(r.Last))
+		return append(v, t.graphKey(r.Graph), string(r.Account), string(r.Package), ms(r.Minute), r.Bytes, ms(r.Last))
 	})
 }

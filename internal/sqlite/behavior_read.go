@@ -268,7 +268,7 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 	}
 	defer func() { _ = tx.Rollback() }() // after Commit a no-op; before it, the error says why
 	for _, q := range []string{
-		`DELETE FROM behavior_keys WHERE hour < ?`,
+		`DELETE FROM behavior_keys WHERE at < ?`,
 		`DELETE FROM behavior_api_calls WHERE hour < ?`,
 		`DELETE FROM behavior_flows WHERE hour < ?`,
 		`DELETE FROM behavior_k8s WHERE hour < ?`,

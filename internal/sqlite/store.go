@@ -44,6 +44,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		// synchronous=FULL every commit is fsynced before Write returns.
 		"journal_mode(WAL)",
 		"synchronous(FULL)",
+		// Ingest rewrites the same index pages batch after batch; SQLite's
+		// default 2 MB page cache would read them back from the file
+		// every time.
+		"cache_size(-65536)",
 	})
 }
 

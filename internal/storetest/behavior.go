@@ -135,7 +135,7 @@ func testRoutes(t *testing.T, s BehaviorStore) {
 func keyRows(g arn.ARN, keys ...string) []behavior.KeyRow {
 	var out []behavior.KeyRow
 	for _, k := range keys {
-		out = append(out, behavior.KeyRow{Graph: g, Key: behavior.HashKey(k), Hour: hourAt(0)})
+		out = append(out, behavior.KeyRow{Graph: g, Key: behavior.HashKey(k), At: hourAt(0)})
 	}
 	return out
 }
@@ -144,6 +144,9 @@ func testClaimKeys(t *testing.T, s BehaviorStore) {
 	g1, g2 := graphOf(acct(1), region, 1).ARN, graphOf(acct(2), region, 2).ARN
 	if got := mustClaim(t, s, keyRows(g1, "a", "b")); !cmp.Equal(got, []bool{true, true}) {
 		t.Errorf("ClaimKeys(a, b) = %v, want both fresh", got)
+	}
+	if got := mustClaim(t, s, keyRows(g2, "twice", "twice")); !cmp.Equal(got, []bool{true, false}) {
+		t.Errorf("ClaimKeys(twice, twice) = %v, want the first fresh", got)
 	}
 	many := make([]string, 1000) // more than one multi-row statement
 	for i := range many {
@@ -429,8 +432,8 @@ func testRetain(t *testing.T, s BehaviorStore) {
 	b.Add(g, apiRecord(acct(1), "old", base.Add(-48*time.Hour), ""), base.Add(-48*time.Hour))
 	b.Add(g, apiRecord(acct(1), "new", base, ""), base)
 	mustPut(t, s, b)
-	mustClaim(t, s, []behavior.KeyRow{{Graph: g, Key: behavior.HashKey("old"), Hour: hourAt(-48)},
-		{Graph: g, Key: behavior.HashKey("new"), Hour: hourAt(0)}})
+	mustClaim(t, s, []behavior.KeyRow{{Graph: g, Key: behavior.HashKey("old"), At: hourAt(-48)},
+		{Graph: g, Key: behavior.HashKey("new"), At: hourAt(0)}})
 	n := must(s.Retain(ctx, hourAt(-24)))(t)
 	if n == 0 {
 		t.Errorf("Retain deleted nothing")
@@ -443,8 +446,8 @@ func testRetain(t *testing.T, s BehaviorStore) {
 	if got := must(s.GraphVolume(ctx, g, time.Time{}))(t); got != 1000 {
 		t.Errorf("GraphVolume after Retain = %d, want 1000", got)
 	}
-	fresh := mustClaim(t, s, []behavior.KeyRow{{Graph: g, Key: behavior.HashKey("old"), Hour: hourAt(-48)},
-		{Graph: g, Key: behavior.HashKey("new"), Hour: hourAt(0)}})
+	fresh := mustClaim(t, s, []behavior.KeyRow{{Graph: g, Key: behavior.HashKey("old"), At: hourAt(-48)},
+		{Graph: g, Key: behavior.HashKey("new"), At: hourAt(0)}})
 	if !cmp.Equal(fresh, []bool{true, false}) {
 		t.Errorf("ClaimKeys after Retain = %v, want the old key gone and the new kept", fresh)
 	}

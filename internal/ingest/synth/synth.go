@@ -54,6 +54,14 @@ func (c *CloudTrail) defaults() {
 	}
 }
 
+// skewed maps a uniform draw r to [0, n), small values most often: the
+// fourth power of a uniform fraction, so that about half the draws fall
+// in the first 6% of the range.
+func skewed(r, n uint64) uint64 {
+	f := float64(r>>11) / (1 << 53)
+	return uint64(f*f*f*f*float64(n)) % n
+}
+
 func cmpOr(v, d int) int {
 	if v > 0 {
 		return v
@@ -113,27 +121,33 @@ func (g *Generator) AppendEvent(b []byte, i int) []byte {
 	c := &g.c
 	u := uint64(i)
 	account := c.Accounts[i%len(c.Accounts)]
-	call := calls[mix(u, 1)%uint64(len(calls))]
 	when := c.Start.Add(time.Duration(i) * c.Step).UTC()
-	ipN := mix(u, 2) % uint64(c.IPs)
+	// Activity is skewed as in real trails: a few principals (automation)
+	// make most calls, each mostly from its own address and tool, to its
+	// own few APIs; a role's sessions last an hour, as its credentials do.
+	kind := mix(u, 8) % 100
+	principal := skewed(mix(u, 9), uint64(c.Users+c.Roles))
+	home := mix(principal, 20)
+	ipN := (home + skewed(mix(u, 2), 4)) % uint64(c.IPs)
 	ip := fmt.Sprintf("%d.%d.%d.%d", 3+ipN%200, (ipN/200)%250+1, (mix(ipN, 3)%250)+1, (mix(ipN, 4)%250)+1)
-	agentN := mix(u, 5) % uint64(c.UserAgents)
+	agentN := (home + skewed(mix(u, 5), 3)) % uint64(c.UserAgents)
 	agent := fmt.Sprintf(agents[agentN%uint64(len(agents))], agentN/uint64(len(agents)), agentN%7)
+	call := calls[(home+skewed(mix(u, 1), 8))%uint64(len(calls))]
 	id := mix(u, 6^g.runSalt)
 	id2 := mix(u, 7^g.runSalt)
 	eventID := fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", uint32(id>>32), uint16(id>>16), uint16(id)&0xfff,
 		uint16(id2>>48)&0xfff, id2&0xffffffffffff)
 
 	b = append(b, `{"eventVersion":"1.09","userIdentity":`...)
-	kind := mix(u, 8) % 100
 	switch {
 	case kind < 40:
-		user := fmt.Sprintf("user%d", mix(u, 9)%uint64(c.Users))
+		n := principal % uint64(c.Users)
+		user := fmt.Sprintf("user%d", n)
 		b = fmt.Appendf(b, `{"type":"IAMUser","principalId":"AIDA%016X","arn":"arn:aws:iam::%s:user/%s","accountId":"%s","accessKeyId":"AKIA%016X","userName":"%s"}`,
-			mix(u, 9)%uint64(c.Users), account, user, account, mix(u, 9)%uint64(c.Users), user)
+			n, account, user, account, n, user)
 	case kind < 90:
-		role := mix(u, 10) % uint64(c.Roles)
-		session := mix(u, 11) % uint64(c.SessionsPerRole)
+		role := principal % uint64(c.Roles)
+		session := (uint64(when.Unix()/3600) + role) % uint64(c.SessionsPerRole)
 		b = fmt.Appendf(b, `{"type":"AssumedRole","principalId":"AROA%016X:session-%d","arn":"arn:aws:sts::%s:assumed-role/role-%d/session-%d","accountId":"%s","accessKeyId":"ASIA%016X","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROA%016X","arn":"arn:aws:iam::%s:role/role-%d","accountId":"%s","userName":"role-%d"},"attributes":{"creationDate":"%s","mfaAuthenticated":"false"}}}`,
 			role, session, account, role, session, account, mix(u, 12), role, account, role, account, role,
 			when.Add(-time.Hour).Format(time.RFC3339))

@@ -10,12 +10,16 @@
 -- as arrays to unnest, and the SQLite store keeps the same numbers.
 
 -- One row per record per graph: what makes re-ingest add nothing. key is
--- behavior.HashKey of the record's key.
+-- behavior.HashKey of the record's key; at is its event time. A record
+-- always has the same event time, so (graph, at, key) is as unique as
+-- (graph, key); leading with the time makes the inserts of a log, which
+-- is in time order or nearly, appends to the end of the index rather than
+-- writes all over a table that grows with every record.
 CREATE TABLE behavior_keys (
 	graph_key bigint NOT NULL,
+	at        bigint NOT NULL,
 	key       bytea  NOT NULL,
-	hour      bigint NOT NULL,
-	PRIMARY KEY (graph_key, key)
+	PRIMARY KEY (graph_key, at, key)
 );
 
 CREATE TABLE behavior_api_calls (

@@ -9,12 +9,16 @@
 -- unix milliseconds of the hour or minute's start, like every other time.
 
 -- One row per record per graph: what makes re-ingest add nothing. key is
--- behavior.HashKey of the record's key.
+-- behavior.HashKey of the record's key; at is its event time. A record
+-- always has the same event time, so (graph, at, key) is as unique as
+-- (graph, key); leading with the time makes the inserts of a log, which
+-- is in time order or nearly, appends to the end of the index rather than
+-- writes all over a table that grows with every record.
 CREATE TABLE behavior_keys (
 	graph_key INTEGER NOT NULL,
+	at        INTEGER NOT NULL,
 	key       BLOB    NOT NULL,
-	hour      INTEGER NOT NULL,
-	PRIMARY KEY (graph_key, key)
+	PRIMARY KEY (graph_key, at, key)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE behavior_api_calls (
