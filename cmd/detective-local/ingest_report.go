@@ -146,20 +146,26 @@ func newBarProgress(w io.Writer, total int64, files int) *barProgress {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionFullWidth(),
 		progressbar.OptionSetRenderBlankState(true),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 	)
 	return &barProgress{w: w, bar: bar, files: files, begin: time.Now()}
 }
 
 func (p *barProgress) start(f logFile) {
 	p.n++
-	p.bar.Describe(fmt.Sprintf("file %d/%d, %d records (%.0f/s)", p.n, p.files, p.records, rate(p.records, p.begin)))
+	p.describe()
+}
+
+// describe shows the records counted so far: the server answers a file's
+// count when the file has been read, so it moves file by file.
+func (p *barProgress) describe() {
+	p.bar.Describe(fmt.Sprintf("file %d/%d, %d records (%.0f records/s)", p.n, p.files, p.records, rate(p.records, p.begin)))
 }
 
 func (p *barProgress) reader(r io.Reader) io.Reader { return io.TeeReader(r, p.bar) }
 
 func (p *barProgress) done(f logFile, res ingest.Result, err error) {
 	p.records += res.Records
+	p.describe()
 	if err != nil {
 		// Above the bar, so that it stays in the scrollback.
 		_ = p.bar.Clear()
@@ -167,7 +173,10 @@ func (p *barProgress) done(f logFile, res ingest.Result, err error) {
 	}
 }
 
-func (p *barProgress) finish() { _ = p.bar.Finish() }
+func (p *barProgress) finish() {
+	_ = p.bar.Finish()
+	fmt.Fprintln(p.w) // the summary starts on a line of its own
+}
 
 // lineProgress writes one line per file.
 type lineProgress struct {
