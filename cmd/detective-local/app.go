@@ -92,11 +92,8 @@ func (m *Main) Start(ctx context.Context) error {
 	if m.cfg.VerifySignatures && len(sd.Credentials) == 0 {
 		m.log.Warn("--verify-signatures without credentials in a seed file: every request will be refused")
 	}
-	ops := http.NewServeMux()
-	ops.Handle(operator.Prefix, operator.New(svc, orgs, sd.World, m.log))
-	data.route(ops)
 	mux := &dispatch.Handler{
-		Operator:      (&operator.Guard{Auth: authn}).Wrap(ops),
+		Operator:      (&operator.Guard{Auth: authn}).Wrap(data.route(operator.New(svc, orgs, sd.World, m.log))),
 		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: m.log, MaxBodyBytes: m.cfg.MaxBodyBytes}),
 		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: m.log}),
 		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: m.log}),

@@ -62,11 +62,16 @@ func newDataPlane(ctx context.Context, cfg Config, store detective.Store, log *s
 	return d, nil
 }
 
-// route serves the data plane's endpoints on mux, beside the operator's.
-func (d *dataPlane) route(mux *http.ServeMux) {
-	for _, p := range ingestapi.Paths {
-		mux.Handle(p, d.handler)
-	}
+// route returns a handler that serves the data plane's endpoints and hands
+// every other operator path to operator.
+func (d *dataPlane) route(operator http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ingestapi.Serves(r.URL.Path) {
+			d.handler.ServeHTTP(w, r)
+			return
+		}
+		operator.ServeHTTP(w, r)
+	})
 }
 
 // run starts the data plane's periodic work until ctx ends.

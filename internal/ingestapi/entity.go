@@ -13,13 +13,12 @@ import (
 // from to DefaultProfileWindow before to. The entity is a principal ARN,
 // an IP address or an account ID; an ARN's slashes may be sent as they are
 // or escaped.
-func (h *Handler) entity(w http.ResponseWriter, r *http.Request) {
-	graph, err := arn.ParseGraph(r.PathValue("graph"))
+func (h *Handler) entity(w http.ResponseWriter, r *http.Request, graphARN, entity string) {
+	graph, err := arn.ParseGraph(graphARN)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "BadRequest", "graph "+r.PathValue("graph")+" is not a graph ARN")
+		writeError(w, http.StatusBadRequest, "BadRequest", "graph "+graphARN+" is not a graph ARN")
 		return
 	}
-	entity := r.PathValue("entity")
 	if entity == "" {
 		writeError(w, http.StatusBadRequest, "BadRequest", "no entity: want a principal ARN, an IP address or an account ID")
 		return

@@ -21,6 +21,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -32,8 +33,12 @@ import (
 // IngestPath is the ingest endpoint's path.
 const IngestPath = "/_detective/ingest"
 
-// Paths are the patterns Handler serves, for the wiring to route to it.
-var Paths = []string{IngestPath, "/_detective/graphs/"}
+// graphsPrefix starts the path of an entity view.
+const graphsPrefix = "/_detective/graphs/"
+
+// Serves reports whether path is one of Handler's, for the wiring to route
+// to it.
+func Serves(path string) bool { return path == IngestPath || strings.HasPrefix(path, graphsPrefix) }
 
 // DefaultMaxBytes is the default limit of one ingest body: 5 GiB, a large
 // CloudTrail or flow-log file. Decompression has its own limits, in the
@@ -67,10 +72,11 @@ type Config struct {
 	Log      *slog.Logger
 }
 
-// Handler serves the ingest and entity-view endpoints.
+// Handler serves the ingest and entity-view endpoints. It routes by hand
+// rather than with a ServeMux, whose redirects of unclean paths are HTML:
+// every operator answer is JSON.
 type Handler struct {
 	cfg Config
-	mux *http.ServeMux
 }
 
 // New returns the endpoints over cfg.
@@ -78,34 +84,35 @@ func New(cfg Config) *Handler {
 	if cfg.MaxBytes <= 0 {
 		cfg.MaxBytes = DefaultMaxBytes
 	}
-	h := &Handler{cfg: cfg, mux: http.NewServeMux()}
-	// Methods are checked by the handlers so that a wrong one gets a JSON
-	// 405 like every other operator error.
-	h.mux.Handle(IngestPath, only(http.MethodPost, h.ingest))
-	h.mux.Handle("/_detective/graphs/{graph}/entities/{entity...}", only(http.MethodGet, h.entity))
-	h.mux.HandleFunc("/_detective/graphs/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "NotFound", "no such endpoint: want /_detective/graphs/{graphArn}/entities/{entity}")
-	})
-	return h
+	return &Handler{cfg: cfg}
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if w.Header().Get(frame.RequestIDHeader) == "" {
 		w.Header().Set(frame.RequestIDHeader, frame.NewRequestID())
 	}
-	h.mux.ServeHTTP(w, r)
+	if r.URL.Path == IngestPath {
+		only(w, r, http.MethodPost, h.ingest)
+		return
+	}
+	graph, entity, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, graphsPrefix), "/entities/")
+	if !strings.HasPrefix(r.URL.Path, graphsPrefix) || !ok || strings.Contains(graph, "/") {
+		writeError(w, http.StatusNotFound, "NotFound", "no such endpoint: want "+graphsPrefix+"{graphArn}/entities/{entity}")
+		return
+	}
+	only(w, r, http.MethodGet, func(w http.ResponseWriter, r *http.Request) { h.entity(w, r, graph, entity) })
 }
 
-// only answers 405 to any method but method.
-func only(method string, h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != method {
-			w.Header().Set("Allow", method)
-			writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "method "+r.Method+" is not allowed; use "+method)
-			return
-		}
-		h(w, r)
-	})
+// only runs h for method and answers 405 to any other: methods are
+// checked here so that a wrong one gets a JSON answer like every other
+// operator error.
+func only(w http.ResponseWriter, r *http.Request, method string, h http.HandlerFunc) {
+	if r.Method != method {
+		w.Header().Set("Allow", method)
+		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "method "+r.Method+" is not allowed; use "+method)
+		return
+	}
+	h(w, r)
 }
 
 // errorBody is the operator endpoints' error answer.

@@ -233,6 +233,9 @@ func TestEntity(t *testing.T) {
 		{"bad graph", "/_detective/graphs/nope/entities/x", 400, "", time.Time{}, time.Time{}},
 		{"absent graph", "/_detective/graphs/" + arn.Graph("us-east-1", "111111111111", "ffffffffffffffffffffffffffffffff").String() + "/entities/x", 404, "", time.Time{}, time.Time{}},
 		{"no entity path", "/_detective/graphs/" + graph.String(), 404, "", time.Time{}, time.Time{}},
+		{"graph with a slash", "/_detective/graphs/a/b/entities/x", 404, "", time.Time{}, time.Time{}},
+		{"unclean path", "/_detective/graphs//entities/x", 400, "", time.Time{}, time.Time{}},
+		{"empty entity", "/_detective/graphs/" + graph.String() + "/entities/", 400, "", time.Time{}, time.Time{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
