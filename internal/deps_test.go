@@ -2,8 +2,13 @@ package internal_test
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,12 +19,25 @@ const module = "github.com/detective-local/detective-local/"
 // each with the reason. It is the package layout of house-style §3.2.
 var banned = map[string]map[string]string{
 	"internal/detective": {
-		"net/http":                 "the domain knows nothing of HTTP",
-		"database/sql":             "the domain knows nothing of SQL; stores implement its interfaces",
-		"encoding/json":            "wire shapes live in awsapi",
-		"html/template":            "the console is an adapter",
-		module + "internal/sqlite": "stores depend on the domain, not the reverse",
-		module + "internal/awsapi": "the wire depends on the domain, not the reverse",
+		"net/http":                        "the domain knows nothing of HTTP",
+		"database/sql":                    "the domain knows nothing of SQL; stores implement its interfaces",
+		"encoding/json":                   "wire shapes live in awsapi",
+		"html/template":                   "the console is an adapter",
+		module + "internal/sqlite":        "stores depend on the domain, not the reverse",
+		module + "internal/awsapi":        "the wire depends on the domain, not the reverse",
+		module + "internal/organizations": "Detective reads the world through detective.World; the rules of Organizations stay theirs",
+		module + "internal/sts":           "Detective reads the world through detective.World; STS is not its business",
+		module + "internal/storetest":     "test support stays out of the domain",
+	},
+	"internal/world": {
+		module + "internal/detective":     "the world sits below Detective: Detective consults it, never the reverse",
+		module + "internal/organizations": "the world holds facts; the services that govern them depend on it",
+		module + "internal/sts":           "the world holds facts; the services that govern them depend on it",
+		module + "internal/sqlite":        "stores implement the world's interfaces, not the reverse",
+		module + "internal/postgres":      "stores implement the world's interfaces, not the reverse",
+		"net/http":                        "the world knows nothing of HTTP",
+		"database/sql":                    "the world knows nothing of SQL",
+		"encoding/json":                   "wire shapes live in the protocol packages",
 	},
 	"internal/arn": {
 		module + "internal/detective": "arn is a leaf value package",
@@ -56,6 +74,11 @@ var banned = map[string]map[string]string{
 		module + "internal/postgres": "the codec is shared by the stores, so it depends on none",
 		module + "internal/awsapi":   "column encodings are not the wire's",
 	},
+	"internal/migration": {
+		"database/sql":                "reading migrations is dialect-free; each store applies them",
+		"github.com/jackc/pgx/v5":     "reading migrations is dialect-free; each store applies them",
+		module + "internal/detective": "schema numbering knows nothing of the domain",
+	},
 	"internal/frame": {
 		module + "internal/detective": "the request frame knows nothing of Detective",
 		module + "internal/auth":      "the request frame knows nothing of identity",
@@ -66,7 +89,7 @@ var banned = map[string]map[string]string{
 	},
 	"internal/organizations": {
 		"net/http":                   "the Organizations domain knows nothing of HTTP",
-		"database/sql":               "the Organizations domain knows nothing of SQL; stores implement detective's interfaces",
+		"database/sql":               "the Organizations domain knows nothing of SQL; stores implement world's interfaces",
 		"encoding/json":              "wire shapes live in orgsapi",
 		module + "internal/sqlite":   "domains depend on no store",
 		module + "internal/postgres": "domains depend on no store",
@@ -200,6 +223,10 @@ var banned = map[string]map[string]string{
 	},
 }
 
+// wiringImporters are the packages that may build the whole server with
+// internal/app: the binary, and the harness that tests it end to end.
+var wiringImporters = map[string]bool{"cmd/detective-local": true, "internal/apitest": true}
+
 // TestDependencies enforces the package layout: which package may import
 // what, including indirectly.
 func TestDependencies(t *testing.T) {
@@ -222,6 +249,9 @@ func TestDependencies(t *testing.T) {
 			t.Fatalf("decode go list: %v", err)
 		}
 		rel := strings.TrimPrefix(pkg.ImportPath, module)
+		if !wiringImporters[rel] && slices.Contains(pkg.Deps, module+"internal/app") {
+			t.Errorf("%s depends on internal/app: the wiring is the binary's and the end-to-end harness's only", rel)
+		}
 		rules, ok := banned[rel]
 		if !ok {
 			continue
@@ -239,5 +269,35 @@ func TestDependencies(t *testing.T) {
 		if !seen[rel] {
 			t.Errorf("package %s has rules but was not listed", rel)
 		}
+	}
+}
+
+// TestDetectiveUsesNoWorldStore: Detective may use the world's entities but
+// reads the world only through detective.World, its own narrow interface;
+// world.Store, world.Tx and the world's role interfaces (…Store) are for
+// the services that govern the world. An import rule cannot say this, as
+// both live in one package, so the domain's source is read.
+func TestDetectiveUsesNoWorldStore(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob(filepath.Join("detective", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("glob detective: %v, %d files", err, len(files))
+	}
+	for _, path := range files {
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "world" &&
+				(sel.Sel.Name == "Tx" || strings.HasSuffix(sel.Sel.Name, "Store")) {
+				t.Errorf("%s: detective uses world.%s; declare what it needs in detective.World", fset.Position(sel.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
 	}
 }

@@ -53,6 +53,7 @@ type options struct {
 	phases   string
 	noGeo    bool
 	batch    int
+	profile  string
 }
 
 func run(args []string, out io.Writer) error {
@@ -66,6 +67,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.phases, "phases", "parse,enrich,sqlite,postgres", "phases to run")
 	fs.BoolVar(&o.noGeo, "no-geo", false, "enrich without geolocation databases")
 	fs.IntVar(&o.batch, "batch", 0, "records per transaction (0: the pipeline's default)")
+	fs.StringVar(&o.profile, "cpuprofile", "", "directory to write each phase's CPU profile to (PHASE.pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -97,7 +99,7 @@ func run(args []string, out io.Writer) error {
 			continue
 		}
 		args := append([]string{"-file", file, "-accounts", fmt.Sprint(o.accounts), "-dir", o.dir, "-postgres", o.postgres,
-			"-batch", fmt.Sprint(o.batch)}, geoArgs...)
+			"-batch", fmt.Sprint(o.batch), "-cpuprofile", o.profile}, geoArgs...)
 		results, err := child(phase, args)
 		if err != nil {
 			return fmt.Errorf("%s: %w", phase, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 
 type phaseArgs struct {
 	file, dir, postgres, city, asn string
+	profile                        string
 	accounts, batch                int
 }
 
@@ -37,8 +39,20 @@ func runPhase(ctx context.Context, name string, args []string) error {
 	fs.StringVar(&a.asn, "asn", "", "")
 	fs.IntVar(&a.accounts, "accounts", 1, "")
 	fs.IntVar(&a.batch, "batch", 0, "")
+	fs.StringVar(&a.profile, "cpuprofile", "", "")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if a.profile != "" {
+		f, err := os.Create(filepath.Join(a.profile, name+".pprof"))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var db *geo.DB
 	if a.city != "" {

@@ -435,10 +435,10 @@ func mustPutObject(tb testing.TB, c *s3.Client, key string, body []byte) {
 	}
 }
 
-// TestDataPlaneVolumeTooHigh: once a graph has ingested more than
-// --volume-limit-bytes, an account that accepts its invitation is
-// ACCEPTED_BUT_DISABLED with VOLUME_TOO_HIGH; measured volume drives the
-// rule, not account facts.
+// TestDataPlaneVolumeTooHigh: an account invited while the graph was under
+// --volume-limit-bytes, that accepts once the graph has ingested past it,
+// is ACCEPTED_BUT_DISABLED with VOLUME_TOO_HIGH: measured volume drives
+// the rule, not account facts (which say nothing here).
 func TestDataPlaneVolumeTooHigh(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -451,13 +451,13 @@ func TestDataPlaneVolumeTooHigh(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateGraph: %v", err)
 	}
-	files := logFiles{Admin: dpAdmin, Member: dpMember, Other: dpOther, base: time.Now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)}
-	if res := postIngest(t, m.Addr(), "format=cloudtrail", files.render(t, "cloudtrail.json")); res.Accepted != 2 {
-		t.Fatalf("ingest = %+v, want the administrator's 2 records", res)
-	}
 	if _, err := adm.CreateMembers(ctx, &detective.CreateMembersInput{GraphArn: g.GraphArn,
 		Accounts: []dtypes.Account{{AccountId: aws.String("444444444444"), EmailAddress: aws.String("late@example.com")}}}); err != nil {
 		t.Fatalf("CreateMembers: %v", err)
+	}
+	files := logFiles{Admin: dpAdmin, Member: dpMember, Other: dpOther, base: time.Now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)}
+	if res := postIngest(t, m.Addr(), "format=cloudtrail", files.render(t, "cloudtrail.json")); res.Accepted != 2 {
+		t.Fatalf("ingest = %+v, want the administrator's 2 records", res)
 	}
 	if _, err := client(m.Addr(), "444444444444").AcceptInvitation(ctx, &detective.AcceptInvitationInput{GraphArn: g.GraphArn}); err != nil {
 		t.Fatalf("AcceptInvitation: %v", err)

@@ -11,12 +11,11 @@ import (
 // TestBoto3Smoke runs the invitation flow through boto3 when Python with
 // boto3 is installed.
 func TestBoto3Smoke(t *testing.T) {
-	if exec.Command("python3", "-c", "import boto3").Run() != nil {
-		t.Skip("python3 with boto3 is not installed")
-	}
+	python, ok := boto3Python()
+	needClient(t, python+" with boto3", ok)
 	m := mustStart(t, testConfig(t, t.TempDir()))
 	defer m.Close()
-	out, err := exec.Command("python3", "testdata/smoke_boto3.py", "http://"+m.Addr()).CombinedOutput()
+	out, err := exec.Command(python, "testdata/smoke_boto3.py", "http://"+m.Addr()).CombinedOutput()
 	if err != nil {
 		t.Fatalf("boto3 smoke test: %v\n%s", err, out)
 	}
@@ -25,9 +24,8 @@ func TestBoto3Smoke(t *testing.T) {
 // TestAWSCLISmoke runs the invitation flow through the AWS CLI when it is
 // installed.
 func TestAWSCLISmoke(t *testing.T) {
-	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("the AWS CLI is not installed")
-	}
+	_, err := exec.LookPath("aws")
+	needClient(t, "the AWS CLI", err == nil)
 	m := mustStart(t, testConfig(t, t.TempDir()))
 	defer m.Close()
 	endpoint := "http://" + m.Addr()

@@ -25,17 +25,14 @@ func TestTerraformWorldSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: runs terraform")
 	}
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform is not installed")
-	}
+	_, err := exec.LookPath("terraform")
+	needTerraform(t, "terraform", err == nil)
 	mirror := os.Getenv("TF_PLUGIN_MIRROR")
 	if mirror == "" {
 		mirror = terraformMirror
 	}
 	versions, _ := filepath.Glob(filepath.Join(mirror, "registry.terraform.io/hashicorp/aws/*"))
-	if len(versions) == 0 {
-		t.Skip("no filesystem mirror of hashicorp/aws at " + mirror)
-	}
+	needTerraform(t, "a filesystem mirror of hashicorp/aws at "+mirror, len(versions) > 0)
 	version := filepath.Base(versions[len(versions)-1])
 	m := mustStart(t, testConfig(t, t.TempDir()))
 	defer m.Close()

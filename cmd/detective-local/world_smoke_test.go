@@ -12,9 +12,8 @@ import (
 // installed: who am I, an organization, an account created and described,
 // a role assumed in it, and who am I with those credentials.
 func TestAWSCLIWorldSmoke(t *testing.T) {
-	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("the AWS CLI is not installed")
-	}
+	_, err := exec.LookPath("aws")
+	needClient(t, "the AWS CLI", err == nil)
 	m := mustStart(t, testConfig(t, t.TempDir()))
 	defer m.Close()
 	endpoint := "http://" + m.Addr()
@@ -83,12 +82,11 @@ func TestAWSCLIWorldSmoke(t *testing.T) {
 // TestBoto3AssumeRoleSmoke runs boto3's assume_role and a client with
 // those credentials, when Python with boto3 is installed.
 func TestBoto3AssumeRoleSmoke(t *testing.T) {
-	if exec.Command("python3", "-c", "import boto3").Run() != nil {
-		t.Skip("python3 with boto3 is not installed")
-	}
+	python, ok := boto3Python()
+	needClient(t, python+" with boto3", ok)
 	m := mustStart(t, testConfig(t, t.TempDir()))
 	defer m.Close()
-	out, err := exec.Command("python3", "testdata/smoke_world_boto3.py", "http://"+m.Addr()).CombinedOutput()
+	out, err := exec.Command(python, "testdata/smoke_world_boto3.py", "http://"+m.Addr()).CombinedOutput()
 	if err != nil {
 		t.Fatalf("boto3 world smoke test: %v\n%s", err, out)
 	}

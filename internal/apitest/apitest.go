@@ -1,7 +1,7 @@
-// Package apitest is the end-to-end harness: it starts the full Detective
-// API over real HTTP on a chosen store and hands out aws-sdk-go-v2 Detective
-// clients, one per simulated account, that sign with SigV4. It is imported
-// only by tests.
+// Package apitest is the end-to-end harness: it starts the whole server,
+// with the binary's own wiring (internal/app), over real HTTP on a chosen
+// store and hands out aws-sdk-go-v2 clients, one per simulated account,
+// that sign with SigV4. It is imported only by tests.
 package apitest
 
 import (
@@ -22,9 +22,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/detective"
 
 	"github.com/detective-local/detective-local/internal/auth"
-	domain "github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/sdkhttp"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // DefaultRegion is the region clients use unless a test picks another.
@@ -36,7 +36,7 @@ type Options struct {
 	InvestigationDelay time.Duration
 	MemberLimit        int
 	VolumeLimit        int64
-	Accounts           []domain.Account           // seeded account facts
+	Accounts           []world.Account            // seeded account facts
 	Credentials        map[string]auth.Credential // access key → account
 	VerifySignatures   bool
 }
@@ -46,7 +46,7 @@ type Env struct {
 	URL     string
 	Clock   *Clock
 	Backend Backend
-	Store   domain.Store
+	Store   Store
 	t       testing.TB
 }
 

@@ -4,13 +4,12 @@ import (
 	"context"
 	"testing"
 
-	domain "github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/pgtest"
 	"github.com/detective-local/detective-local/internal/postgres"
 )
 
 // openPostgres opens a store on a fresh schema of the test database.
-func openPostgres(t testing.TB, dsn string) domain.Store {
+func openPostgres(t testing.TB, dsn string) Store {
 	t.Helper()
 	s, err := postgres.Open(context.Background(), pgtest.Schema(t, dsn))
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -18,78 +17,65 @@ import (
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
-	"github.com/detective-local/detective-local/internal/auth"
-	"github.com/detective-local/detective-local/internal/awsapi"
-	domain "github.com/detective-local/detective-local/internal/detective"
-	"github.com/detective-local/detective-local/internal/dispatch"
-	"github.com/detective-local/detective-local/internal/operator"
+	"github.com/detective-local/detective-local/internal/app"
 	"github.com/detective-local/detective-local/internal/organizations"
-	"github.com/detective-local/detective-local/internal/orgsapi"
 	"github.com/detective-local/detective-local/internal/sdkhttp"
-	"github.com/detective-local/detective-local/internal/sts"
-	"github.com/detective-local/detective-local/internal/stsapi"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // RunWorld is RunWith on the whole server (StartWorld): Detective, STS and
 // Organizations on one endpoint, with world seeded.
-func RunWorld(t *testing.T, opts Options, world organizations.Seed, fn func(t *testing.T, env *Env)) {
+func RunWorld(t *testing.T, opts Options, seed organizations.Seed, fn func(t *testing.T, env *Env)) {
 	t.Helper()
 	for _, b := range Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, StartWorld(t, b, opts, world))
+			fn(t, StartWorld(t, b, opts, seed))
 		})
 	}
 }
 
-// StartWorld starts the whole server on a fresh store of backend b, wired
-// as cmd/detective-local wires it: every service behind dispatch, the
-// operator endpoints with the world, opts.Accounts and world seeded. One
-// Clock drives every service and the expiry of STS sessions (with
-// VerifySignatures, also the signature's clock skew). It stops with t.
-func StartWorld(t testing.TB, b Backend, opts Options, world organizations.Seed) *Env {
+// StartWorld starts the whole server on a fresh store of backend b, with
+// the binary's own wiring (internal/app): every service behind dispatch,
+// the operator endpoints with the world, opts.Accounts and seed applied.
+// One Clock drives every service, the expiry of STS sessions and the
+// signature clock skew. It stops with t.
+func StartWorld(t testing.TB, b Backend, opts Options, seed organizations.Seed) *Env {
 	t.Helper()
-	return StartWorldOn(t, b, b.Open(t), opts, world)
+	return StartWorldOn(t, b, b.Open(t), opts, seed)
 }
 
 // StartWorldOn is StartWorld on an existing store of backend b: a second
 // replica of a server StartWorld started, when given its Env.Store.
-func StartWorldOn(t testing.TB, b Backend, store domain.Store, opts Options, world organizations.Seed) *Env {
+func StartWorldOn(t testing.TB, b Backend, store Store, opts Options, seed organizations.Seed) *Env {
 	t.Helper()
 	clock := NewClock(time.Now())
-	orgs := organizations.NewService(store, clock, organizations.RandomIDs{}, organizations.Config{})
-	tokens := sts.NewService(store, clock, sts.RandomKeys{})
-	svc := domain.NewService(store, clock, domain.RandomIDs{}, domain.Config{
+	seed.Accounts = append(append([]world.Account(nil), opts.Accounts...), seed.Accounts...)
+	srv, err := app.Start(context.Background(), store, app.Config{
+		Addr:               "127.0.0.1:0",
+		Clock:              clock,
+		Logger:             slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Seed:               seed,
+		Credentials:        opts.Credentials,
+		VerifySignatures:   opts.VerifySignatures,
+		DefaultAccount:     "000000000000",
+		DefaultRegion:      DefaultRegion,
+		MaxSkew:            5 * time.Minute,
 		VerificationDelay:  opts.VerificationDelay,
 		InvestigationDelay: opts.InvestigationDelay,
 		MemberLimit:        opts.MemberLimit,
 		VolumeLimit:        opts.VolumeLimit,
-		Organizations:      orgs,
+		ShutdownTimeout:    5 * time.Second,
 	})
-	world.Accounts = append(append([]domain.Account(nil), opts.Accounts...), world.Accounts...)
-	if err := orgs.ApplySeed(context.Background(), world); err != nil {
-		t.Fatalf("seed the world: %v", err)
+	if err != nil {
+		t.Fatalf("start the server: %v", err)
 	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	authn := &auth.Authenticator{
-		Credentials:    opts.Credentials,
-		Sessions:       stsapi.Sessions(tokens),
-		Verify:         opts.VerifySignatures,
-		DefaultAccount: "000000000000",
-		DefaultRegion:  DefaultRegion,
-		MaxSkew:        5 * time.Minute,
-		Now:            clock.Now,
-	}
-	mux := http.NewServeMux()
-	mux.Handle(operator.Prefix, operator.New(svc, orgs, world, logger))
-	mux.Handle("/", &dispatch.Handler{
-		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: logger}),
-		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: logger}),
-		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: logger}),
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("close the server: %v", err)
+		}
 	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &Env{URL: srv.URL, Clock: clock, Backend: b, Store: store, t: t}
+	return &Env{URL: "http://" + srv.Addr(), Clock: clock, Backend: b, Store: store, t: t}
 }
 
 // Keys returns static credentials for account: the account ID as access

@@ -69,9 +69,12 @@ func TestDatasourcePackages(t *testing.T) {
 
 		_, err := env.Client(third).ListDatasourcePackages(ctx, &detective.ListDatasourcePackagesInput{GraphArn: aws.String(g)})
 		wantAPIError(t, err, "AccessDeniedException", 403)
-		resp, body := env.Do(admin, "POST", "/graph/datasources/update", `{"GraphArn":"`+g+`","DatasourcePackages":["NOPE"]}`)
-		if resp.StatusCode != 400 {
-			t.Errorf("UpdateDatasourcePackages with an unknown package = %d %s, want 400", resp.StatusCode, body)
+		_, err = env.Client(admin).UpdateDatasourcePackages(ctx, &detective.UpdateDatasourcePackagesInput{GraphArn: aws.String(g),
+			DatasourcePackages: []types.DatasourcePackage{"NOPE"}})
+		wantAPIError(t, err, "ValidationException", 400)
+		var invalid *types.ValidationException
+		if errorsAs(err, &invalid) && invalid.ErrorCode_ != types.ErrorCodeInvalidRequestBody {
+			t.Errorf("UpdateDatasourcePackages with an unknown package: ErrorCode = %q, want %q", invalid.ErrorCode_, types.ErrorCodeInvalidRequestBody)
 		}
 	})
 }

@@ -132,6 +132,4 @@ func checkAPIError(err error, code string, status int) error {
 	return nil
 }
 
-func statusOf(m types.MemberDetail) types.MemberStatus { return m.Status }
-
 func errorsAs(err error, target any) bool { return errors.As(err, target) }

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/detective/types"
 
 	"github.com/detective-local/detective-local/internal/apitest"
-	domain "github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // TestInvitationFlow is the cross-account flow: the administrator invites,
@@ -110,7 +110,7 @@ func TestMemberStatusConflicts(t *testing.T) {
 }
 
 func TestVerification(t *testing.T) {
-	opts := apitest.Options{Accounts: []domain.Account{{ID: member1, RootEmail: email(member1)}}}
+	opts := apitest.Options{Accounts: []world.Account{{ID: member1, RootEmail: email(member1)}}}
 	apitest.RunWith(t, opts, func(t *testing.T, env *apitest.Env) {
 		adm := env.Client(admin)
 		g := mustCreateGraph(t, adm)

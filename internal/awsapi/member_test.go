@@ -183,5 +183,9 @@ func TestConcurrentCreateMembers(t *testing.T) {
 		if len(added) != len(seen) {
 			t.Errorf("%d accounts reported added, %d listed", len(added), len(seen))
 		}
+		// The requests name every one of the distinct accounts.
+		if len(seen) != distinct {
+			t.Errorf("%d accounts are members, want all %d", len(seen), distinct)
+		}
 	})
 }

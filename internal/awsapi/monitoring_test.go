@@ -11,15 +11,16 @@ import (
 
 	"github.com/detective-local/detective-local/internal/apitest"
 	domain "github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-func volume(bytes int64) map[domain.DatasourcePackage]int64 {
-	return map[domain.DatasourcePackage]int64{domain.PackageDetectiveCore: bytes}
+func volume(bytes int64) map[string]int64 {
+	return map[string]int64{string(domain.PackageDetectiveCore): bytes}
 }
 
-func mustPutAccount(t testing.TB, env *apitest.Env, a domain.Account) {
+func mustPutAccount(t testing.TB, env *apitest.Env, a world.Account) {
 	t.Helper()
-	if err := env.Store.Write(context.Background(), func(tx domain.Tx) error { return tx.PutAccount(context.Background(), a) }); err != nil {
+	if err := env.Store.World().Write(context.Background(), func(tx world.Tx) error { return tx.PutAccount(context.Background(), a) }); err != nil {
 		t.Fatalf("PutAccount: %v", err)
 	}
 }
@@ -39,7 +40,7 @@ func mustRunEnableJob(t testing.TB, env *apitest.Env) {
 // TestAcceptedButDisabled: members Detective cannot take are
 // ACCEPTED_BUT_DISABLED with the reason, and are enabled when room appears.
 func TestAcceptedButDisabled(t *testing.T) {
-	opts := apitest.Options{VolumeLimit: 1000, Accounts: []domain.Account{
+	opts := apitest.Options{VolumeLimit: 1000, Accounts: []world.Account{
 		{ID: member1, Volume: volume(600)},
 		{ID: member2, Volume: volume(600)},
 		{ID: third, GuardDutyDisabled: true},
@@ -87,7 +88,7 @@ func TestAcceptedButDisabled(t *testing.T) {
 			t.Errorf("member2 after the job = %s %s, want ENABLED", m.Status, m.DisabledReason)
 		}
 		// GuardDuty enrolment, then StartMonitoringMember enables on demand.
-		mustPutAccount(t, env, domain.Account{ID: third})
+		mustPutAccount(t, env, world.Account{ID: third})
 		if _, err := adm.StartMonitoringMember(ctx, &detective.StartMonitoringMemberInput{GraphArn: aws.String(g), AccountId: aws.String(third)}); err != nil {
 			t.Fatalf("StartMonitoringMember: %v", err)
 		}
@@ -99,7 +100,7 @@ func TestAcceptedButDisabled(t *testing.T) {
 
 // TestVolumeQuota: a graph above the volume limit takes no new members.
 func TestVolumeQuota(t *testing.T) {
-	opts := apitest.Options{VolumeLimit: 1000, Accounts: []domain.Account{{ID: admin, Volume: volume(2000)}}}
+	opts := apitest.Options{VolumeLimit: 1000, Accounts: []world.Account{{ID: admin, Volume: volume(2000)}}}
 	apitest.RunWith(t, opts, func(t *testing.T, env *apitest.Env) {
 		adm := env.Client(admin)
 		g := mustCreateGraph(t, adm)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/apitest"
 	domain "github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 const management = "555555555555"
@@ -22,14 +23,14 @@ func mustOrganization(t testing.TB, env *apitest.Env, members ...string) string 
 	t.Helper()
 	const org = "o-exampleorg1"
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	err := env.Store.Write(ctx, func(tx domain.Tx) error {
-		if err := tx.CreateOrganization(ctx, domain.Organization{ID: org, Management: management, FeatureSet: domain.FeatureSetAll,
+	err := env.Store.World().Write(ctx, func(tx world.Tx) error {
+		if err := tx.CreateOrganization(ctx, world.Organization{ID: org, Management: management, FeatureSet: world.FeatureSetAll,
 			RootID: "r-exam", CreatedTime: now}); err != nil {
 			return err
 		}
 		for _, a := range append([]string{management}, members...) {
-			if err := tx.PutOrgAccount(ctx, domain.OrgAccount{Org: org, Account: domain.AccountID(a), Method: domain.JoinedCreated,
-				JoinedTime: now, Status: domain.OrgAccountActive}); err != nil {
+			if err := tx.PutOrgAccount(ctx, world.OrgAccount{Org: org, Account: domain.AccountID(a), Method: world.JoinedCreated,
+				JoinedTime: now, Status: world.OrgAccountActive}); err != nil {
 				return err
 			}
 		}
@@ -147,7 +148,7 @@ func TestOrganizationAdmin(t *testing.T) {
 // administrator re-types its enabled organization members without
 // re-checking them against the volume they already count in.
 func TestOrganizationTransitionKeepsEnabledMembers(t *testing.T) {
-	opts := apitest.Options{VolumeLimit: 10000, Accounts: []domain.Account{
+	opts := apitest.Options{VolumeLimit: 10000, Accounts: []world.Account{
 		{ID: member1, Volume: volume(4000)}, {ID: member2, Volume: volume(4000)}}}
 	apitest.RunWith(t, opts, func(t *testing.T, env *apitest.Env) {
 		mustOrganization(t, env, admin, member1, member2)

@@ -148,3 +148,29 @@ func TestListInvitationsPaging(t *testing.T) {
 		}
 	})
 }
+
+// TestListInvitationsTokenBoundToCaller: a ListInvitations token resumes
+// only the listing of the account and region it was issued to. Another
+// account invited to the same graphs, or the same account in another
+// region, gets a ValidationException.
+func TestListInvitationsTokenBoundToCaller(t *testing.T) {
+	apitest.Run(t, func(t *testing.T, env *apitest.Env) {
+		for i := range 3 {
+			adm := env.Client(fmt.Sprintf("7%011d", i))
+			mustCreateMembers(t, adm, mustCreateGraph(t, adm), member1, member2)
+		}
+		page, err := env.Client(member1).ListInvitations(ctx, &detective.ListInvitationsInput{MaxResults: aws.Int32(1)})
+		if err != nil || len(page.Invitations) != 1 || page.NextToken == nil {
+			t.Fatalf("ListInvitations first page = %+v, %v; want one invitation and a token", page, err)
+		}
+		tok := page.NextToken
+		_, err = env.Client(member2).ListInvitations(ctx, &detective.ListInvitationsInput{NextToken: tok})
+		wantAPIError(t, err, "ValidationException", 400)
+		_, err = env.ClientIn(member1, "eu-west-1").ListInvitations(ctx, &detective.ListInvitationsInput{NextToken: tok})
+		wantAPIError(t, err, "ValidationException", 400)
+		next, err := env.Client(member1).ListInvitations(ctx, &detective.ListInvitationsInput{NextToken: tok})
+		if err != nil || len(next.Invitations) != 2 {
+			t.Errorf("ListInvitations resumed by its own account = %+v, %v; want the other 2 invitations", next, err)
+		}
+	})
+}

@@ -411,17 +411,35 @@ func (b *Batch) addK8s(g arn.ARN, r *Record) {
 
 // APICalls returns the API-call rows.
 func (b *Batch) APICalls() []APICallRow {
+	// cmp.Or would evaluate every comparison; this is the hot sort, so
+	// it stops at the first difference.
 	return sortedRows(b.apiCalls, func(a, b *APICallRow) int {
-		return cmp.Or(strings.Compare(a.Entity, b.Entity), compareARN(a.Graph, b.Graph),
-			a.Hour.Compare(b.Hour), strings.Compare(a.EventSource, b.EventSource), strings.Compare(a.EventName, b.EventName),
-			strings.Compare(a.SourceIP, b.SourceIP), strings.Compare(a.UserAgent, b.UserAgent))
+		if c := strings.Compare(a.Entity, b.Entity); c != 0 {
+			return c
+		}
+		if c := a.Hour.Compare(b.Hour); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.EventName, b.EventName); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.EventSource, b.EventSource); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.SourceIP, b.SourceIP); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.UserAgent, b.UserAgent); c != 0 {
+			return c
+		}
+		return compareARN(a.Graph, b.Graph)
 	})
 }
 
 // Entities returns the entity rows.
 func (b *Batch) Entities() []EntityRow {
 	return sortedRows(b.entities, func(a, b *EntityRow) int {
-		return cmp.Or(compareARN(a.Graph, b.Graph), strings.Compare(a.Entity, b.Entity))
+		return cmp.Or(strings.Compare(a.Entity, b.Entity), compareARN(a.Graph, b.Graph))
 	})
 }
 
@@ -446,16 +464,16 @@ func (b *Batch) IPs() []IPInfo {
 // Flows returns the flow rows.
 func (b *Batch) Flows() []FlowRow {
 	return sortedRows(b.flows, func(a, b *FlowRow) int {
-		return cmp.Or(compareARN(a.Graph, b.Graph), strings.Compare(a.Instance, b.Instance),
+		return cmp.Or(strings.Compare(a.Instance, b.Instance),
 			a.Hour.Compare(b.Hour), strings.Compare(a.RemoteIP, b.RemoteIP), cmp.Compare(a.LocalPort, b.LocalPort),
-			cmp.Compare(a.Protocol, b.Protocol))
+			cmp.Compare(a.Protocol, b.Protocol), compareARN(a.Graph, b.Graph))
 	})
 }
 
 // Findings returns the latest version of each finding.
 func (b *Batch) Findings() []FindingRow {
 	return sortedRows(b.findings, func(a, b *FindingRow) int {
-		return cmp.Or(compareARN(a.Graph, b.Graph), strings.Compare(a.Finding.ID, b.Finding.ID))
+		return cmp.Or(strings.Compare(a.Finding.ID, b.Finding.ID), compareARN(a.Graph, b.Graph))
 	})
 }
 
@@ -466,8 +484,8 @@ func (b *Batch) FindingEntities() []FindingEntityRow {
 		out = append(out, k)
 	}
 	slices.SortFunc(out, func(a, b FindingEntityRow) int {
-		return cmp.Or(compareARN(a.Graph, b.Graph), strings.Compare(a.Entity, b.Entity),
-			strings.Compare(a.FindingID, b.FindingID))
+		return cmp.Or(strings.Compare(a.Entity, b.Entity),
+			strings.Compare(a.FindingID, b.FindingID), compareARN(a.Graph, b.Graph))
 	})
 	return out
 }
@@ -475,9 +493,9 @@ func (b *Batch) FindingEntities() []FindingEntityRow {
 // K8s returns the Kubernetes audit rows.
 func (b *Batch) K8s() []K8sRow {
 	return sortedRows(b.k8s, func(a, b *K8sRow) int {
-		return cmp.Or(compareARN(a.Graph, b.Graph), strings.Compare(a.Cluster, b.Cluster),
+		return cmp.Or(strings.Compare(a.Cluster, b.Cluster),
 			strings.Compare(a.Subject, b.Subject), a.Hour.Compare(b.Hour), strings.Compare(a.Verb, b.Verb),
-			strings.Compare(a.Resource, b.Resource), strings.Compare(a.SourceIP, b.SourceIP), strings.Compare(a.UserAgent, b.UserAgent))
+			strings.Compare(a.Resource, b.Resource), strings.Compare(a.SourceIP, b.SourceIP), strings.Compare(a.UserAgent, b.UserAgent), compareARN(a.Graph, b.Graph))
 	})
 }
 

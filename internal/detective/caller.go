@@ -6,23 +6,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"time"
+
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-// AccountID is a 12-digit AWS account ID.
-type AccountID string
-
-// Valid reports whether id has the model's AccountId shape: 12 digits.
-func (id AccountID) Valid() bool {
-	if len(id) != 12 {
-		return false
-	}
-	for _, c := range []byte(id) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
+// AccountID is a 12-digit AWS account ID. It is the world's
+// (internal/world); Detective names accounts by the same type.
+type AccountID = world.AccountID
 
 // Caller is who is calling and where: the account that owns the request's
 // credentials and the region of its credential scope. Every Service method

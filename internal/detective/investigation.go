@@ -15,6 +15,90 @@ import (
 	"github.com/detective-local/detective-local/internal/arn"
 )
 
+// InvestigationState says whether an investigation is still being reviewed.
+type InvestigationState string
+
+// InvestigationState values.
+const (
+	InvestigationActive   InvestigationState = "ACTIVE"
+	InvestigationArchived InvestigationState = "ARCHIVED"
+)
+
+// InvestigationStatus is the progress of an investigation's analysis.
+type InvestigationStatus string
+
+// InvestigationStatus values.
+const (
+	InvestigationRunning    InvestigationStatus = "RUNNING"
+	InvestigationFailed     InvestigationStatus = "FAILED"
+	InvestigationSuccessful InvestigationStatus = "SUCCESSFUL"
+)
+
+// Severity is the severity of an investigation's findings.
+type Severity string
+
+// Severity values, in increasing order.
+const (
+	SeverityInformational Severity = "INFORMATIONAL"
+	SeverityLow           Severity = "LOW"
+	SeverityMedium        Severity = "MEDIUM"
+	SeverityHigh          Severity = "HIGH"
+	SeverityCritical      Severity = "CRITICAL"
+)
+
+// EntityType is the kind of principal an investigation looks at.
+type EntityType string
+
+// EntityType values.
+const (
+	EntityIAMRole EntityType = "IAM_ROLE"
+	EntityIAMUser EntityType = "IAM_USER"
+)
+
+// Investigation is an analysis of one IAM principal over a time scope.
+//
+// Like a member's verification, completion is stored as its outcome:
+// Status and Severity hold from CompletedTime on; before then the
+// investigation is RUNNING with no severity. So no background job has to
+// finish it, and every replica reports the same thing at the same time.
+type Investigation struct {
+	Graph         arn.ARN
+	ID            string // 21 digits
+	EntityARN     string
+	EntityType    EntityType
+	Status        InvestigationStatus
+	Severity      Severity
+	State         InvestigationState
+	CreatedTime   time.Time
+	ScopeStart    time.Time
+	ScopeEnd      time.Time
+	CompletedTime time.Time
+}
+
+// IndicatorType is the kind of an indicator of compromise.
+type IndicatorType string
+
+// IndicatorType values.
+const (
+	IndicatorTTPObserved         IndicatorType = "TTP_OBSERVED"
+	IndicatorImpossibleTravel    IndicatorType = "IMPOSSIBLE_TRAVEL"
+	IndicatorFlaggedIPAddress    IndicatorType = "FLAGGED_IP_ADDRESS"
+	IndicatorNewGeolocation      IndicatorType = "NEW_GEOLOCATION"
+	IndicatorNewASO              IndicatorType = "NEW_ASO"
+	IndicatorNewUserAgent        IndicatorType = "NEW_USER_AGENT"
+	IndicatorRelatedFinding      IndicatorType = "RELATED_FINDING"
+	IndicatorRelatedFindingGroup IndicatorType = "RELATED_FINDING_GROUP"
+)
+
+// Indicator is one indicator of compromise found by an investigation.
+// Detail holds the fields of its IndicatorDetail member by their AWS names
+// (e.g. "IpAddress", "APISuccessCount"); values are strings, numbers or
+// booleans.
+type Indicator struct {
+	Type   IndicatorType
+	Detail map[string]any
+}
+
 // At returns inv as it is at time now: RUNNING, with no severity, until
 // its analysis completes.
 func (inv Investigation) At(now time.Time) Investigation {
@@ -124,6 +208,17 @@ func (f InvestigationFilter) match(inv Investigation) bool {
 		(!f.HasCreatedRange || !inv.CreatedTime.Before(f.CreatedFrom) && !inv.CreatedTime.After(f.CreatedTo))
 }
 
+// scope is the filter as a page token's scope: a token is valid only for
+// the filter it was issued under.
+func (f InvestigationFilter) scope() string {
+	created := ""
+	if f.HasCreatedRange {
+		created = f.CreatedFrom.UTC().Format(time.RFC3339Nano) + "/" + f.CreatedTo.UTC().Format(time.RFC3339Nano)
+	}
+	// Quoted, so that no field's text can pass for a field boundary.
+	return fmt.Sprintf("%q,%q,%q,%q,%q", f.Severity, f.Status, f.State, f.EntityARN, created)
+}
+
 // InvestigationSort orders investigations.
 type InvestigationSort struct {
 	Field string // SEVERITY, STATUS or CREATED_TIME (default)
@@ -134,6 +229,11 @@ var (
 	severityRank = map[Severity]int{SeverityInformational: 1, SeverityLow: 2, SeverityMedium: 3, SeverityHigh: 4, SeverityCritical: 5}
 	statusRank   = map[InvestigationStatus]int{InvestigationRunning: 1, InvestigationSuccessful: 2, InvestigationFailed: 3}
 )
+
+// scope is the order as a page token's scope, like InvestigationFilter's.
+func (o InvestigationSort) scope() string {
+	return strconv.Quote(o.Field) + "," + strconv.FormatBool(o.Desc)
+}
 
 func (o InvestigationSort) compare(a, b Investigation) int {
 	var c int
@@ -174,7 +274,7 @@ type ListInvestigationsOutput struct {
 // and archived, filtered and sorted (by default newest first).
 func (s *Service) ListInvestigations(ctx context.Context, c Caller, in ListInvestigationsInput) (ListInvestigationsOutput, error) {
 	const op = "ListInvestigations"
-	scope := in.Graph.String() + fmt.Sprintf("|%+v|%+v", in.Filter, in.Sort)
+	scope := strings.Join([]string{in.Graph.String(), in.Filter.scope(), in.Sort.scope()}, "|")
 	now := s.now()
 	offset, err := decodeOffsetToken(in.NextToken, op, scope, now)
 	if err != nil {

@@ -140,89 +140,110 @@ func (s *Service) CreateMembers(ctx context.Context, c Caller, in CreateMembersI
 		if err != nil {
 			return err
 		}
-		org, err := s.graphOrg(ctx, tx, g)
-		if err != nil {
-			return err
-		}
-		ids := make([]AccountID, len(in.Accounts))
-		for i, a := range in.Accounts {
-			ids[i] = a.ID
-		}
-		existing, err := tx.Members(ctx, g.ARN, ids)
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		current := make(map[AccountID]Member, len(existing))
-		for _, m := range existing {
-			current[m.Account] = m.At(now)
-		}
-		seen := make(map[AccountID]bool, len(in.Accounts))
-		var invites, orgAccounts []Member
-		adding := 0
-		for _, a := range in.Accounts {
-			isOrg := false
-			if org != "" {
-				if isOrg, err = inOrg(ctx, tx, org, a.ID); err != nil {
-					return err
-				}
-			}
-			if reason := s.cannotInvite(g, a, isOrg, current, seen); reason != "" {
-				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: a.ID, Reason: reason})
-				continue
-			}
-			seen[a.ID] = true
-			m := Member{Graph: g.ARN, Account: a.ID, Email: a.Email, Admin: g.Admin}
-			if isOrg {
-				// Organization accounts are enabled directly: no
-				// verification, no invitation.
-				m.Type, m.UpdatedTime, m.VerifiedTime = InvitationTypeOrganization, now, now
-				orgAccounts = append(orgAccounts, m)
-				continue
-			}
-			outcome, err := s.verify(ctx, tx, a)
-			if err != nil {
-				return err
-			}
-			if outcome != MemberStatusVerificationFailed {
-				adding++
-			}
-			verified := now.Add(s.cfg.VerificationDelay)
-			m.Type, m.Status, m.InvitedTime, m.UpdatedTime, m.VerifiedTime = InvitationTypeInvitation, outcome, now, verified, verified
-			invites = append(invites, m)
-		}
-		if adding > 0 {
-			if err := s.checkRoom(ctx, tx, g, adding, now); err != nil {
-				return err
-			}
-		}
-		if err := tx.PutMembers(ctx, invites); err != nil {
+		invites, orgAccounts, unprocessed, err := s.newMembers(ctx, tx, g, in.Accounts, now)
+		if err != nil {
 			return err
 		}
-		for _, m := range invites {
-			// The response shows the record as it is created, before its
-			// verification settles, as AWS's does.
-			m.Status, m.UpdatedTime = MemberStatusVerificationInProgress, now
-			out.Members = append(out.Members, m)
+		out.Unprocessed = unprocessed
+		if out.Members, err = s.invite(ctx, tx, g, invites, now); err != nil {
+			return err
 		}
-		for _, m := range orgAccounts {
-			enabled, err := s.enableOrgAccount(ctx, tx, g, m, now)
-			if err != nil {
-				return err
-			}
-			if enabled.Status == "" {
-				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: m.Account,
-					Reason: "The behavior graph has the maximum number of member accounts; the organization account remains not a member"})
-				continue
-			}
-			out.Members = append(out.Members, enabled)
+		if len(orgAccounts) == 0 {
+			return nil
 		}
-		if len(orgAccounts) > 0 {
-			return s.withPackages(ctx, tx, g.ARN, out.Members)
+		enabled, full, err := s.enableOrgAccounts(ctx, tx, g, orgAccounts, now)
+		if err != nil {
+			return err
 		}
-		return nil
+		out.Members = append(out.Members, enabled...)
+		for _, m := range full {
+			out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: m.Account,
+				Reason: "The behavior graph has the maximum number of member accounts; the organization account remains not a member"})
+		}
+		return s.withPackages(ctx, tx, g.ARN, out.Members)
 	})
 	return out, err
+}
+
+// newMembers sorts the accounts a CreateMembers request names into
+// invitations, with the status their verification settles to; accounts of
+// the organization whose organization behavior graph g is, to be enabled
+// directly without verification or invitation; and those that cannot be
+// added, with why.
+func (s *Service) newMembers(ctx context.Context, tx Tx, g Graph, accounts []AccountInput, now time.Time) (invites, orgAccounts []Member, unprocessed []UnprocessedAccount, err error) {
+	org, err := s.graphOrg(ctx, tx, g)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ids := make([]AccountID, len(accounts))
+	for i, a := range accounts {
+		ids[i] = a.ID
+	}
+	existing, err := tx.Members(ctx, g.ARN, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	current := make(map[AccountID]Member, len(existing))
+	for _, m := range existing {
+		current[m.Account] = m.At(now)
+	}
+	seen := make(map[AccountID]bool, len(accounts))
+	for _, a := range accounts {
+		isOrg := false
+		if org != "" {
+			if isOrg, err = inOrg(ctx, tx, org, a.ID); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		if reason := s.cannotInvite(g, a, isOrg, current, seen); reason != "" {
+			unprocessed = append(unprocessed, UnprocessedAccount{Account: a.ID, Reason: reason})
+			continue
+		}
+		seen[a.ID] = true
+		m := Member{Graph: g.ARN, Account: a.ID, Email: a.Email, Admin: g.Admin}
+		if isOrg {
+			m.Type, m.UpdatedTime, m.VerifiedTime = InvitationTypeOrganization, now, now
+			orgAccounts = append(orgAccounts, m)
+			continue
+		}
+		outcome, err := s.verify(ctx, tx, a)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		verified := now.Add(s.cfg.VerificationDelay)
+		m.Type, m.Status, m.InvitedTime, m.UpdatedTime, m.VerifiedTime = InvitationTypeInvitation, outcome, now, verified, verified
+		invites = append(invites, m)
+	}
+	return invites, orgAccounts, unprocessed, nil
+}
+
+// invite records invitations, all or none: refused when those that will
+// count as members would take g past its quota. It returns them as the
+// response shows them.
+func (s *Service) invite(ctx context.Context, tx Tx, g Graph, invites []Member, now time.Time) ([]Member, error) {
+	adding := 0
+	for _, m := range invites {
+		if m.Status != MemberStatusVerificationFailed {
+			adding++
+		}
+	}
+	if adding > 0 {
+		if err := s.checkRoom(ctx, tx, g, adding, now); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.PutMembers(ctx, invites); err != nil {
+		return nil, err
+	}
+	shown := make([]Member, 0, len(invites))
+	for _, m := range invites {
+		// The response shows the record as it is created, before its
+		// verification settles, as AWS's does.
+		m.Status, m.UpdatedTime = MemberStatusVerificationInProgress, now
+		shown = append(shown, m)
+	}
+	return shown, nil
 }
 
 // graphOrg returns the organization whose organization behavior graph g
@@ -235,15 +256,29 @@ func (s *Service) graphOrg(ctx context.Context, tx Tx, g Graph) (string, error) 
 	return admin.Org, err
 }
 
-// enableOrgAccount makes organization account m a member of g, ENABLED
-// or ACCEPTED_BUT_DISABLED, unless g already has its quota of members: then
-// it stays not a member and the returned Member has no Status.
-func (s *Service) enableOrgAccount(ctx context.Context, tx Tx, g Graph, m Member, now time.Time) (Member, error) {
+// enableOrgAccounts makes organization accounts ms members of g, each
+// ENABLED or ACCEPTED_BUT_DISABLED, in order while g has room under its
+// member quota; those past it stay not members and are returned as full.
+// None of ms may be a counted member already, so each one enabled takes
+// one place and the members are counted once.
+func (s *Service) enableOrgAccounts(ctx context.Context, tx Tx, g Graph, ms []Member, now time.Time) (enabled, full []Member, err error) {
 	n, err := tx.CountMembers(ctx, g.ARN, uncountedStatuses)
-	if err != nil || n >= s.cfg.MemberLimit {
-		return Member{}, err
+	if err != nil {
+		return nil, nil, err
 	}
-	return s.activate(ctx, tx, g, m, now)
+	for _, m := range ms {
+		if n >= s.cfg.MemberLimit {
+			full = append(full, m)
+			continue
+		}
+		m, err := s.activate(ctx, tx, g, m, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		n++
+		enabled = append(enabled, m)
+	}
+	return enabled, full, nil
 }
 
 // checkRoom refuses to add members to g when that would exceed the member

@@ -3,6 +3,8 @@ package detective
 import (
 	"context"
 	"time"
+
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // orgEventBatch bounds the events one transaction claims.
@@ -42,22 +44,22 @@ func (s *Service) ProcessOrgEvents(ctx context.Context) error {
 	}
 }
 
-func (s *Service) applyOrgEvent(ctx context.Context, tx Tx, e OrgEvent, now time.Time) error {
+func (s *Service) applyOrgEvent(ctx context.Context, tx Tx, e world.OrgEvent, now time.Time) error {
 	admins, err := tx.OrgAdmins(ctx, e.Org)
 	if err != nil || len(admins) == 0 {
 		return err
 	}
 	for _, admin := range admins {
 		switch e.Type {
-		case OrgEventAccountJoined:
+		case world.OrgEventAccountJoined:
 			err = s.autoEnable(ctx, tx, admin, e.Account, now)
-		case OrgEventAccountLeft:
+		case world.OrgEventAccountLeft:
 			err = s.removeOrgMember(ctx, tx, admin, e.Account)
-		case OrgEventDelegatedAdminDeregistered:
+		case world.OrgEventDelegatedAdminDeregistered:
 			if e.ServicePrincipal == DetectivePrincipal && admin.Account == e.Account && admin.Account != e.Management {
 				err = s.removeOrgAdmin(ctx, tx, admin)
 			}
-		case OrgEventOrganizationDeleted:
+		case world.OrgEventOrganizationDeleted:
 			err = tx.DeleteOrgAdmin(ctx, admin.Org, admin.Region)
 		}
 		if err != nil {
@@ -85,7 +87,7 @@ func (s *Service) autoEnable(ctx context.Context, tx Tx, admin OrgAdmin, account
 		return err // already a member: nothing to do
 	}
 	m := Member{Graph: g.ARN, Account: account, Admin: g.Admin, Type: InvitationTypeOrganization, UpdatedTime: now, VerifiedTime: now}
-	_, err = s.enableOrgAccount(ctx, tx, g, m, now)
+	_, _, err = s.enableOrgAccounts(ctx, tx, g, []Member{m}, now)
 	return err
 }
 

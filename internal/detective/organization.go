@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // DetectivePrincipal is Detective's service principal in AWS
@@ -46,26 +47,26 @@ type OrgAdminStore interface {
 // organizations package implements it; it keeps the rules (and the event
 // log) of Organizations in one place.
 type OrgRegistrar interface {
-	RegisterDelegatedAdmin(ctx context.Context, tx Tx, org string, account AccountID, principal string, now time.Time) error
+	RegisterDelegatedAdmin(ctx context.Context, tx World, org string, account AccountID, principal string, now time.Time) error
 }
 
 // callerOrg returns the organization c belongs to. Outside any
 // organization the answer is the ValidationException AWS gives, whose
 // message clients (Terraform) match on.
-func (s *Service) callerOrg(ctx context.Context, tx Tx, c Caller) (Organization, error) {
+func (s *Service) callerOrg(ctx context.Context, tx Tx, c Caller) (world.Organization, error) {
 	oa, err := tx.OrgAccount(ctx, c.Account)
 	if KindOf(err) == KindNotFound {
-		return Organization{}, Invalid("The request failed because the account is not a member of an organization")
+		return world.Organization{}, Invalid("The request failed because the account is not a member of an organization")
 	}
 	if err != nil {
-		return Organization{}, err
+		return world.Organization{}, err
 	}
 	return tx.Organization(ctx, oa.Org)
 }
 
 // lockManagedOrg is managedOrg that also locks the organization's row, so
 // that designations in one organization serialize across replicas.
-func (s *Service) lockManagedOrg(ctx context.Context, tx Tx, c Caller) (Organization, error) {
+func (s *Service) lockManagedOrg(ctx context.Context, tx Tx, c Caller) (world.Organization, error) {
 	org, err := s.managedOrg(ctx, tx, c)
 	if err != nil {
 		return org, err
@@ -74,7 +75,7 @@ func (s *Service) lockManagedOrg(ctx context.Context, tx Tx, c Caller) (Organiza
 }
 
 // managedOrg returns the organization c manages.
-func (s *Service) managedOrg(ctx context.Context, tx Tx, c Caller) (Organization, error) {
+func (s *Service) managedOrg(ctx context.Context, tx Tx, c Caller) (world.Organization, error) {
 	org, err := s.callerOrg(ctx, tx, c)
 	if err != nil {
 		return org, err
@@ -152,11 +153,11 @@ func (s *Service) EnableOrganizationAdminAccount(ctx context.Context, c Caller, 
 // checkDelegatedAdmin refuses account when Organizations already has
 // another delegated administrator for Detective: the designation must then
 // be that account or the management account.
-func (s *Service) checkDelegatedAdmin(ctx context.Context, tx Tx, org Organization, account AccountID) error {
+func (s *Service) checkDelegatedAdmin(ctx context.Context, tx Tx, org world.Organization, account AccountID) error {
 	if account == org.Management {
 		return nil
 	}
-	das, err := tx.ListDelegatedAdmins(ctx, ListDelegatedAdminsParams{Org: org.ID, Principal: DetectivePrincipal, Limit: 1})
+	das, err := tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: org.ID, Principal: DetectivePrincipal, Limit: 1})
 	if err != nil {
 		return err
 	}

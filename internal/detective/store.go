@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Store persists Detective state. sqlite.Store and postgres.Store implement
@@ -23,6 +24,39 @@ type Store interface {
 	Close() error
 }
 
+// World is what Detective's transactions see of the multi-account world,
+// which internal/world holds and internal/organizations governs: the
+// account facts it verifies and meters against, the organization
+// membership and delegated administrators it checks, the organization
+// event log it drains, and the writes with which its OrgRegistrar records,
+// inside Detective's transaction, its administrator as the delegated
+// administrator for Detective. The rest of world.Tx is not Detective's to
+// touch.
+type World interface {
+	// Account returns the facts about id, or KindNotFound if none are known.
+	Account(ctx context.Context, id AccountID) (world.Account, error)
+	// OrgAccount returns the membership of account, or KindNotFound if it
+	// is in no organization.
+	OrgAccount(ctx context.Context, account AccountID) (world.OrgAccount, error)
+	// Organization returns the organization with the given ID, or
+	// KindNotFound.
+	Organization(ctx context.Context, id string) (world.Organization, error)
+	// LockOrganization is Organization that also holds the organization's
+	// lock to the end of the transaction.
+	LockOrganization(ctx context.Context, id string) (world.Organization, error)
+	// ListDelegatedAdmins returns one page of delegated administrators.
+	ListDelegatedAdmins(ctx context.Context, p world.ListDelegatedAdminsParams) ([]world.DelegatedAdmin, error)
+	// PutDelegatedAdmin, UpdateOrganization and AppendOrgEvent are the
+	// OrgRegistrar's, as world.Tx documents them.
+	PutDelegatedAdmin(ctx context.Context, d world.DelegatedAdmin) error
+	UpdateOrganization(ctx context.Context, o world.Organization) error
+	AppendOrgEvent(ctx context.Context, e world.OrgEvent) error
+	// ClaimOrgEvents and MarkOrgEventProcessed drain the organization
+	// event log, as world.Tx documents them.
+	ClaimOrgEvents(ctx context.Context, limit int) ([]world.OrgEvent, error)
+	MarkOrgEventProcessed(ctx context.Context, org string, seq int64, at time.Time) error
+}
+
 // Tx is the queries available inside a transaction. Unless a method says
 // otherwise it returns an error of KindNotFound or KindConflict as
 // documented, and wraps any other failure as KindInternal.
@@ -30,17 +64,10 @@ type Tx interface {
 	GraphStore
 	MemberStore
 	TagStore
-	AccountStore
 	DatasourceStore
 	InvestigationStore
 	OrgAdminStore
-	OrganizationStore
-	OrgRequestStore
-	OrgServiceStore
-	SessionStore
-	OrgEventStore
-	// DeleteAll empties every table: the operator reset.
-	DeleteAll(ctx context.Context) error
+	World
 }
 
 // GraphStore holds behavior graphs.
@@ -132,20 +159,47 @@ type TagStore interface {
 	DeleteTags(ctx context.Context, resource arn.ARN, keys []string) error
 }
 
-// AccountStore holds facts about AWS accounts that Detective consults, such
-// as the root e-mail address used to verify invitations.
-type AccountStore interface {
-	// Account returns the facts about id, or KindNotFound if none are known.
-	Account(ctx context.Context, id AccountID) (Account, error)
-	// PutAccount inserts or replaces the facts about a.ID, every field:
-	// RootEmail, GuardDutyDisabled and Volume (nil and empty are both
-	// "no volume"; Account returns nil then).
-	PutAccount(ctx context.Context, a Account) error
-	// AccountByEmail returns the account whose RootEmail equals email
-	// without regard to case, or KindNotFound. If several have it, the
-	// one with the lowest ID.
-	AccountByEmail(ctx context.Context, email string) (Account, error)
-	// ListAccounts returns one page of the known accounts ordered by ID,
-	// starting after after ("" for the first page); limit <= 0 is no limit.
-	ListAccounts(ctx context.Context, after AccountID, limit int) ([]Account, error)
+// DatasourceStore holds datasource package states.
+type DatasourceStore interface {
+	// GraphPackages returns the package states of graph in package order;
+	// empty if none were stored.
+	GraphPackages(ctx context.Context, graph arn.ARN) ([]PackageState, error)
+	// PutGraphPackages inserts or replaces package states of graph.
+	PutGraphPackages(ctx context.Context, graph arn.ARN, ps []PackageState) error
+	// MemberPackages returns the package states of the given member
+	// accounts of graph, in the order given; accounts that are not
+	// members or have none are omitted, and an account asked for twice is
+	// returned once. Each account's packages are in package order. The
+	// member reads (Members, ListMembers, ListMemberships) return the same
+	// states as Member.Packages.
+	MemberPackages(ctx context.Context, graph arn.ARN, accounts []AccountID) ([]MemberPackages, error)
+	// PutMemberPackages inserts or replaces package states of members:
+	// each state replaces the stored one of its package, and packages not
+	// given keep theirs. The states live with the member, so an account
+	// that is not a member of graph is skipped (not an error); PutMembers
+	// keeps them, and DeleteMembers and DeleteGraph remove them.
+	PutMemberPackages(ctx context.Context, graph arn.ARN, ms []MemberPackages) error
+	// GraphsWithMemberStatus returns, in ARN order, the graphs that have at
+	// least one member whose stored Status is status.
+	GraphsWithMemberStatus(ctx context.Context, status MemberStatus) ([]arn.ARN, error)
+}
+
+// InvestigationStore holds investigations and their indicators.
+type InvestigationStore interface {
+	// CreateInvestigation inserts inv. KindConflict if its ID exists in
+	// its graph.
+	CreateInvestigation(ctx context.Context, inv Investigation) error
+	// Investigation returns one investigation, or KindNotFound.
+	Investigation(ctx context.Context, graph arn.ARN, id string) (Investigation, error)
+	// UpdateInvestigationState sets the State of an existing investigation.
+	// KindNotFound if absent.
+	UpdateInvestigationState(ctx context.Context, graph arn.ARN, id string, state InvestigationState) error
+	// ListInvestigations returns every investigation of graph ordered by
+	// CreatedTime, then ID. Filtering and sorting are the Service's.
+	ListInvestigations(ctx context.Context, graph arn.ARN) ([]Investigation, error)
+	// Indicators returns the indicators computed for an investigation, in
+	// the order they were computed.
+	Indicators(ctx context.Context, graph arn.ARN, id string) ([]Indicator, error)
+	// PutIndicators replaces the indicators of an investigation.
+	PutIndicators(ctx context.Context, graph arn.ARN, id string, inds []Indicator) error
 }

@@ -76,7 +76,10 @@ type Locator interface {
 // Config tunes a Pipeline. Zero fields take the defaults.
 type Config struct {
 	// BatchSize is how many records are collapsed and written per
-	// transaction.
+	// transaction. Larger batches collapse more records into each hourly
+	// row and write each index page fewer times (16384 ingests twice as
+	// fast as 4096 into SQLite), at the cost of holding the batch's
+	// records in memory (some 30 MB of CloudTrail).
 	BatchSize int
 	// MaxErrors is how many malformed records Result.Errors lists.
 	MaxErrors int
@@ -97,7 +100,7 @@ type Config struct {
 
 // The defaults of Config.
 const (
-	DefaultBatchSize       = 4096
+	DefaultBatchSize       = 16384
 	DefaultMaxErrors       = 100
 	DefaultVolumeHardLimit = 4_500_000_000_000
 	DefaultRetention       = 365 * 24 * time.Hour

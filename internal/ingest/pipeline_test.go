@@ -31,27 +31,52 @@ var (
 	eventTime = now.Add(-time.Hour)
 )
 
-type fixedClock struct{ t time.Time }
+// clock is a settable clock, shared by a world's Service and pipelines.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func (c fixedClock) Now() time.Time { return c.t }
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 // world is a store holding one graph of admin in region, with member
 // ENABLED and invited INVITED, and EKS_AUDIT stopped.
+// store is what a world runs on: sqlite.Store or postgres.Store.
+type store interface {
+	detective.Store
+	behavior.Store
+}
+
 type world struct {
-	store *sqlite.Store
+	store store
 	svc   *detective.Service
+	clock *clock
 	graph arn.ARN
 }
 
-func mustWorld(tb testing.TB) world {
+func mustWorld(tb testing.TB) world { tb.Helper(); return mustWorldWith(tb, detective.Config{}) }
+
+// mustWorldWith is mustWorld with a Service configured by cfg, measuring
+// volume through the store.
+func mustWorldWith(tb testing.TB, cfg detective.Config) world {
 	tb.Helper()
-	ctx := tb.Context()
-	store, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "d.db"))
+	s, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "d.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { store.Close() })
-	svc := detective.NewService(store, fixedClock{now}, detective.RandomIDs{}, detective.Config{})
+	tb.Cleanup(func() { s.Close() })
+	return mustWorldOn(tb, s, cfg)
+}
+
+// mustWorldOn is mustWorldWith on a given store.
+func mustWorldOn(tb testing.TB, store store, cfg detective.Config) world {
+	tb.Helper()
+	ctx := tb.Context()
+	clk := &clock{t: now}
+	cfg.Volume = behavior.Meter{Store: store}
+	svc := detective.NewService(store, clk, detective.RandomIDs{}, cfg)
 	a := detective.Caller{Account: admin, Region: region}
 	out, err := svc.CreateGraph(ctx, a, detective.CreateGraphInput{})
 	if err != nil {
@@ -68,12 +93,12 @@ func mustWorld(tb testing.TB) world {
 	if err := svc.UpdateDatasourcePackages(ctx, a, g, nil); err != nil {
 		tb.Fatal(err)
 	}
-	return world{store: store, svc: svc, graph: g}
+	return world{store: store, svc: svc, clock: clk, graph: g}
 }
 
 func (w world) pipeline(cfg ingest.Config) *ingest.Pipeline {
 	if cfg.Now == nil {
-		cfg.Now = func() time.Time { return now }
+		cfg.Now = w.clock.Now
 	}
 	return ingest.New(w.store, cfg)
 }

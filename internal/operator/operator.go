@@ -1,7 +1,7 @@
 // Package operator serves the operator endpoints under /_detective/:
-// health, reset, and running periodic jobs on demand; with WithWorld also
-// the multi-account world (account facts, organizations, the organization
-// event log, world.go). They never collide with AWS routes. It imports
+// health, reset, and running periodic jobs on demand, and the
+// multi-account world (account facts, organizations, the organization
+// event log: world.go). They never collide with AWS routes. It imports
 // detective, organizations, net/http and encoding/json.
 package operator
 

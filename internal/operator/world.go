@@ -14,6 +14,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // handleWorld routes the endpoints that read and change the world:
@@ -52,8 +53,8 @@ type AccountFacts struct {
 }
 
 // Account checks f and returns the facts it declares.
-func (f AccountFacts) Account() (detective.Account, error) {
-	a := detective.Account{ID: detective.AccountID(f.ID), RootEmail: f.Email}
+func (f AccountFacts) Account() (world.Account, error) {
+	a := world.Account{ID: detective.AccountID(f.ID), RootEmail: f.Email}
 	if !a.ID.Valid() {
 		return a, fmt.Errorf("account id %q is not 12 digits", f.ID)
 	}
@@ -73,9 +74,9 @@ func (f AccountFacts) Account() (detective.Account, error) {
 			return a, fmt.Errorf("account %s: volume of %s is negative", f.ID, p)
 		}
 		if a.Volume == nil {
-			a.Volume = map[detective.DatasourcePackage]int64{}
+			a.Volume = map[string]int64{}
 		}
-		a.Volume[pkg] = v
+		a.Volume[p] = v
 	}
 	return a, nil
 }
@@ -96,11 +97,11 @@ func newAccountJSON(st organizations.AccountState) accountJSON {
 	return out
 }
 
-func newAccountFacts(a detective.Account) AccountFacts {
+func newAccountFacts(a world.Account) AccountFacts {
 	enrolled := !a.GuardDutyDisabled
 	f := AccountFacts{ID: string(a.ID), Email: a.RootEmail, GuardDuty: &enrolled, Volume: map[string]int64{}}
 	for p, v := range a.Volume {
-		f.Volume[string(p)] = v
+		f.Volume[p] = v
 	}
 	return f
 }
@@ -145,7 +146,7 @@ type DelegatedAdminDecl struct {
 // declaration gives none, come from names.
 func (d OrganizationDecl) Organization(names map[detective.AccountID]string) organizations.SeedOrganization {
 	so := organizations.SeedOrganization{ID: d.ID, Management: detective.AccountID(d.Management),
-		ManagementName: names[detective.AccountID(d.Management)], FeatureSet: detective.FeatureSet(d.FeatureSet),
+		ManagementName: names[detective.AccountID(d.Management)], FeatureSet: world.FeatureSet(d.FeatureSet),
 		EnabledServices: d.EnabledServices}
 	for _, m := range d.Members {
 		name := m.Name
@@ -153,7 +154,7 @@ func (d OrganizationDecl) Organization(names map[detective.AccountID]string) org
 			name = names[detective.AccountID(m.ID)]
 		}
 		so.Members = append(so.Members, organizations.SeedMember{Account: detective.AccountID(m.ID), Name: name,
-			Method: detective.JoinedMethod(m.JoinedMethod)})
+			Method: world.JoinedMethod(m.JoinedMethod)})
 	}
 	for _, a := range d.DelegatedAdministrators {
 		so.DelegatedAdministrators = append(so.DelegatedAdministrators,
@@ -244,7 +245,7 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		h.worldError(w, r, err)
 		return
 	}
-	memberships := map[detective.AccountID]detective.OrgAccount{}
+	memberships := map[detective.AccountID]world.OrgAccount{}
 	for _, o := range orgs {
 		for _, m := range o.Accounts {
 			memberships[m.Account] = m
@@ -342,7 +343,7 @@ func (h *Handler) listOrgEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	es, err := h.orgs.OrgEvents(r.Context(), detective.ListOrgEventsParams{Org: q.Get("organization"), Unprocessed: unprocessed})
+	es, err := h.orgs.OrgEvents(r.Context(), world.ListOrgEventsParams{Org: q.Get("organization"), Unprocessed: unprocessed})
 	if err != nil {
 		h.worldError(w, r, err)
 		return

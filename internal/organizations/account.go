@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Account is an account of an organization as ListAccounts shows it.
@@ -14,14 +15,14 @@ type Account struct {
 	ARN          string
 	Email        string // "" when the account's root e-mail is unknown
 	Name         string // "" when unknown
-	Status       detective.OrgAccountStatus
-	JoinedMethod detective.JoinedMethod
+	Status       world.OrgAccountStatus
+	JoinedMethod world.JoinedMethod
 	JoinedTime   time.Time
 	// Path is the account's path from the organization: o-…/r-…/id/.
 	Path string
 }
 
-func accountView(ctx context.Context, tx detective.Tx, c detective.Caller, o detective.Organization, a detective.OrgAccount) (Account, error) {
+func accountView(ctx context.Context, tx world.Tx, c detective.Caller, o world.Organization, a world.OrgAccount) (Account, error) {
 	email, err := rootEmail(ctx, tx, a.Account)
 	if err != nil {
 		return Account{}, err
@@ -64,7 +65,7 @@ func (s *Service) listAccounts(ctx context.Context, c detective.Caller, op, pare
 	n := pageSize(max)
 	var out []Account
 	var next string
-	err = s.read(ctx, func(tx detective.Tx) error {
+	err = s.read(ctx, func(tx world.Tx) error {
 		m, err := readerOrg(ctx, tx, c)
 		if err != nil {
 			return err
@@ -76,7 +77,7 @@ func (s *Service) listAccounts(ctx context.Context, c detective.Caller, op, pare
 		if err != nil {
 			return err
 		}
-		rows, next = page(rows, n, op, parent, func(a detective.OrgAccount) string { return string(a.Account) })
+		rows, next = page(rows, n, op, parent, func(a world.OrgAccount) string { return string(a.Account) })
 		out = make([]Account, 0, len(rows))
 		for _, a := range rows {
 			v, err := accountView(ctx, tx, c, m.org, a)
@@ -93,7 +94,7 @@ func (s *Service) listAccounts(ctx context.Context, c detective.Caller, op, pare
 // DescribeAccount returns an account of the caller's organization.
 func (s *Service) DescribeAccount(ctx context.Context, c detective.Caller, id detective.AccountID) (Account, error) {
 	var out Account
-	err := s.read(ctx, func(tx detective.Tx) error {
+	err := s.read(ctx, func(tx world.Tx) error {
 		m, err := readerOrg(ctx, tx, c)
 		if err != nil {
 			return err
@@ -109,10 +110,10 @@ func (s *Service) DescribeAccount(ctx context.Context, c detective.Caller, id de
 }
 
 // orgMember returns id's membership of o, or AccountNotFoundException.
-func orgMember(ctx context.Context, tx detective.Tx, o detective.Organization, id detective.AccountID) (detective.OrgAccount, error) {
+func orgMember(ctx context.Context, tx registration, o world.Organization, id detective.AccountID) (world.OrgAccount, error) {
 	a, err := tx.OrgAccount(ctx, id)
 	if detective.KindOf(err) == detective.KindNotFound || (err == nil && a.Org != o.ID) {
-		return detective.OrgAccount{}, errAccountNotFound()
+		return world.OrgAccount{}, errAccountNotFound()
 	}
 	return a, err
 }
@@ -125,27 +126,27 @@ type CreateAccountInput struct {
 	AccountName            string
 	RoleName               string
 	IAMUserAccessToBilling string
-	Tags                   []detective.OrgTag
+	Tags                   []world.OrgTag
 }
 
 // CreateAccount creates a new account in the caller's organization. The
 // account exists when CreateAccount returns: the request reads
 // IN_PROGRESS in its answer, as AWS's always does, and SUCCEEDED (or
 // FAILED) from then on. The new account's root e-mail is Email.
-func (s *Service) CreateAccount(ctx context.Context, c detective.Caller, in CreateAccountInput) (detective.CreateAccountStatus, error) {
-	var out detective.CreateAccountStatus
-	err := s.write(ctx, func(tx detective.Tx) error {
+func (s *Service) CreateAccount(ctx context.Context, c detective.Caller, in CreateAccountInput) (world.CreateAccountStatus, error) {
+	var out world.CreateAccountStatus
+	err := s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
 		}
 		now := s.now()
-		st := detective.CreateAccountStatus{ID: s.ids.CreateAccountRequestID(), Org: m.org.ID, AccountName: in.AccountName,
+		st := world.CreateAccountStatus{ID: s.ids.CreateAccountRequestID(), Org: m.org.ID, AccountName: in.AccountName,
 			Email: in.Email, RequestedTime: now, CompletedTime: now}
 		out = st
-		out.State, out.CompletedTime = detective.CreateAccountInProgress, time.Time{}
+		out.State, out.CompletedTime = world.CreateAccountInProgress, time.Time{}
 		if _, err := tx.AccountByEmail(ctx, in.Email); err == nil {
-			st.State, st.FailureReason = detective.CreateAccountFailed, "EMAIL_ALREADY_EXISTS"
+			st.State, st.FailureReason = world.CreateAccountFailed, "EMAIL_ALREADY_EXISTS"
 			return tx.PutCreateAccountStatus(ctx, st)
 		} else if detective.KindOf(err) != detective.KindNotFound {
 			return err
@@ -154,16 +155,16 @@ func (s *Service) CreateAccount(ctx context.Context, c detective.Caller, in Crea
 		if err != nil {
 			return err
 		}
-		if err := tx.PutAccount(ctx, detective.Account{ID: id, RootEmail: in.Email}); err != nil {
+		if err := tx.PutAccount(ctx, world.Account{ID: id, RootEmail: in.Email}); err != nil {
 			return err
 		}
-		if err := s.join(ctx, tx, &m.org, detective.OrgAccount{Account: id, Name: in.AccountName, Method: detective.JoinedCreated}); err != nil {
+		if err := s.join(ctx, tx, &m.org, world.OrgAccount{Account: id, Name: in.AccountName, Method: world.JoinedCreated}); err != nil {
 			return err
 		}
 		if err := tx.PutOrgTags(ctx, m.org.ID, string(id), in.Tags); err != nil {
 			return err
 		}
-		st.State, st.Account = detective.CreateAccountSucceeded, id
+		st.State, st.Account = world.CreateAccountSucceeded, id
 		if err := tx.PutCreateAccountStatus(ctx, st); err != nil {
 			return err
 		}
@@ -173,7 +174,7 @@ func (s *Service) CreateAccount(ctx context.Context, c detective.Caller, in Crea
 }
 
 // newAccountID returns an account ID nothing is known about yet.
-func (s *Service) newAccountID(ctx context.Context, tx detective.Tx) (detective.AccountID, error) {
+func (s *Service) newAccountID(ctx context.Context, tx world.Tx) (detective.AccountID, error) {
 	for range 100 {
 		id := s.ids.AccountID()
 		_, err := tx.Account(ctx, id)
@@ -194,19 +195,19 @@ func (s *Service) newAccountID(ctx context.Context, tx detective.Tx) (detective.
 
 // join adds a to o (a.Org, JoinedTime and Status are set here) and
 // records it. The caller holds o's lock and saves o.
-func (s *Service) join(ctx context.Context, tx detective.Tx, o *detective.Organization, a detective.OrgAccount) error {
-	a.Org, a.JoinedTime, a.Status = o.ID, s.now(), detective.OrgAccountActive
+func (s *Service) join(ctx context.Context, tx world.Tx, o *world.Organization, a world.OrgAccount) error {
+	a.Org, a.JoinedTime, a.Status = o.ID, s.now(), world.OrgAccountActive
 	if err := tx.PutOrgAccount(ctx, a); err != nil {
 		return err
 	}
-	return s.record(ctx, tx, o, detective.OrgEvent{Type: detective.OrgEventAccountJoined, Account: a.Account, Method: a.Method})
+	return s.record(ctx, tx, o, world.OrgEvent{Type: world.OrgEventAccountJoined, Account: a.Account, Method: a.Method})
 }
 
 // DescribeCreateAccountStatus returns a CreateAccount request of the
 // caller's organization.
-func (s *Service) DescribeCreateAccountStatus(ctx context.Context, c detective.Caller, id string) (detective.CreateAccountStatus, error) {
-	var out detective.CreateAccountStatus
-	err := s.read(ctx, func(tx detective.Tx) error {
+func (s *Service) DescribeCreateAccountStatus(ctx context.Context, c detective.Caller, id string) (world.CreateAccountStatus, error) {
+	var out world.CreateAccountStatus
+	err := s.read(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, false)
 		if err != nil {
 			return err
@@ -224,14 +225,14 @@ func (s *Service) DescribeCreateAccountStatus(ctx context.Context, c detective.C
 
 // ListCreateAccountStatusInput is ListCreateAccountStatus' request.
 type ListCreateAccountStatusInput struct {
-	States     []detective.CreateAccountState // none: every state
+	States     []world.CreateAccountState // none: every state
 	NextToken  string
 	MaxResults int
 }
 
 // ListCreateAccountStatus returns one page of the organization's
 // CreateAccount requests in the given states, ordered by ID.
-func (s *Service) ListCreateAccountStatus(ctx context.Context, c detective.Caller, in ListCreateAccountStatusInput) ([]detective.CreateAccountStatus, string, error) {
+func (s *Service) ListCreateAccountStatus(ctx context.Context, c detective.Caller, in ListCreateAccountStatusInput) ([]world.CreateAccountStatus, string, error) {
 	scope := ""
 	for _, st := range in.States {
 		scope += string(st) + ","
@@ -241,9 +242,9 @@ func (s *Service) ListCreateAccountStatus(ctx context.Context, c detective.Calle
 		return nil, "", err
 	}
 	n := pageSize(in.MaxResults)
-	var out []detective.CreateAccountStatus
+	var out []world.CreateAccountStatus
 	var next string
-	err = s.read(ctx, func(tx detective.Tx) error {
+	err = s.read(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, false)
 		if err != nil {
 			return err
@@ -265,7 +266,7 @@ func (s *Service) ListCreateAccountStatus(ctx context.Context, c detective.Calle
 			}
 			after = rows[len(rows)-1].ID
 		}
-		out, next = page(out, n, "ListCreateAccountStatus", scope, func(st detective.CreateAccountStatus) string { return st.ID })
+		out, next = page(out, n, "ListCreateAccountStatus", scope, func(st world.CreateAccountStatus) string { return st.ID })
 		return nil
 	})
 	return out, next, err
@@ -274,7 +275,7 @@ func (s *Service) ListCreateAccountStatus(ctx context.Context, c detective.Calle
 // RemoveAccountFromOrganization removes a member account from the
 // caller's organization.
 func (s *Service) RemoveAccountFromOrganization(ctx context.Context, c detective.Caller, id detective.AccountID) error {
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
@@ -289,7 +290,7 @@ func (s *Service) RemoveAccountFromOrganization(ctx context.Context, c detective
 // LeaveOrganization removes the caller, a member account, from its
 // organization.
 func (s *Service) LeaveOrganization(ctx context.Context, c detective.Caller) error {
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		m, err := callerOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
@@ -300,12 +301,12 @@ func (s *Service) LeaveOrganization(ctx context.Context, c detective.Caller) err
 
 // leave removes id from o, records it and saves o. The management
 // account cannot leave, nor can a delegated administrator.
-func (s *Service) leave(ctx context.Context, tx detective.Tx, o *detective.Organization, id detective.AccountID) error {
+func (s *Service) leave(ctx context.Context, tx world.Tx, o *world.Organization, id detective.AccountID) error {
 	if id == o.Management {
 		return newError(CodeMasterCannotLeaveOrganization,
 			"You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization of the management account.")
 	}
-	das, err := tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: o.ID, Account: id, Limit: 1})
+	das, err := tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: o.ID, Account: id, Limit: 1})
 	if err != nil {
 		return err
 	}
@@ -316,7 +317,7 @@ func (s *Service) leave(ctx context.Context, tx detective.Tx, o *detective.Organ
 	if err := tx.DeleteOrgAccount(ctx, o.ID, id); err != nil {
 		return err
 	}
-	if err := s.record(ctx, tx, o, detective.OrgEvent{Type: detective.OrgEventAccountLeft, Account: id}); err != nil {
+	if err := s.record(ctx, tx, o, world.OrgEvent{Type: world.OrgEventAccountLeft, Account: id}); err != nil {
 		return err
 	}
 	return tx.UpdateOrganization(ctx, *o)
@@ -335,7 +336,7 @@ func (s *Service) ListParents(ctx context.Context, c detective.Caller, child str
 		return nil, err
 	}
 	var out []Parent
-	err := s.read(ctx, func(tx detective.Tx) error {
+	err := s.read(ctx, func(tx world.Tx) error {
 		m, err := readerOrg(ctx, tx, c)
 		if err != nil {
 			return err

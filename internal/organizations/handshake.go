@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Handshake is an invitation as the handshake operations show it.
@@ -14,7 +15,7 @@ type Handshake struct {
 	ID             string
 	ARN            string
 	Parties        []Party
-	State          detective.HandshakeState
+	State          world.HandshakeState
 	RequestedTime  time.Time
 	ExpirationTime time.Time
 	Action         string // INVITE
@@ -35,7 +36,7 @@ type HandshakeResource struct {
 
 // handshakeView shows h as of now: an open handshake past its expiration
 // reads EXPIRED, computed rather than stored, so every replica agrees.
-func (s *Service) handshakeView(ctx context.Context, tx detective.Tx, c detective.Caller, h detective.Handshake) (Handshake, error) {
+func (s *Service) handshakeView(ctx context.Context, tx world.Tx, c detective.Caller, h world.Handshake) (Handshake, error) {
 	email, err := rootEmail(ctx, tx, h.Management)
 	if err != nil {
 		return Handshake{}, err
@@ -48,13 +49,13 @@ func (s *Service) handshakeView(ctx context.Context, tx detective.Tx, c detectiv
 	}
 	state := h.State
 	if expired(h, s.now()) {
-		state = detective.HandshakeExpired
+		state = world.HandshakeExpired
 	}
 	// AWS: the organization's resources are MASTER_EMAIL, MASTER_NAME and
 	// ORGANIZATION_FEATURE_SET, whose value for ALL is "FULL"
 	// (InviteAccountToOrganization example, API reference).
 	fs := "FULL"
-	if h.FeatureSet == detective.FeatureSetConsolidatedBilling {
+	if h.FeatureSet == world.FeatureSetConsolidatedBilling {
 		fs = string(h.FeatureSet)
 	}
 	var orgRes []HandshakeResource
@@ -88,7 +89,7 @@ var emailPattern = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
 // request. Tags are accepted and not kept: they would tag the account
 // only once it joins, and handshakes are not taggable here.
 type InviteAccountToOrganizationInput struct {
-	TargetType detective.HandshakePartyType
+	TargetType world.HandshakePartyType
 	Target     string
 	Notes      string
 }
@@ -97,11 +98,11 @@ type InviteAccountToOrganizationInput struct {
 // join the caller's organization.
 func (s *Service) InviteAccountToOrganization(ctx context.Context, c detective.Caller, in InviteAccountToOrganizationInput) (Handshake, error) {
 	switch in.TargetType {
-	case detective.PartyAccount:
+	case world.PartyAccount:
 		if !detective.AccountID(in.Target).Valid() {
 			return Handshake{}, InvalidInput("INVALID_PATTERN_TARGET_ID", "You specified a target ID that is not valid: an account ID is 12 digits.")
 		}
-	case detective.PartyEmail:
+	case world.PartyEmail:
 		if !emailPattern.MatchString(in.Target) || len(in.Target) > 64 {
 			return Handshake{}, InvalidInput("INVALID_EMAIL_ADDRESS_TARGET", "You specified a target e-mail address that is not valid.")
 		}
@@ -109,13 +110,13 @@ func (s *Service) InviteAccountToOrganization(ctx context.Context, c detective.C
 		return Handshake{}, InvalidInput("INVALID_PARTY_TYPE_TARGET", "You specified the wrong type of entity (account, organization, or email) as a target.")
 	}
 	var out Handshake
-	err := s.write(ctx, func(tx detective.Tx) error {
+	err := s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
 		}
 		invitee := detective.AccountID(in.Target)
-		if in.TargetType == detective.PartyEmail {
+		if in.TargetType == world.PartyEmail {
 			if a, err := tx.AccountByEmail(ctx, in.Target); err == nil {
 				invitee = a.ID
 			} else if detective.KindOf(err) != detective.KindNotFound {
@@ -128,17 +129,17 @@ func (s *Service) InviteAccountToOrganization(ctx context.Context, c detective.C
 			return err
 		}
 		now := s.now()
-		open, err := tx.ListHandshakes(ctx, detective.ListHandshakesParams{Org: m.org.ID})
+		open, err := tx.ListHandshakes(ctx, world.ListHandshakesParams{Org: m.org.ID})
 		if err != nil {
 			return err
 		}
 		for _, h := range open {
-			if h.State == detective.HandshakeOpen && !expired(h, now) && h.TargetType == in.TargetType && strings.EqualFold(h.Target, in.Target) {
+			if h.State == world.HandshakeOpen && !expired(h, now) && h.TargetType == in.TargetType && strings.EqualFold(h.Target, in.Target) {
 				return newError(CodeDuplicateHandshake, "A handshake with the same action and target already exists.")
 			}
 		}
-		h := detective.Handshake{ID: s.ids.HandshakeID(), Org: m.org.ID, Management: m.org.Management, FeatureSet: m.org.FeatureSet,
-			TargetType: in.TargetType, Target: in.Target, Notes: in.Notes, State: detective.HandshakeOpen,
+		h := world.Handshake{ID: s.ids.HandshakeID(), Org: m.org.ID, Management: m.org.Management, FeatureSet: m.org.FeatureSet,
+			TargetType: in.TargetType, Target: in.Target, Notes: in.Notes, State: world.HandshakeOpen,
 			RequestedTime: now, ExpirationTime: now.Add(s.cfg.HandshakeTTL)}
 		if err := tx.PutHandshake(ctx, h); err != nil {
 			return err
@@ -156,8 +157,8 @@ func errAlreadyMember() *Error {
 
 // targets reports whether h invites the caller: by account ID, or by the
 // caller's known root e-mail.
-func targets(ctx context.Context, tx detective.Tx, h detective.Handshake, c detective.Caller) (bool, error) {
-	if h.TargetType == detective.PartyAccount {
+func targets(ctx context.Context, tx world.Tx, h world.Handshake, c detective.Caller) (bool, error) {
+	if h.TargetType == world.PartyAccount {
 		return h.Target == string(c.Account), nil
 	}
 	email, err := rootEmail(ctx, tx, c.Account)
@@ -167,34 +168,34 @@ func targets(ctx context.Context, tx detective.Tx, h detective.Handshake, c dete
 // handshakeFor returns handshake id if the caller is its target (or, with
 // sender, the management account of the organization that sent it);
 // HandshakeNotFoundException otherwise, so that others learn nothing.
-func handshakeFor(ctx context.Context, tx detective.Tx, c detective.Caller, id string, sender bool) (detective.Handshake, error) {
+func handshakeFor(ctx context.Context, tx world.Tx, c detective.Caller, id string, sender bool) (world.Handshake, error) {
 	h, err := tx.Handshake(ctx, id)
 	if detective.KindOf(err) == detective.KindNotFound {
-		return detective.Handshake{}, errHandshakeNotFound()
+		return world.Handshake{}, errHandshakeNotFound()
 	}
 	if err != nil {
-		return detective.Handshake{}, err
+		return world.Handshake{}, err
 	}
 	if sender && h.Management == c.Account {
 		return h, nil
 	}
 	ok, err := targets(ctx, tx, h, c)
 	if err != nil {
-		return detective.Handshake{}, err
+		return world.Handshake{}, err
 	}
 	if !ok {
-		return detective.Handshake{}, errHandshakeNotFound()
+		return world.Handshake{}, errHandshakeNotFound()
 	}
 	return h, nil
 }
 
 // transition moves an open handshake to state to, or explains why it
 // cannot: already there, or in another final state (or expired).
-func (s *Service) transition(h *detective.Handshake, to detective.HandshakeState) error {
+func (s *Service) transition(h *world.Handshake, to world.HandshakeState) error {
 	switch {
 	case h.State == to:
 		return newError(CodeHandshakeAlreadyInState, "The specified handshake is already in the requested state.")
-	case h.State != detective.HandshakeOpen || expired(*h, s.now()):
+	case h.State != world.HandshakeOpen || expired(*h, s.now()):
 		return newError(CodeInvalidHandshakeTransition, "You can't perform the operation on the handshake in its current state.")
 	}
 	h.State = to
@@ -205,7 +206,7 @@ func (s *Service) transition(h *detective.Handshake, to detective.HandshakeState
 // organization.
 func (s *Service) AcceptHandshake(ctx context.Context, c detective.Caller, id string) (Handshake, error) {
 	var out Handshake
-	err := s.write(ctx, func(tx detective.Tx) error {
+	err := s.write(ctx, func(tx world.Tx) error {
 		h, err := handshakeFor(ctx, tx, c, id, false)
 		if err != nil {
 			return err
@@ -217,7 +218,7 @@ func (s *Service) AcceptHandshake(ctx context.Context, c detective.Caller, id st
 		if h, err = tx.Handshake(ctx, id); err != nil { // again, under the lock
 			return err
 		}
-		if err := s.transition(&h, detective.HandshakeAccepted); err != nil {
+		if err := s.transition(&h, world.HandshakeAccepted); err != nil {
 			return err
 		}
 		if _, err := tx.OrgAccount(ctx, c.Account); err == nil {
@@ -225,7 +226,7 @@ func (s *Service) AcceptHandshake(ctx context.Context, c detective.Caller, id st
 		} else if detective.KindOf(err) != detective.KindNotFound {
 			return err
 		}
-		if err := s.join(ctx, tx, &o, detective.OrgAccount{Account: c.Account, Method: detective.JoinedInvited}); err != nil {
+		if err := s.join(ctx, tx, &o, world.OrgAccount{Account: c.Account, Method: world.JoinedInvited}); err != nil {
 			return err
 		}
 		if err := tx.UpdateOrganization(ctx, o); err != nil {
@@ -243,17 +244,17 @@ func (s *Service) AcceptHandshake(ctx context.Context, c detective.Caller, id st
 
 // DeclineHandshake declines an invitation addressed to the caller.
 func (s *Service) DeclineHandshake(ctx context.Context, c detective.Caller, id string) (Handshake, error) {
-	return s.endHandshake(ctx, c, id, false, detective.HandshakeDeclined)
+	return s.endHandshake(ctx, c, id, false, world.HandshakeDeclined)
 }
 
 // CancelHandshake cancels an invitation the caller's organization sent.
 func (s *Service) CancelHandshake(ctx context.Context, c detective.Caller, id string) (Handshake, error) {
-	return s.endHandshake(ctx, c, id, true, detective.HandshakeCanceled)
+	return s.endHandshake(ctx, c, id, true, world.HandshakeCanceled)
 }
 
-func (s *Service) endHandshake(ctx context.Context, c detective.Caller, id string, sender bool, to detective.HandshakeState) (Handshake, error) {
+func (s *Service) endHandshake(ctx context.Context, c detective.Caller, id string, sender bool, to world.HandshakeState) (Handshake, error) {
 	var out Handshake
-	err := s.write(ctx, func(tx detective.Tx) error {
+	err := s.write(ctx, func(tx world.Tx) error {
 		h, err := handshakeFor(ctx, tx, c, id, sender)
 		if err != nil {
 			return err
@@ -285,7 +286,7 @@ func (s *Service) endHandshake(ctx context.Context, c detective.Caller, id strin
 // DescribeHandshake returns a handshake the caller sent or received.
 func (s *Service) DescribeHandshake(ctx context.Context, c detective.Caller, id string) (Handshake, error) {
 	var out Handshake
-	err := s.read(ctx, func(tx detective.Tx) error {
+	err := s.read(ctx, func(tx world.Tx) error {
 		h, err := handshakeFor(ctx, tx, c, id, true)
 		if err != nil {
 			return err
@@ -307,23 +308,23 @@ type ListHandshakesInput struct {
 // ListHandshakesForAccount returns one page of the handshakes addressed to
 // the caller, by account ID or root e-mail, ordered by ID.
 func (s *Service) ListHandshakesForAccount(ctx context.Context, c detective.Caller, in ListHandshakesInput) ([]Handshake, string, error) {
-	return s.listHandshakes(ctx, c, in, "ListHandshakesForAccount", func(tx detective.Tx) (detective.ListHandshakesParams, error) {
+	return s.listHandshakes(ctx, c, in, "ListHandshakesForAccount", func(tx world.Tx) (world.ListHandshakesParams, error) {
 		email, err := rootEmail(ctx, tx, c.Account)
-		return detective.ListHandshakesParams{Account: c.Account, Email: email}, err
+		return world.ListHandshakesParams{Account: c.Account, Email: email}, err
 	})
 }
 
 // ListHandshakesForOrganization returns one page of the handshakes the
 // caller's organization sent, ordered by ID.
 func (s *Service) ListHandshakesForOrganization(ctx context.Context, c detective.Caller, in ListHandshakesInput) ([]Handshake, string, error) {
-	return s.listHandshakes(ctx, c, in, "ListHandshakesForOrganization", func(tx detective.Tx) (detective.ListHandshakesParams, error) {
+	return s.listHandshakes(ctx, c, in, "ListHandshakesForOrganization", func(tx world.Tx) (world.ListHandshakesParams, error) {
 		m, err := readerOrg(ctx, tx, c)
-		return detective.ListHandshakesParams{Org: m.org.ID}, err
+		return world.ListHandshakesParams{Org: m.org.ID}, err
 	})
 }
 
 func (s *Service) listHandshakes(ctx context.Context, c detective.Caller, in ListHandshakesInput, op string,
-	selectFn func(detective.Tx) (detective.ListHandshakesParams, error)) ([]Handshake, string, error) {
+	selectFn func(world.Tx) (world.ListHandshakesParams, error)) ([]Handshake, string, error) {
 	after, err := decodeToken(in.NextToken, op, in.ActionType)
 	if err != nil {
 		return nil, "", err
@@ -331,7 +332,7 @@ func (s *Service) listHandshakes(ctx context.Context, c detective.Caller, in Lis
 	n := pageSize(in.MaxResults)
 	var out []Handshake
 	var next string
-	err = s.read(ctx, func(tx detective.Tx) error {
+	err = s.read(ctx, func(tx world.Tx) error {
 		p, err := selectFn(tx)
 		if err != nil {
 			return err
@@ -344,7 +345,7 @@ func (s *Service) listHandshakes(ctx context.Context, c detective.Caller, in Lis
 		if err != nil {
 			return err
 		}
-		rows, next = page(rows, n, op, in.ActionType, func(h detective.Handshake) string { return h.ID })
+		rows, next = page(rows, n, op, in.ActionType, func(h world.Handshake) string { return h.ID })
 		for _, h := range rows {
 			v, err := s.handshakeView(ctx, tx, c, h)
 			if err != nil {

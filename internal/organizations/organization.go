@@ -5,13 +5,14 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Organization is an organization as DescribeOrganization shows it.
 type Organization struct {
 	ID                     string
 	ARN                    string
-	FeatureSet             detective.FeatureSet
+	FeatureSet             world.FeatureSet
 	ManagementAccountID    detective.AccountID
 	ManagementAccountARN   string
 	ManagementAccountEmail string // "" when the account's root e-mail is unknown
@@ -25,7 +26,7 @@ type Root struct {
 // rootName is the name AWS gives every root.
 const rootName = "Root"
 
-func (s *Service) organizationView(ctx context.Context, tx detective.Tx, c detective.Caller, o detective.Organization) (Organization, error) {
+func (s *Service) organizationView(ctx context.Context, tx world.Tx, c detective.Caller, o world.Organization) (Organization, error) {
 	email, err := rootEmail(ctx, tx, o.Management)
 	if err != nil {
 		return Organization{}, err
@@ -36,7 +37,7 @@ func (s *Service) organizationView(ctx context.Context, tx detective.Tx, c detec
 }
 
 // rootEmail is the known root e-mail of account, "" if unknown.
-func rootEmail(ctx context.Context, tx detective.Tx, account detective.AccountID) (string, error) {
+func rootEmail(ctx context.Context, tx world.Tx, account detective.AccountID) (string, error) {
 	a, err := tx.Account(ctx, account)
 	if detective.KindOf(err) == detective.KindNotFound {
 		return "", nil
@@ -46,17 +47,17 @@ func rootEmail(ctx context.Context, tx detective.Tx, account detective.AccountID
 
 // CreateOrganizationInput is CreateOrganization's request.
 type CreateOrganizationInput struct {
-	FeatureSet detective.FeatureSet // "" means ALL
+	FeatureSet world.FeatureSet // "" means ALL
 }
 
 // CreateOrganization makes the caller the management account of a new
 // organization with one root.
 func (s *Service) CreateOrganization(ctx context.Context, c detective.Caller, in CreateOrganizationInput) (Organization, error) {
 	if in.FeatureSet == "" {
-		in.FeatureSet = detective.FeatureSetAll
+		in.FeatureSet = world.FeatureSetAll
 	}
 	var out Organization
-	err := s.write(ctx, func(tx detective.Tx) error {
+	err := s.write(ctx, func(tx world.Tx) error {
 		o, err := s.createOrganization(ctx, tx, c.Account, "", in.FeatureSet, "")
 		if err != nil {
 			return err
@@ -69,29 +70,29 @@ func (s *Service) CreateOrganization(ctx context.Context, c detective.Caller, in
 
 // createOrganization creates an organization managed by management (with
 // the given ID, or a new one when id is "") and records its creation.
-func (s *Service) createOrganization(ctx context.Context, tx detective.Tx, management detective.AccountID, id string,
-	fs detective.FeatureSet, name string) (detective.Organization, error) {
+func (s *Service) createOrganization(ctx context.Context, tx world.Tx, management detective.AccountID, id string,
+	fs world.FeatureSet, name string) (world.Organization, error) {
 	if _, err := tx.OrgAccount(ctx, management); err == nil {
-		return detective.Organization{}, newError(CodeAlreadyInOrganization, "The provided account is already a member of an organization.")
+		return world.Organization{}, newError(CodeAlreadyInOrganization, "The provided account is already a member of an organization.")
 	} else if detective.KindOf(err) != detective.KindNotFound {
-		return detective.Organization{}, err
+		return world.Organization{}, err
 	}
 	if id == "" {
 		id = s.ids.OrganizationID()
 	}
 	now := s.now()
-	o := detective.Organization{ID: id, Management: management, FeatureSet: fs, RootID: s.ids.RootID(), CreatedTime: now}
+	o := world.Organization{ID: id, Management: management, FeatureSet: fs, RootID: s.ids.RootID(), CreatedTime: now}
 	if err := tx.CreateOrganization(ctx, o); err != nil {
-		return detective.Organization{}, err
+		return world.Organization{}, err
 	}
 	// AWS: the management account reads JoinedMethod INVITED, joined when
 	// the organization was created.
-	if err := tx.PutOrgAccount(ctx, detective.OrgAccount{Org: o.ID, Account: management, Name: name,
-		Method: detective.JoinedInvited, JoinedTime: now, Status: detective.OrgAccountActive}); err != nil {
-		return detective.Organization{}, err
+	if err := tx.PutOrgAccount(ctx, world.OrgAccount{Org: o.ID, Account: management, Name: name,
+		Method: world.JoinedInvited, JoinedTime: now, Status: world.OrgAccountActive}); err != nil {
+		return world.Organization{}, err
 	}
-	if err := s.record(ctx, tx, &o, detective.OrgEvent{Type: detective.OrgEventOrganizationCreated, Account: management}); err != nil {
-		return detective.Organization{}, err
+	if err := s.record(ctx, tx, &o, world.OrgEvent{Type: world.OrgEventOrganizationCreated, Account: management}); err != nil {
+		return world.Organization{}, err
 	}
 	return o, tx.UpdateOrganization(ctx, o)
 }
@@ -100,7 +101,7 @@ func (s *Service) createOrganization(ctx context.Context, tx detective.Tx, manag
 // call it.
 func (s *Service) DescribeOrganization(ctx context.Context, c detective.Caller) (Organization, error) {
 	var out Organization
-	err := s.read(ctx, func(tx detective.Tx) error {
+	err := s.read(ctx, func(tx world.Tx) error {
 		m, err := callerOrg(ctx, tx, c, false)
 		if err != nil {
 			return err
@@ -114,7 +115,7 @@ func (s *Service) DescribeOrganization(ctx context.Context, c detective.Caller) 
 // DeleteOrganization deletes the caller's organization, which must have
 // no account but the management account.
 func (s *Service) DeleteOrganization(ctx context.Context, c detective.Caller) error {
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
@@ -127,7 +128,7 @@ func (s *Service) DeleteOrganization(ctx context.Context, c detective.Caller) er
 			return newError(CodeOrganizationNotEmpty,
 				"To delete an organization you must first remove all member accounts (except the master).")
 		}
-		if err := s.record(ctx, tx, &m.org, detective.OrgEvent{Type: detective.OrgEventOrganizationDeleted, Account: m.org.Management}); err != nil {
+		if err := s.record(ctx, tx, &m.org, world.OrgEvent{Type: world.OrgEventOrganizationDeleted, Account: m.org.Management}); err != nil {
 			return err
 		}
 		return tx.DeleteOrganization(ctx, m.org.ID)
@@ -146,7 +147,7 @@ func (s *Service) ListRoots(ctx context.Context, c detective.Caller, in ListRoot
 		return nil, "", err
 	}
 	var out []Root
-	err := s.read(ctx, func(tx detective.Tx) error {
+	err := s.read(ctx, func(tx world.Tx) error {
 		m, err := readerOrg(ctx, tx, c)
 		if err != nil {
 			return err
@@ -160,6 +161,6 @@ func (s *Service) ListRoots(ctx context.Context, c detective.Caller, in ListRoot
 }
 
 // expired reports whether an open handshake has passed its expiration.
-func expired(h detective.Handshake, now time.Time) bool {
-	return h.State == detective.HandshakeOpen && !now.Before(h.ExpirationTime)
+func expired(h world.Handshake, now time.Time) bool {
+	return h.State == world.HandshakeOpen && !now.Before(h.ExpirationTime)
 }

@@ -5,13 +5,14 @@ import (
 	"regexp"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Seed is a declared world: account facts and organizations. Applying it
 // adds what is missing and changes nothing else, so applying it twice is
 // applying it once. It never removes anything.
 type Seed struct {
-	Accounts      []detective.Account
+	Accounts      []world.Account
 	Organizations []SeedOrganization
 }
 
@@ -22,7 +23,7 @@ type SeedOrganization struct {
 	ID             string
 	Management     detective.AccountID
 	ManagementName string
-	FeatureSet     detective.FeatureSet // "" means ALL
+	FeatureSet     world.FeatureSet // "" means ALL
 	Members        []SeedMember
 	// EnabledServices are service principals the organization trusts.
 	EnabledServices []string
@@ -34,7 +35,7 @@ type SeedOrganization struct {
 type SeedMember struct {
 	Account detective.AccountID
 	Name    string
-	Method  detective.JoinedMethod // "" means CREATED
+	Method  world.JoinedMethod // "" means CREATED
 }
 
 // SeedDelegatedAdmin declares a delegated administrator registration.
@@ -49,13 +50,13 @@ var orgIDPattern = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 // ApplySeed applies seed in one transaction. Each organization change is
 // recorded in the event log, as if made through the API.
 func (s *Service) ApplySeed(ctx context.Context, seed Seed) error {
-	return s.write(ctx, func(tx detective.Tx) error { return s.applySeed(ctx, tx, seed) })
+	return s.write(ctx, func(tx world.Tx) error { return s.applySeed(ctx, tx, seed) })
 }
 
 // Reset empties every table, Detective's included, and applies seed, in
 // one transaction: the operator reset.
 func (s *Service) Reset(ctx context.Context, seed Seed) error {
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		if err := tx.DeleteAll(ctx); err != nil {
 			return err
 		}
@@ -67,7 +68,7 @@ func (s *Service) Reset(ctx context.Context, seed Seed) error {
 // run-time change) and returns its state.
 func (s *Service) ApplyOrganization(ctx context.Context, so SeedOrganization) (OrganizationState, error) {
 	var out OrganizationState
-	err := s.write(ctx, func(tx detective.Tx) error {
+	err := s.write(ctx, func(tx world.Tx) error {
 		o, err := s.applySeedOrganization(ctx, tx, so)
 		if err != nil {
 			return err
@@ -78,7 +79,7 @@ func (s *Service) ApplyOrganization(ctx context.Context, so SeedOrganization) (O
 	return out, err
 }
 
-func (s *Service) applySeed(ctx context.Context, tx detective.Tx, seed Seed) error {
+func (s *Service) applySeed(ctx context.Context, tx world.Tx, seed Seed) error {
 	for _, a := range seed.Accounts {
 		if !a.ID.Valid() {
 			return InvalidInput("INVALID_PATTERN", "Account ID %q is not 12 digits.", a.ID)
@@ -95,51 +96,51 @@ func (s *Service) applySeed(ctx context.Context, tx detective.Tx, seed Seed) err
 	return nil
 }
 
-func (s *Service) applySeedOrganization(ctx context.Context, tx detective.Tx, so SeedOrganization) (detective.Organization, error) {
+func (s *Service) applySeedOrganization(ctx context.Context, tx world.Tx, so SeedOrganization) (world.Organization, error) {
 	if !so.Management.Valid() {
-		return detective.Organization{}, InvalidInput("INVALID_PATTERN", "Management account ID %q is not 12 digits.", so.Management)
+		return world.Organization{}, InvalidInput("INVALID_PATTERN", "Management account ID %q is not 12 digits.", so.Management)
 	}
 	if so.ID != "" && !orgIDPattern.MatchString(so.ID) {
-		return detective.Organization{}, InvalidInput("INVALID_PATTERN", "Organization ID %q does not match o-[a-z0-9]{10,32}.", so.ID)
+		return world.Organization{}, InvalidInput("INVALID_PATTERN", "Organization ID %q does not match o-[a-z0-9]{10,32}.", so.ID)
 	}
 	switch so.FeatureSet {
 	case "":
-		so.FeatureSet = detective.FeatureSetAll
-	case detective.FeatureSetAll, detective.FeatureSetConsolidatedBilling:
+		so.FeatureSet = world.FeatureSetAll
+	case world.FeatureSetAll, world.FeatureSetConsolidatedBilling:
 	default:
-		return detective.Organization{}, InvalidInput("INVALID_ENUM", "Feature set %q is not ALL or CONSOLIDATED_BILLING.", so.FeatureSet)
+		return world.Organization{}, InvalidInput("INVALID_ENUM", "Feature set %q is not ALL or CONSOLIDATED_BILLING.", so.FeatureSet)
 	}
 	o, err := s.seedOrganization(ctx, tx, so)
 	if err != nil {
-		return detective.Organization{}, err
+		return world.Organization{}, err
 	}
 	if err := s.seedName(ctx, tx, o, so.Management, so.ManagementName); err != nil {
-		return detective.Organization{}, err
+		return world.Organization{}, err
 	}
 	for _, m := range so.Members {
 		if err := s.seedMember(ctx, tx, &o, m); err != nil {
-			return detective.Organization{}, err
+			return world.Organization{}, err
 		}
 	}
 	for _, p := range so.EnabledServices {
 		if err := checkPrincipal(p); err != nil {
-			return detective.Organization{}, err
+			return world.Organization{}, err
 		}
 		if err := s.enableServiceAccess(ctx, tx, &o, p); err != nil {
-			return detective.Organization{}, err
+			return world.Organization{}, err
 		}
 	}
 	for _, d := range so.DelegatedAdministrators {
 		if err := checkPrincipal(d.ServicePrincipal); err != nil {
-			return detective.Organization{}, err
+			return world.Organization{}, err
 		}
-		das, err := tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: o.ID, Account: d.Account, Principal: d.ServicePrincipal})
+		das, err := tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: o.ID, Account: d.Account, Principal: d.ServicePrincipal})
 		if err != nil {
-			return detective.Organization{}, err
+			return world.Organization{}, err
 		}
 		if len(das) == 0 {
 			if err := s.registerDelegatedAdmin(ctx, tx, &o, d.Account, d.ServicePrincipal, s.now()); err != nil {
-				return detective.Organization{}, err
+				return world.Organization{}, err
 			}
 		}
 	}
@@ -148,24 +149,24 @@ func (s *Service) applySeedOrganization(ctx context.Context, tx detective.Tx, so
 
 // seedOrganization returns the organization so.Management manages,
 // locked, creating it if there is none.
-func (s *Service) seedOrganization(ctx context.Context, tx detective.Tx, so SeedOrganization) (detective.Organization, error) {
+func (s *Service) seedOrganization(ctx context.Context, tx world.Tx, so SeedOrganization) (world.Organization, error) {
 	oa, err := tx.OrgAccount(ctx, so.Management)
 	if detective.KindOf(err) == detective.KindNotFound {
 		return s.createOrganization(ctx, tx, so.Management, so.ID, so.FeatureSet, so.ManagementName)
 	}
 	if err != nil {
-		return detective.Organization{}, err
+		return world.Organization{}, err
 	}
 	o, err := tx.LockOrganization(ctx, oa.Org)
 	if err != nil {
-		return detective.Organization{}, err
+		return world.Organization{}, err
 	}
 	if o.Management != so.Management {
-		return detective.Organization{}, constraint("ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
+		return world.Organization{}, constraint("ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
 			"Account %s is a member of organization %s, so it cannot manage another.", so.Management, o.ID)
 	}
 	if so.ID != "" && so.ID != o.ID {
-		return detective.Organization{}, newError(CodeAlreadyInOrganization,
+		return world.Organization{}, newError(CodeAlreadyInOrganization,
 			"Account %s already manages organization %s, not %s.", so.Management, o.ID, so.ID)
 	}
 	return o, nil
@@ -173,21 +174,21 @@ func (s *Service) seedOrganization(ctx context.Context, tx detective.Tx, so Seed
 
 // seedMember adds m to o unless it is a member already; an account in
 // another organization is an error.
-func (s *Service) seedMember(ctx context.Context, tx detective.Tx, o *detective.Organization, m SeedMember) error {
+func (s *Service) seedMember(ctx context.Context, tx world.Tx, o *world.Organization, m SeedMember) error {
 	if !m.Account.Valid() {
 		return InvalidInput("INVALID_PATTERN", "Member account ID %q is not 12 digits.", m.Account)
 	}
 	switch m.Method {
 	case "":
-		m.Method = detective.JoinedCreated
-	case detective.JoinedCreated, detective.JoinedInvited:
+		m.Method = world.JoinedCreated
+	case world.JoinedCreated, world.JoinedInvited:
 	default:
 		return InvalidInput("INVALID_ENUM", "Joined method %q is not CREATED or INVITED.", m.Method)
 	}
 	oa, err := tx.OrgAccount(ctx, m.Account)
 	switch {
 	case detective.KindOf(err) == detective.KindNotFound:
-		return s.join(ctx, tx, o, detective.OrgAccount{Account: m.Account, Name: m.Name, Method: m.Method})
+		return s.join(ctx, tx, o, world.OrgAccount{Account: m.Account, Name: m.Name, Method: m.Method})
 	case err != nil:
 		return err
 	case oa.Org != o.ID:
@@ -197,7 +198,7 @@ func (s *Service) seedMember(ctx context.Context, tx detective.Tx, o *detective.
 }
 
 // seedName gives a member of o a declared name, if it has another.
-func (s *Service) seedName(ctx context.Context, tx detective.Tx, o detective.Organization, id detective.AccountID, name string) error {
+func (s *Service) seedName(ctx context.Context, tx world.Tx, o world.Organization, id detective.AccountID, name string) error {
 	if name == "" {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/sqlite"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 type fixedClock struct{ t time.Time }
@@ -18,7 +19,7 @@ func (c fixedClock) Now() time.Time { return c.t }
 
 // mustService returns a Service over a fresh SQLite store: real storage,
 // as everywhere in the tests.
-func mustService(t *testing.T) (*organizations.Service, detective.Store) {
+func mustService(t *testing.T) (*organizations.Service, *sqlite.Store) {
 	t.Helper()
 	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "d.db"))
 	if err != nil {
@@ -26,23 +27,23 @@ func mustService(t *testing.T) (*organizations.Service, detective.Store) {
 	}
 	t.Cleanup(func() { s.Close() })
 	clock := fixedClock{time.Date(2026, 1, 2, 3, 4, 5, 6_000_000, time.UTC)}
-	return organizations.NewService(s, clock, organizations.RandomIDs{}, organizations.Config{}), s
+	return organizations.NewService(s.World(), clock, organizations.RandomIDs{}, organizations.Config{}), s
 }
 
-func events(t *testing.T, svc *organizations.Service) []detective.OrgEvent {
+func events(t *testing.T, svc *organizations.Service) []world.OrgEvent {
 	t.Helper()
-	es, err := svc.OrgEvents(context.Background(), detective.ListOrgEventsParams{})
+	es, err := svc.OrgEvents(context.Background(), world.ListOrgEventsParams{})
 	if err != nil {
 		t.Fatalf("OrgEvents: %v", err)
 	}
 	return es
 }
 
-var world = organizations.Seed{
-	Accounts: []detective.Account{{ID: "111111111111", RootEmail: "m@example.com"}, {ID: "222222222222"}},
+var testWorld = organizations.Seed{
+	Accounts: []world.Account{{ID: "111111111111", RootEmail: "m@example.com"}, {ID: "222222222222"}},
 	Organizations: []organizations.SeedOrganization{{
 		Management: "111111111111", ManagementName: "Management",
-		Members:                 []organizations.SeedMember{{Account: "222222222222", Name: "Security"}, {Account: "333333333333", Method: detective.JoinedInvited}},
+		Members:                 []organizations.SeedMember{{Account: "222222222222", Name: "Security"}, {Account: "333333333333", Method: world.JoinedInvited}},
 		EnabledServices:         []string{"detective.amazonaws.com"},
 		DelegatedAdministrators: []organizations.SeedDelegatedAdmin{{Account: "222222222222", ServicePrincipal: "detective.amazonaws.com"}},
 	}},
@@ -52,19 +53,19 @@ func TestApplySeedIsIdempotent(t *testing.T) {
 	t.Parallel()
 	svc, _ := mustService(t)
 	ctx := context.Background()
-	if err := svc.ApplySeed(ctx, world); err != nil {
+	if err := svc.ApplySeed(ctx, testWorld); err != nil {
 		t.Fatalf("ApplySeed: %v", err)
 	}
 	first := events(t, svc)
-	var types []detective.OrgEventType
+	var types []world.OrgEventType
 	for i, e := range first {
 		types = append(types, e.Type)
 		if e.Seq != int64(i+1) || e.Management != "111111111111" {
 			t.Errorf("event %d = %+v, want seq %d of the seeded organization", i, e, i+1)
 		}
 	}
-	want := []detective.OrgEventType{detective.OrgEventOrganizationCreated, detective.OrgEventAccountJoined, detective.OrgEventAccountJoined,
-		detective.OrgEventServiceAccessEnabled, detective.OrgEventDelegatedAdminRegistered}
+	want := []world.OrgEventType{world.OrgEventOrganizationCreated, world.OrgEventAccountJoined, world.OrgEventAccountJoined,
+		world.OrgEventServiceAccessEnabled, world.OrgEventDelegatedAdminRegistered}
 	if len(types) != len(want) {
 		t.Fatalf("events = %v, want %v", types, want)
 	}
@@ -73,7 +74,7 @@ func TestApplySeedIsIdempotent(t *testing.T) {
 			t.Errorf("event %d = %s, want %s", i, types[i], want[i])
 		}
 	}
-	if err := svc.ApplySeed(ctx, world); err != nil {
+	if err := svc.ApplySeed(ctx, testWorld); err != nil {
 		t.Fatalf("ApplySeed again: %v", err)
 	}
 	if again := events(t, svc); len(again) != len(first) {
@@ -84,12 +85,12 @@ func TestApplySeedIsIdempotent(t *testing.T) {
 		t.Fatalf("Organizations = %+v, %v", orgs, err)
 	}
 	for _, a := range orgs[0].Accounts {
-		if a.Account == "222222222222" && a.Name != "Security" || a.Account == "333333333333" && a.Method != detective.JoinedInvited {
+		if a.Account == "222222222222" && a.Name != "Security" || a.Account == "333333333333" && a.Method != world.JoinedInvited {
 			t.Errorf("seeded account = %+v", a)
 		}
 	}
 	// Reset empties the world and seeds it anew: a new organization.
-	if err := svc.Reset(ctx, world); err != nil {
+	if err := svc.Reset(ctx, testWorld); err != nil {
 		t.Fatalf("Reset: %v", err)
 	}
 	after, err := svc.Organizations(ctx)
@@ -118,7 +119,7 @@ func TestApplySeedConflicts(t *testing.T) {
 		{"management as delegated administrator", organizations.Seed{Organizations: []organizations.SeedOrganization{{Management: "111111111111",
 			DelegatedAdministrators: []organizations.SeedDelegatedAdmin{{Account: "111111111111", ServicePrincipal: "detective.amazonaws.com"}}}}},
 			organizations.CodeConstraintViolation},
-		{"bad account", organizations.Seed{Accounts: []detective.Account{{ID: "12"}}}, organizations.CodeInvalidInput},
+		{"bad account", organizations.Seed{Accounts: []world.Account{{ID: "12"}}}, organizations.CodeInvalidInput},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -128,7 +129,11 @@ func TestApplySeedConflicts(t *testing.T) {
 			if !errors.As(err, &e) || e.Code != tc.code {
 				t.Fatalf("ApplySeed = %v, want %s", err, tc.code)
 			}
-			if orgs, _ := svc.Organizations(context.Background()); len(orgs) != 0 {
+			orgs, err := svc.Organizations(context.Background())
+			if err != nil {
+				t.Fatalf("Organizations after a failed seed: %v", err)
+			}
+			if len(orgs) != 0 {
 				t.Errorf("a failed seed left %d organizations; it must apply whole or not at all", len(orgs))
 			}
 		})
@@ -159,7 +164,7 @@ func TestRegisterDelegatedAdmin(t *testing.T) {
 	}
 	n := 0
 	for _, e := range events(t, svc) {
-		if e.Type == detective.OrgEventDelegatedAdminRegistered {
+		if e.Type == world.OrgEventDelegatedAdminRegistered {
 			n++
 		}
 	}

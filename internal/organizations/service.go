@@ -6,6 +6,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // DefaultHandshakeTTL is how long an invitation stays open.
@@ -24,14 +25,14 @@ type Config struct {
 // Service is the Organizations subset: its rules over a Store. It is safe
 // for concurrent use; all its state is in the Store.
 type Service struct {
-	store detective.Store
+	store world.Store
 	clock detective.Clock
 	ids   IDSource
 	cfg   Config
 }
 
 // NewService returns a Service over store with the given clock and IDs.
-func NewService(store detective.Store, clock detective.Clock, ids IDSource, cfg Config) *Service {
+func NewService(store world.Store, clock detective.Clock, ids IDSource, cfg Config) *Service {
 	if cfg.HandshakeTTL <= 0 {
 		cfg.HandshakeTTL = DefaultHandshakeTTL
 	}
@@ -43,14 +44,14 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Mil
 
 // read and write run fn in a transaction and turn every error that is not
 // already an exception into one.
-func (s *Service) read(ctx context.Context, fn func(detective.Tx) error) error {
+func (s *Service) read(ctx context.Context, fn func(world.Tx) error) error {
 	if err := s.store.Read(ctx, fn); err != nil {
 		return AsError(err)
 	}
 	return nil
 }
 
-func (s *Service) write(ctx context.Context, fn func(detective.Tx) error) error {
+func (s *Service) write(ctx context.Context, fn func(world.Tx) error) error {
 	if err := s.store.Write(ctx, fn); err != nil {
 		return AsError(err)
 	}
@@ -59,8 +60,8 @@ func (s *Service) write(ctx context.Context, fn func(detective.Tx) error) error 
 
 // membership is the caller's organization and its record in it.
 type membership struct {
-	org     detective.Organization
-	account detective.OrgAccount
+	org     world.Organization
+	account world.OrgAccount
 }
 
 func (m membership) isManagement() bool { return m.account.Account == m.org.Management }
@@ -69,7 +70,7 @@ func (m membership) isManagement() bool { return m.account.Account == m.org.Mana
 // AWSOrganizationsNotInUseException. With lock, the organization's row is
 // locked and the membership re-read under the lock, so that a concurrent
 // removal is seen.
-func callerOrg(ctx context.Context, tx detective.Tx, c detective.Caller, lock bool) (membership, error) {
+func callerOrg(ctx context.Context, tx world.Tx, c detective.Caller, lock bool) (membership, error) {
 	oa, err := tx.OrgAccount(ctx, c.Account)
 	if detective.KindOf(err) == detective.KindNotFound {
 		return membership{}, errNotInUse()
@@ -103,7 +104,7 @@ func callerOrg(ctx context.Context, tx detective.Tx, c detective.Caller, lock bo
 
 // managementOrg is callerOrg for operations only the management account
 // may call: AccessDeniedException for any other member.
-func managementOrg(ctx context.Context, tx detective.Tx, c detective.Caller, lock bool) (membership, error) {
+func managementOrg(ctx context.Context, tx world.Tx, c detective.Caller, lock bool) (membership, error) {
 	m, err := callerOrg(ctx, tx, c, lock)
 	if err != nil {
 		return membership{}, err
@@ -121,12 +122,12 @@ func managementOrg(ctx context.Context, tx detective.Tx, c detective.Caller, loc
 // management account or by a member account that is a delegated
 // administrator." (ListAccounts and the other List/Describe operations,
 // API reference).
-func readerOrg(ctx context.Context, tx detective.Tx, c detective.Caller) (membership, error) {
+func readerOrg(ctx context.Context, tx world.Tx, c detective.Caller) (membership, error) {
 	m, err := callerOrg(ctx, tx, c, false)
 	if err != nil || m.isManagement() {
 		return m, err
 	}
-	das, err := tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: m.org.ID, Account: c.Account, Limit: 1})
+	das, err := tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: m.org.ID, Account: c.Account, Limit: 1})
 	if err != nil {
 		return membership{}, err
 	}
@@ -139,7 +140,7 @@ func readerOrg(ctx context.Context, tx detective.Tx, c detective.Caller) (member
 // record appends an event of o to the log, numbering it after o's last
 // event. The caller must hold o's lock and save o afterwards (or delete
 // it), so that LastEventSeq is stored.
-func (s *Service) record(ctx context.Context, tx detective.Tx, o *detective.Organization, e detective.OrgEvent) error {
+func (s *Service) record(ctx context.Context, tx registration, o *world.Organization, e world.OrgEvent) error {
 	o.LastEventSeq++
 	e.Org, e.Seq, e.ID, e.Management, e.Time = o.ID, o.LastEventSeq, s.ids.EventID(), o.Management, s.now()
 	return tx.AppendOrgEvent(ctx, e)
@@ -150,19 +151,19 @@ func partition(c detective.Caller) string { return arn.PartitionOf(c.Region) }
 
 // The ARNs of Organizations resources. Organizations is a global service:
 // its ARNs have no region and name the management account.
-func orgARN(p string, o detective.Organization) string {
+func orgARN(p string, o world.Organization) string {
 	return "arn:" + p + ":organizations::" + string(o.Management) + ":organization/" + o.ID
 }
 
-func accountARN(p string, o detective.Organization, a detective.AccountID) string {
+func accountARN(p string, o world.Organization, a detective.AccountID) string {
 	return "arn:" + p + ":organizations::" + string(o.Management) + ":account/" + o.ID + "/" + string(a)
 }
 
-func rootARN(p string, o detective.Organization) string {
+func rootARN(p string, o world.Organization) string {
 	return "arn:" + p + ":organizations::" + string(o.Management) + ":root/" + o.ID + "/" + o.RootID
 }
 
-func handshakeARN(p string, h detective.Handshake) string {
+func handshakeARN(p string, h world.Handshake) string {
 	return "arn:" + p + ":organizations::" + string(h.Management) + ":handshake/" + h.Org + "/invite/" + h.ID
 }
 

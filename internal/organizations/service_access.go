@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // checkPrincipal accepts the principals of AWS services: there is no list
@@ -25,12 +26,12 @@ func (s *Service) EnableAWSServiceAccess(ctx context.Context, c detective.Caller
 	if err := checkPrincipal(principal); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
 		}
-		if m.org.FeatureSet != detective.FeatureSetAll {
+		if m.org.FeatureSet != world.FeatureSetAll {
 			return errNotAllFeatures()
 		}
 		return s.enableServiceAccess(ctx, tx, &m.org, principal)
@@ -39,21 +40,21 @@ func (s *Service) EnableAWSServiceAccess(ctx context.Context, c detective.Caller
 
 // enableServiceAccess trusts principal, unless o does already; the caller
 // holds o's lock.
-func (s *Service) enableServiceAccess(ctx context.Context, tx detective.Tx, o *detective.Organization, principal string) error {
+func (s *Service) enableServiceAccess(ctx context.Context, tx world.Tx, o *world.Organization, principal string) error {
 	enabled, err := serviceEnabled(ctx, tx, o.ID, principal)
 	if err != nil || enabled {
 		return err
 	}
-	if err := tx.PutServiceAccess(ctx, detective.ServiceAccess{Org: o.ID, ServicePrincipal: principal, EnabledTime: s.now()}); err != nil {
+	if err := tx.PutServiceAccess(ctx, world.ServiceAccess{Org: o.ID, ServicePrincipal: principal, EnabledTime: s.now()}); err != nil {
 		return err
 	}
-	if err := s.record(ctx, tx, o, detective.OrgEvent{Type: detective.OrgEventServiceAccessEnabled, ServicePrincipal: principal}); err != nil {
+	if err := s.record(ctx, tx, o, world.OrgEvent{Type: world.OrgEventServiceAccessEnabled, ServicePrincipal: principal}); err != nil {
 		return err
 	}
 	return tx.UpdateOrganization(ctx, *o)
 }
 
-func serviceEnabled(ctx context.Context, tx detective.Tx, org, principal string) (bool, error) {
+func serviceEnabled(ctx context.Context, tx world.Tx, org, principal string) (bool, error) {
 	rows, err := tx.ListServiceAccess(ctx, org, "", 0) // an organization trusts a handful of services
 	if err != nil {
 		return false, err
@@ -72,7 +73,7 @@ func (s *Service) DisableAWSServiceAccess(ctx context.Context, c detective.Calle
 	if err := checkPrincipal(principal); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
@@ -84,7 +85,7 @@ func (s *Service) DisableAWSServiceAccess(ctx context.Context, c detective.Calle
 		if err := tx.DeleteServiceAccess(ctx, m.org.ID, principal); err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, &m.org, detective.OrgEvent{Type: detective.OrgEventServiceAccessDisabled, ServicePrincipal: principal}); err != nil {
+		if err := s.record(ctx, tx, &m.org, world.OrgEvent{Type: world.OrgEventServiceAccessDisabled, ServicePrincipal: principal}); err != nil {
 			return err
 		}
 		return tx.UpdateOrganization(ctx, m.org)
@@ -100,25 +101,25 @@ type ListAWSServiceAccessInput struct {
 
 // ListAWSServiceAccessForOrganization returns one page of the services the
 // caller's organization trusts, ordered by principal.
-func (s *Service) ListAWSServiceAccessForOrganization(ctx context.Context, c detective.Caller, in ListAWSServiceAccessInput) ([]detective.ServiceAccess, string, error) {
+func (s *Service) ListAWSServiceAccessForOrganization(ctx context.Context, c detective.Caller, in ListAWSServiceAccessInput) ([]world.ServiceAccess, string, error) {
 	const op = "ListAWSServiceAccessForOrganization"
 	after, err := decodeToken(in.NextToken, op, "")
 	if err != nil {
 		return nil, "", err
 	}
 	n := pageSize(in.MaxResults)
-	var out []detective.ServiceAccess
+	var out []world.ServiceAccess
 	var next string
-	err = s.read(ctx, func(tx detective.Tx) error {
+	err = s.read(ctx, func(tx world.Tx) error {
 		m, err := readerOrg(ctx, tx, c)
 		if err != nil {
 			return err
 		}
-		if m.org.FeatureSet != detective.FeatureSetAll {
+		if m.org.FeatureSet != world.FeatureSetAll {
 			return errNotAllFeatures()
 		}
 		rows, err := tx.ListServiceAccess(ctx, m.org.ID, after, n+1)
-		out, next = page(rows, n, op, "", func(a detective.ServiceAccess) string { return a.ServicePrincipal })
+		out, next = page(rows, n, op, "", func(a world.ServiceAccess) string { return a.ServicePrincipal })
 		return err
 	})
 	return out, next, err
@@ -130,7 +131,7 @@ func (s *Service) RegisterDelegatedAdministrator(ctx context.Context, c detectiv
 	if err := checkPrincipal(principal); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
@@ -139,10 +140,21 @@ func (s *Service) RegisterDelegatedAdministrator(ctx context.Context, c detectiv
 	})
 }
 
+// registration is what registering a delegated administrator needs of a
+// transaction: world.Tx has it, and so does detective.World, which lets
+// RegisterDelegatedAdmin run inside Detective's transaction.
+type registration interface {
+	OrgAccount(ctx context.Context, account world.AccountID) (world.OrgAccount, error)
+	ListDelegatedAdmins(ctx context.Context, p world.ListDelegatedAdminsParams) ([]world.DelegatedAdmin, error)
+	PutDelegatedAdmin(ctx context.Context, d world.DelegatedAdmin) error
+	UpdateOrganization(ctx context.Context, o world.Organization) error
+	AppendOrgEvent(ctx context.Context, e world.OrgEvent) error
+}
+
 // registerDelegatedAdmin registers id for principal in o, whose lock the
 // caller holds, and saves o.
-func (s *Service) registerDelegatedAdmin(ctx context.Context, tx detective.Tx, o *detective.Organization, id detective.AccountID, principal string, now time.Time) error {
-	if o.FeatureSet != detective.FeatureSetAll {
+func (s *Service) registerDelegatedAdmin(ctx context.Context, tx registration, o *world.Organization, id detective.AccountID, principal string, now time.Time) error {
+	if o.FeatureSet != world.FeatureSetAll {
 		return errNotAllFeatures()
 	}
 	if _, err := orgMember(ctx, tx, *o, id); err != nil {
@@ -152,17 +164,17 @@ func (s *Service) registerDelegatedAdmin(ctx context.Context, tx detective.Tx, o
 		return constraint("CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
 			"You cannot register the management account of the organization as a delegated administrator for an AWS service.")
 	}
-	das, err := tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: o.ID, Account: id, Principal: principal})
+	das, err := tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: o.ID, Account: id, Principal: principal})
 	if err != nil {
 		return err
 	}
 	if len(das) > 0 {
 		return newError(CodeAccountAlreadyRegistered, "The provided account is already a delegated administrator for your organization.")
 	}
-	if err := tx.PutDelegatedAdmin(ctx, detective.DelegatedAdmin{Org: o.ID, Account: id, ServicePrincipal: principal, RegisteredTime: now}); err != nil {
+	if err := tx.PutDelegatedAdmin(ctx, world.DelegatedAdmin{Org: o.ID, Account: id, ServicePrincipal: principal, RegisteredTime: now}); err != nil {
 		return err
 	}
-	if err := s.record(ctx, tx, o, detective.OrgEvent{Type: detective.OrgEventDelegatedAdminRegistered, Account: id, ServicePrincipal: principal}); err != nil {
+	if err := s.record(ctx, tx, o, world.OrgEvent{Type: world.OrgEventDelegatedAdminRegistered, Account: id, ServicePrincipal: principal}); err != nil {
 		return err
 	}
 	return tx.UpdateOrganization(ctx, *o)
@@ -173,12 +185,12 @@ func (s *Service) registerDelegatedAdmin(ctx context.Context, tx detective.Tx, o
 // delegated administrator for Detective, in Detective's transaction, as
 // AWS does. An existing registration is kept. Its errors are Detective's
 // ValidationException, the exception that operation has for them.
-func (s *Service) RegisterDelegatedAdmin(ctx context.Context, tx detective.Tx, org string, account detective.AccountID, principal string, now time.Time) error {
+func (s *Service) RegisterDelegatedAdmin(ctx context.Context, tx detective.World, org string, account detective.AccountID, principal string, now time.Time) error {
 	o, err := tx.LockOrganization(ctx, org)
 	if err != nil {
 		return err
 	}
-	das, err := tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: org, Account: account, Principal: principal})
+	das, err := tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: org, Account: account, Principal: principal})
 	if err != nil || len(das) > 0 {
 		return err
 	}
@@ -196,7 +208,7 @@ func (s *Service) DeregisterDelegatedAdministrator(ctx context.Context, c detect
 	if err := checkPrincipal(principal); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
@@ -211,7 +223,7 @@ func (s *Service) DeregisterDelegatedAdministrator(ctx context.Context, c detect
 		if err != nil {
 			return err
 		}
-		if err := s.record(ctx, tx, &m.org, detective.OrgEvent{Type: detective.OrgEventDelegatedAdminDeregistered, Account: id, ServicePrincipal: principal}); err != nil {
+		if err := s.record(ctx, tx, &m.org, world.OrgEvent{Type: world.OrgEventDelegatedAdminDeregistered, Account: id, ServicePrincipal: principal}); err != nil {
 			return err
 		}
 		return tx.UpdateOrganization(ctx, m.org)
@@ -255,14 +267,14 @@ func (s *Service) ListDelegatedAdministrators(ctx context.Context, c detective.C
 	n := pageSize(in.MaxResults)
 	var out []DelegatedAdministrator
 	var next string
-	err = s.read(ctx, func(tx detective.Tx) error {
+	err = s.read(ctx, func(tx world.Tx) error {
 		m, err := readerOrg(ctx, tx, c)
 		if err != nil {
 			return err
 		}
 		first := map[detective.AccountID]time.Time{}
 		var order []detective.AccountID
-		p := detective.ListDelegatedAdminsParams{Org: m.org.ID, Principal: in.ServicePrincipal,
+		p := world.ListDelegatedAdminsParams{Org: m.org.ID, Principal: in.ServicePrincipal,
 			AfterAccount: detective.AccountID(after), AfterPrincipal: afterEveryPrincipal, Limit: 100}
 		if after == "" {
 			p.AfterPrincipal = ""
@@ -318,7 +330,7 @@ func (s *Service) ListDelegatedServicesForAccount(ctx context.Context, c detecti
 		return nil, err
 	}
 	var out []DelegatedService
-	err := s.read(ctx, func(tx detective.Tx) error {
+	err := s.read(ctx, func(tx world.Tx) error {
 		m, err := readerOrg(ctx, tx, c)
 		if err != nil {
 			return err
@@ -326,7 +338,7 @@ func (s *Service) ListDelegatedServicesForAccount(ctx context.Context, c detecti
 		if _, err := orgMember(ctx, tx, m.org, id); err != nil {
 			return err
 		}
-		das, err := tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: m.org.ID, Account: id})
+		das, err := tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: m.org.ID, Account: id})
 		if err != nil {
 			return err
 		}

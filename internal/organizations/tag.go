@@ -4,11 +4,12 @@ import (
 	"context"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // tagTarget checks that resource is taggable in the caller's organization:
 // one of its accounts or its root.
-func tagTarget(ctx context.Context, tx detective.Tx, m membership, resource string) error {
+func tagTarget(ctx context.Context, tx world.Tx, m membership, resource string) error {
 	if resource == m.org.RootID {
 		return nil
 	}
@@ -22,12 +23,12 @@ func tagTarget(ctx context.Context, tx detective.Tx, m membership, resource stri
 
 // ListTagsForResource returns the tags of an account or the root of the
 // caller's organization, ordered by key.
-func (s *Service) ListTagsForResource(ctx context.Context, c detective.Caller, resource, token string) ([]detective.OrgTag, error) {
+func (s *Service) ListTagsForResource(ctx context.Context, c detective.Caller, resource, token string) ([]world.OrgTag, error) {
 	if _, err := decodeToken(token, "ListTagsForResource", resource); err != nil {
 		return nil, err
 	}
-	var out []detective.OrgTag
-	err := s.read(ctx, func(tx detective.Tx) error {
+	var out []world.OrgTag
+	err := s.read(ctx, func(tx world.Tx) error {
 		m, err := readerOrg(ctx, tx, c)
 		if err != nil {
 			return err
@@ -47,8 +48,8 @@ func (s *Service) ListTagsForResource(ctx context.Context, c detective.Caller, r
 const maxTags = 50
 
 // TagResource adds or overwrites tags on an account or the root.
-func (s *Service) TagResource(ctx context.Context, c detective.Caller, resource string, tags []detective.OrgTag) error {
-	return s.write(ctx, func(tx detective.Tx) error {
+func (s *Service) TagResource(ctx context.Context, c detective.Caller, resource string, tags []world.OrgTag) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err
@@ -73,7 +74,7 @@ func (s *Service) TagResource(ctx context.Context, c detective.Caller, resource 
 
 // UntagResource removes tag keys from an account or the root.
 func (s *Service) UntagResource(ctx context.Context, c detective.Caller, resource string, keys []string) error {
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		m, err := managementOrg(ctx, tx, c, true)
 		if err != nil {
 			return err

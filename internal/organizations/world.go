@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // The operator's view of the world: what the seed file declares, read and
@@ -12,13 +13,13 @@ import (
 // OrganizationState is an organization with everything that belongs to
 // it.
 type OrganizationState struct {
-	Organization            detective.Organization
-	Accounts                []detective.OrgAccount
-	EnabledServices         []detective.ServiceAccess
-	DelegatedAdministrators []detective.DelegatedAdmin
+	Organization            world.Organization
+	Accounts                []world.OrgAccount
+	EnabledServices         []world.ServiceAccess
+	DelegatedAdministrators []world.DelegatedAdmin
 }
 
-func organizationState(ctx context.Context, tx detective.Tx, o detective.Organization) (OrganizationState, error) {
+func organizationState(ctx context.Context, tx world.Tx, o world.Organization) (OrganizationState, error) {
 	st := OrganizationState{Organization: o}
 	var err error
 	if st.Accounts, err = tx.ListOrgAccounts(ctx, o.ID, "", 0); err != nil {
@@ -27,14 +28,14 @@ func organizationState(ctx context.Context, tx detective.Tx, o detective.Organiz
 	if st.EnabledServices, err = tx.ListServiceAccess(ctx, o.ID, "", 0); err != nil {
 		return st, err
 	}
-	st.DelegatedAdministrators, err = tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: o.ID})
+	st.DelegatedAdministrators, err = tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: o.ID})
 	return st, err
 }
 
 // Organizations returns every organization's state, ordered by ID.
 func (s *Service) Organizations(ctx context.Context) ([]OrganizationState, error) {
 	var out []OrganizationState
-	err := s.read(ctx, func(tx detective.Tx) error {
+	err := s.read(ctx, func(tx world.Tx) error {
 		os, err := tx.ListOrganizations(ctx, "", 0)
 		if err != nil {
 			return err
@@ -54,7 +55,7 @@ func (s *Service) Organizations(ctx context.Context) ([]OrganizationState, error
 // OrganizationByID returns one organization's state.
 func (s *Service) OrganizationByID(ctx context.Context, id string) (OrganizationState, error) {
 	var out OrganizationState
-	err := s.read(ctx, func(tx detective.Tx) error {
+	err := s.read(ctx, func(tx world.Tx) error {
 		o, err := tx.Organization(ctx, id)
 		if detective.KindOf(err) == detective.KindNotFound {
 			return newError(CodeTargetNotFound, "There is no organization %s.", id)
@@ -69,9 +70,9 @@ func (s *Service) OrganizationByID(ctx context.Context, id string) (Organization
 }
 
 // Accounts returns the facts of every known account, ordered by ID.
-func (s *Service) Accounts(ctx context.Context) ([]detective.Account, error) {
-	var out []detective.Account
-	err := s.read(ctx, func(tx detective.Tx) error {
+func (s *Service) Accounts(ctx context.Context) ([]world.Account, error) {
+	var out []world.Account
+	err := s.read(ctx, func(tx world.Tx) error {
 		var err error
 		out, err = tx.ListAccounts(ctx, "", 0)
 		return err
@@ -82,15 +83,15 @@ func (s *Service) Accounts(ctx context.Context) ([]detective.Account, error) {
 // AccountState is an account's facts and, when it belongs to one, its
 // membership of an organization.
 type AccountState struct {
-	Account    detective.Account
-	Membership *detective.OrgAccount
+	Account    world.Account
+	Membership *world.OrgAccount
 }
 
 // AccountFacts returns what is known about one account; an account that
 // has neither facts nor an organization is AccountNotFoundException.
 func (s *Service) AccountFacts(ctx context.Context, id detective.AccountID) (AccountState, error) {
-	out := AccountState{Account: detective.Account{ID: id}}
-	err := s.read(ctx, func(tx detective.Tx) error {
+	out := AccountState{Account: world.Account{ID: id}}
+	err := s.read(ctx, func(tx world.Tx) error {
 		a, err := tx.Account(ctx, id)
 		known := err == nil
 		if err == nil {
@@ -115,7 +116,7 @@ func (s *Service) AccountFacts(ctx context.Context, id detective.AccountID) (Acc
 // PutAccountFacts replaces the facts about a.ID and, when name is not "",
 // renames the account in its organization; naming an account that is in
 // no organization is a ConstraintViolationException.
-func (s *Service) PutAccountFacts(ctx context.Context, a detective.Account, name string) error {
+func (s *Service) PutAccountFacts(ctx context.Context, a world.Account, name string) error {
 	if !a.ID.Valid() {
 		return InvalidInput("INVALID_PATTERN", "Account ID %q is not 12 digits.", a.ID)
 	}
@@ -124,7 +125,7 @@ func (s *Service) PutAccountFacts(ctx context.Context, a detective.Account, name
 			return InvalidInput("MIN_VALUE_EXCEEDED", "The volume of %s must not be negative.", p)
 		}
 	}
-	return s.write(ctx, func(tx detective.Tx) error {
+	return s.write(ctx, func(tx world.Tx) error {
 		if name != "" {
 			m, err := tx.OrgAccount(ctx, a.ID)
 			if detective.KindOf(err) == detective.KindNotFound {
@@ -145,9 +146,9 @@ func (s *Service) PutAccountFacts(ctx context.Context, a detective.Account, name
 
 // OrgEvents returns one page of the event log (all of it when limit <= 0),
 // after the event after.
-func (s *Service) OrgEvents(ctx context.Context, p detective.ListOrgEventsParams) ([]detective.OrgEvent, error) {
-	var out []detective.OrgEvent
-	err := s.read(ctx, func(tx detective.Tx) error {
+func (s *Service) OrgEvents(ctx context.Context, p world.ListOrgEventsParams) ([]world.OrgEvent, error) {
+	var out []world.OrgEvent
+	err := s.read(ctx, func(tx world.Tx) error {
 		var err error
 		out, err = tx.ListOrgEvents(ctx, p)
 		return err

@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/detective-local/detective-local/internal/apitest"
-	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 func invite(ctx context.Context, c *orgsdk.Client, typ types.HandshakePartyType, target string) (*types.Handshake, error) {
@@ -26,7 +26,7 @@ func invite(ctx context.Context, c *orgsdk.Client, typ types.HandshakePartyType,
 }
 
 func TestInviteAndAcceptHandshake(t *testing.T) {
-	seed := organizations.Seed{Accounts: []detective.Account{{ID: management, RootEmail: "mgmt@example.com"}}}
+	seed := organizations.Seed{Accounts: []world.Account{{ID: management, RootEmail: "mgmt@example.com"}}}
 	apitest.RunWorld(t, apitest.Options{}, seed, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := orgs(env, management)
@@ -85,7 +85,7 @@ func TestInviteAndAcceptHandshake(t *testing.T) {
 
 func TestHandshakeByEmailDeclineCancelExpire(t *testing.T) {
 	const invitee = "777777777777"
-	seed := organizations.Seed{Accounts: []detective.Account{{ID: invitee, RootEmail: "Invitee@Example.com"}}}
+	seed := organizations.Seed{Accounts: []world.Account{{ID: invitee, RootEmail: "Invitee@Example.com"}}}
 	apitest.RunWorld(t, apitest.Options{}, seed, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := orgs(env, management)

@@ -3,8 +3,8 @@ package orgsapi
 import (
 	"net/http"
 
-	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 type createAccountRequest struct {
@@ -28,7 +28,7 @@ func (req createAccountRequest) input() (organizations.CreateAccountInput, error
 		IAMUserAccessToBilling: v.enum("iamUserAccessToBilling", req.IamUserAccessToBilling, "ALLOW", "DENY"),
 	}
 	for _, t := range v.tags(req.Tags) {
-		in.Tags = append(in.Tags, detective.OrgTag{Key: t.Key, Value: t.Value})
+		in.Tags = append(in.Tags, world.OrgTag{Key: t.Key, Value: t.Value})
 	}
 	return in, v.err()
 }

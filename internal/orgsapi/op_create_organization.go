@@ -3,8 +3,8 @@ package orgsapi
 import (
 	"net/http"
 
-	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 type createOrganizationRequest struct {
@@ -21,11 +21,11 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	var v violations
-	fs := v.enum("featureSet", req.FeatureSet, string(detective.FeatureSetAll), string(detective.FeatureSetConsolidatedBilling))
+	fs := v.enum("featureSet", req.FeatureSet, string(world.FeatureSetAll), string(world.FeatureSetConsolidatedBilling))
 	if err := v.err(); err != nil {
 		return err
 	}
-	out, err := s.svc.CreateOrganization(r.Context(), r.caller, organizations.CreateOrganizationInput{FeatureSet: detective.FeatureSet(fs)})
+	out, err := s.svc.CreateOrganization(r.Context(), r.caller, organizations.CreateOrganizationInput{FeatureSet: world.FeatureSet(fs)})
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,8 @@ package orgsapi
 import (
 	"net/http"
 
-	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 type inviteAccountToOrganizationRequest struct {
@@ -30,7 +30,7 @@ func (req inviteAccountToOrganizationRequest) input() (organizations.InviteAccou
 		if req.Target.Type == nil {
 			v.add("INPUT_REQUIRED", nil, "target.type", "not be null")
 		}
-		in.TargetType = detective.HandshakePartyType(v.enum("target.type", req.Target.Type, "ACCOUNT", "ORGANIZATION", "EMAIL"))
+		in.TargetType = world.HandshakePartyType(v.enum("target.type", req.Target.Type, "ACCOUNT", "ORGANIZATION", "EMAIL"))
 	}
 	in.Notes = v.str("notes", req.Notes, false, 0, 1024, nil)
 	v.tags(req.Tags) // accepted, not kept: see InviteAccountToOrganizationInput

@@ -3,8 +3,8 @@ package orgsapi
 import (
 	"net/http"
 
-	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 type listCreateAccountStatusRequest struct {
@@ -25,9 +25,9 @@ func (s *Server) listCreateAccountStatus(w http.ResponseWriter, r *request) erro
 	var v violations
 	in := organizations.ListCreateAccountStatusInput{}
 	for i := range req.States {
-		st := v.enum("states", &req.States[i], string(detective.CreateAccountInProgress),
-			string(detective.CreateAccountSucceeded), string(detective.CreateAccountFailed))
-		in.States = append(in.States, detective.CreateAccountState(st))
+		st := v.enum("states", &req.States[i], string(world.CreateAccountInProgress),
+			string(world.CreateAccountSucceeded), string(world.CreateAccountFailed))
+		in.States = append(in.States, world.CreateAccountState(st))
 	}
 	in.NextToken, in.MaxResults = req.check(&v)
 	if err := v.err(); err != nil {

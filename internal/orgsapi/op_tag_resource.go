@@ -3,7 +3,7 @@ package orgsapi
 import (
 	"net/http"
 
-	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 type tagResourceRequest struct {
@@ -21,9 +21,9 @@ func (s *Server) tagResource(w http.ResponseWriter, r *request) error {
 	if req.Tags == nil {
 		v.add("INPUT_REQUIRED", nil, "tags", "not be null")
 	}
-	var tags []detective.OrgTag
+	var tags []world.OrgTag
 	for _, t := range v.tags(req.Tags) {
-		tags = append(tags, detective.OrgTag{Key: t.Key, Value: t.Value})
+		tags = append(tags, world.OrgTag{Key: t.Key, Value: t.Value})
 	}
 	if err := v.err(); err != nil {
 		return err

@@ -12,12 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/detective-local/detective-local/internal/apitest"
-	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 func TestCreateOrganization(t *testing.T) {
-	seed := organizations.Seed{Accounts: []detective.Account{{ID: management, RootEmail: "root@example.com"}}}
+	seed := organizations.Seed{Accounts: []world.Account{{ID: management, RootEmail: "root@example.com"}}}
 	apitest.RunWorld(t, apitest.Options{}, seed, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := orgs(env, management)
@@ -87,7 +87,7 @@ func TestConsolidatedBilling(t *testing.T) {
 }
 
 func TestCreateAccount(t *testing.T) {
-	seed := organizations.Seed{Accounts: []detective.Account{{ID: standalone, RootEmail: "taken@example.com"}}}
+	seed := organizations.Seed{Accounts: []world.Account{{ID: standalone, RootEmail: "taken@example.com"}}}
 	apitest.RunWorld(t, apitest.Options{}, seed, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := orgs(env, management)

@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // epochTime is a timestamp as the JSON protocols send one by default:
@@ -93,7 +93,7 @@ type createAccountStatusWire struct {
 	FailureReason      *string    `json:"FailureReason,omitempty"`
 }
 
-func newCreateAccountStatus(s detective.CreateAccountStatus) createAccountStatusWire {
+func newCreateAccountStatus(s world.CreateAccountStatus) createAccountStatusWire {
 	return createAccountStatusWire{ID: s.ID, AccountName: s.AccountName, State: string(s.State),
 		RequestedTimestamp: timestamp(s.RequestedTime), CompletedTimestamp: timestamp(s.CompletedTime),
 		AccountID: str(string(s.Account)), FailureReason: str(s.FailureReason)}
@@ -144,7 +144,7 @@ type tagWire struct {
 	Value string `json:"Value"`
 }
 
-func newTags(ts []detective.OrgTag) []tagWire {
+func newTags(ts []world.OrgTag) []tagWire {
 	out := make([]tagWire, len(ts))
 	for i, t := range ts {
 		out[i] = tagWire{Key: t.Key, Value: t.Value}

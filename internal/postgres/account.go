@@ -9,23 +9,24 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 const accountColumns = `account_id, root_email, guardduty_disabled, volumes`
 
-func scanAccount(row pgx.Row) (detective.Account, error) {
+func scanAccount(row pgx.Row) (world.Account, error) {
 	var (
-		a       detective.Account
+		a       world.Account
 		id      string
 		volumes []byte
 	)
 	if err := row.Scan(&id, &a.RootEmail, &a.GuardDutyDisabled, &volumes); err != nil {
-		return detective.Account{}, err
+		return world.Account{}, err
 	}
 	a.ID = detective.AccountID(id)
-	var v map[detective.DatasourcePackage]int64
+	var v map[string]int64
 	if err := json.Unmarshal(volumes, &v); err != nil {
-		return detective.Account{}, fmt.Errorf("volumes %q: %w", volumes, err)
+		return world.Account{}, fmt.Errorf("volumes %q: %w", volumes, err)
 	}
 	if len(v) > 0 {
 		a.Volume = v
@@ -33,23 +34,23 @@ func scanAccount(row pgx.Row) (detective.Account, error) {
 	return a, nil
 }
 
-func collectAccount(row pgx.CollectableRow) (detective.Account, error) { return scanAccount(row) }
+func collectAccount(row pgx.CollectableRow) (world.Account, error) { return scanAccount(row) }
 
 // Account returns what is known about id, or KindNotFound.
-func (t *tx) Account(ctx context.Context, id detective.AccountID) (detective.Account, error) {
+func (t *tx) Account(ctx context.Context, id detective.AccountID) (world.Account, error) {
 	a, err := scanAccount(t.tx.QueryRow(ctx, `SELECT `+accountColumns+` FROM accounts WHERE account_id = $1`, string(id)))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return detective.Account{}, detective.NotFound("Nothing is known about account %s", id)
+		return world.Account{}, detective.NotFound("Nothing is known about account %s", id)
 	}
 	if err != nil {
-		return detective.Account{}, wrap("account", err)
+		return world.Account{}, wrap("account", err)
 	}
 	return a, nil
 }
 
 // PutAccount inserts or replaces what is known about a.ID, every field.
 // The volumes are one JSON object, so that Account stays one lookup.
-func (t *tx) PutAccount(ctx context.Context, a detective.Account) error {
+func (t *tx) PutAccount(ctx context.Context, a world.Account) error {
 	volumes := []byte("{}")
 	if len(a.Volume) > 0 {
 		var err error
@@ -68,20 +69,20 @@ func (t *tx) PutAccount(ctx context.Context, a detective.Account) error {
 
 // AccountByEmail returns the account with the lowest ID whose root e-mail
 // is email without regard to case, or KindNotFound.
-func (t *tx) AccountByEmail(ctx context.Context, email string) (detective.Account, error) {
+func (t *tx) AccountByEmail(ctx context.Context, email string) (world.Account, error) {
 	a, err := scanAccount(t.tx.QueryRow(ctx, `SELECT `+accountColumns+` FROM accounts
 		WHERE lower(root_email) = lower($1) AND root_email <> '' ORDER BY account_id LIMIT 1`, email))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return detective.Account{}, detective.NotFound("No account has the root e-mail %s", email)
+		return world.Account{}, detective.NotFound("No account has the root e-mail %s", email)
 	}
 	if err != nil {
-		return detective.Account{}, wrap("account by email", err)
+		return world.Account{}, wrap("account by email", err)
 	}
 	return a, nil
 }
 
 // ListAccounts returns one page of the known accounts ordered by ID.
-func (t *tx) ListAccounts(ctx context.Context, after detective.AccountID, n int) ([]detective.Account, error) {
+func (t *tx) ListAccounts(ctx context.Context, after detective.AccountID, n int) ([]world.Account, error) {
 	rows, _ := t.tx.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE account_id > $1
 		ORDER BY account_id LIMIT $2`, string(after), limit(n))
 	as, err := pgx.CollectRows(rows, collectAccount)

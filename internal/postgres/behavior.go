@@ -20,7 +20,7 @@ var _ behavior.Store = (*Store)(nil)
 
 // Routes implements behavior.Store.
 func (s *Store) Routes(ctx context.Context, account detective.AccountID, region string) ([]behavior.Membership, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	var ms []behavior.Membership
 	rows, _ := s.pool.Query(ctx, `SELECT g.arn, p.package, p.state FROM graphs g
@@ -78,7 +78,7 @@ func (s *Store) Routes(ctx context.Context, account detective.AccountID, region 
 // another open transaction waits for it, and aggregate upserts add to
 // whatever the row holds when they get its lock.
 func (s *Store) IngestBatch(ctx context.Context, fn func(behavior.IngestTx) error) error {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	t, err := s.begin(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadWrite})
 	if err != nil {

@@ -17,7 +17,7 @@ func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
 // each runs q on the pool and calls fn after scanning each row into dst.
 func (s *Store) each(ctx context.Context, what, q string, args []any, dst []any, fn func() error) error {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	rows, _ := s.pool.Query(ctx, q, args...)
 	if _, err := pgx.ForEachRow(rows, dst, fn); err != nil {
@@ -100,7 +100,7 @@ func (s *Store) AccountAPICalls(ctx context.Context, graph arn.ARN, account dete
 
 // BehaviorEntity implements behavior.Store.
 func (s *Store) BehaviorEntity(ctx context.Context, graph arn.ARN, entity string) (behavior.EntityRow, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	r := behavior.EntityRow{Graph: graph, Entity: entity}
 	var typ, account string

@@ -13,7 +13,7 @@ var _ checkpoint.Store = (*Store)(nil)
 
 // FinishedObjects implements checkpoint.Store.
 func (s *Store) FinishedObjects(ctx context.Context, bucket string, keys []string) ([]checkpoint.Checkpoint, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	rows, _ := s.pool.Query(ctx, `SELECT key, etag, size, finished_time, records, accepted, bytes
 		FROM ingest_objects WHERE bucket = $1 AND key = ANY($2) AND finished_time IS NOT NULL
@@ -68,7 +68,7 @@ func (s *Store) ReleaseObject(ctx context.Context, o checkpoint.Object, owner st
 // execOne runs one statement outside any transaction and reports whether
 // it changed a row.
 func (s *Store) execOne(ctx context.Context, op, sql string, args ...any) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	tag, err := s.pool.Exec(ctx, sql, args...)
 	if err != nil {

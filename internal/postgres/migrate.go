@@ -4,66 +4,30 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/detective-local/detective-local/internal/migration"
 )
 
+// migrationFS holds the schema, one file per version, numbered as
+// internal/migration requires and in lockstep with internal/sqlite's.
+//
 //go:embed migrations/*.sql
-var migrationFS embed.FS // read-only: embedded at build time
-
-// migration is one embedded migrations/NNNN_name.sql file.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+var migrationFS embed.FS
 
 // migrationLockClass is the first key of the advisory lock that migrations
 // take; the second is a hash of the schema. Any constant works as long as
 // nothing else in the database uses it: it spells "DETE".
 const migrationLockClass = 0x44455445
 
-// migrations returns the embedded migrations in version order. Versions
-// must be 1, 2, 3, … so that they match internal/sqlite's one for one.
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+// migrations returns the embedded migrations in version order.
+func migrations() ([]migration.Migration, error) {
+	ms, err := migration.Load(migrationFS, "migrations")
 	if err != nil {
-		return nil, fmt.Errorf("postgres: read migrations: %w", err)
-	}
-	var ms []migration
-	for _, e := range entries {
-		v, err := migrationVersion(e.Name())
-		if err != nil {
-			return nil, err
-		}
-		b, err := fs.ReadFile(migrationFS, path.Join("migrations", e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("postgres: read migration: %w", err)
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("postgres: migration %s: version %d, want %d", m.name, m.version, i+1)
-		}
+		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	return ms, nil
-}
-
-// migrationVersion returns the NNNN of NNNN_name.sql.
-func migrationVersion(name string) (int, error) {
-	num, _, ok := strings.Cut(name, "_")
-	v, err := strconv.Atoi(num)
-	if !ok || err != nil || v <= 0 || !strings.HasSuffix(name, ".sql") {
-		return 0, fmt.Errorf("postgres: migration %q is not named NNNN_name.sql", name)
-	}
-	return v, nil
 }
 
 // migrate applies the migrations the schema has not had, all in one
@@ -99,16 +63,16 @@ func (s *Store) migrate(ctx context.Context) error {
 			applied[int(v)] = true
 		}
 		for _, m := range ms {
-			if applied[m.version] {
+			if applied[m.Version] {
 				continue
 			}
 			// Without arguments pgx uses the simple protocol, which runs
 			// a file of several statements.
-			if _, err := t.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("apply %s: %w", m.name, err)
+			if _, err := t.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("apply %s: %w", m.Name, err)
 			}
-			if _, err := t.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version); err != nil {
-				return fmt.Errorf("record %s: %w", m.name, err)
+			if _, err := t.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.Version); err != nil {
+				return fmt.Errorf("record %s: %w", m.Name, err)
 			}
 		}
 		return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/migration"
 )
 
 // mustVersions returns the versions recorded in schema_migrations.
@@ -32,7 +33,7 @@ func wantVersions(tb testing.TB) []int32 {
 	}
 	vs := make([]int32, len(ms))
 	for i, m := range ms {
-		vs[i] = int32(m.version)
+		vs[i] = int32(m.Version)
 	}
 	return vs
 }
@@ -100,46 +101,17 @@ func TestMigrationsLockstep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := os.ReadDir(filepath.Join("..", "sqlite", "migrations"))
+	theirs, err := migration.Load(os.DirFS(filepath.Join("..", "sqlite")), "migrations")
 	if err != nil {
-		t.Fatalf("read sqlite migrations: %v", err)
+		t.Fatalf("sqlite migrations: %v", err)
 	}
-	var theirs []int
-	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".sql" {
-			continue
+	versions := func(ms []migration.Migration) (vs []int) {
+		for _, m := range ms {
+			vs = append(vs, m.Version)
 		}
-		v, err := migrationVersion(e.Name())
-		if err != nil {
-			t.Fatalf("sqlite: %v", err)
-		}
-		theirs = append(theirs, v)
+		return vs
 	}
-	var want []int
-	for _, m := range ours {
-		want = append(want, m.version)
-	}
-	if diff := cmp.Diff(want, theirs); diff != "" {
+	if diff := cmp.Diff(versions(ours), versions(theirs)); diff != "" {
 		t.Errorf("migration versions, postgres (-) vs sqlite (+):\n%s", diff)
-	}
-}
-
-func TestMigrationVersion(t *testing.T) {
-	tests := []struct {
-		name string
-		want int
-		ok   bool
-	}{
-		{"0001_init.sql", 1, true},
-		{"0012_add_things.sql", 12, true},
-		{"init.sql", 0, false},
-		{"0000_zero.sql", 0, false},
-		{"0002_x.txt", 0, false},
-	}
-	for _, tc := range tests {
-		got, err := migrationVersion(tc.name)
-		if got != tc.want || (err == nil) != tc.ok {
-			t.Errorf("migrationVersion(%q) = %d, %v; want %d, ok %v", tc.name, got, err, tc.want, tc.ok)
-		}
 	}
 }

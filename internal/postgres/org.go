@@ -8,47 +8,48 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 const orgColumns = `id, management, feature_set, root_id, created_time, last_event_seq`
 
-func scanOrganization(row pgx.Row) (detective.Organization, error) {
+func scanOrganization(row pgx.Row) (world.Organization, error) {
 	var (
-		o              detective.Organization
+		o              world.Organization
 		management, fs string
 	)
 	if err := row.Scan(&o.ID, &management, &fs, &o.RootID, &o.CreatedTime, &o.LastEventSeq); err != nil {
-		return detective.Organization{}, err
+		return world.Organization{}, err
 	}
-	o.Management, o.FeatureSet, o.CreatedTime = detective.AccountID(management), detective.FeatureSet(fs), o.CreatedTime.UTC()
+	o.Management, o.FeatureSet, o.CreatedTime = detective.AccountID(management), world.FeatureSet(fs), o.CreatedTime.UTC()
 	return o, nil
 }
 
-func (t *tx) oneOrganization(ctx context.Context, op, id, query string) (detective.Organization, error) {
+func (t *tx) oneOrganization(ctx context.Context, op, id, query string) (world.Organization, error) {
 	o, err := scanOrganization(t.tx.QueryRow(ctx, query, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return detective.Organization{}, detective.NotFound("The organization %s does not exist", id)
+		return world.Organization{}, detective.NotFound("The organization %s does not exist", id)
 	}
 	if err != nil {
-		return detective.Organization{}, wrap(op, err)
+		return world.Organization{}, wrap(op, err)
 	}
 	return o, nil
 }
 
 // Organization returns the organization with the given ID, or KindNotFound.
-func (t *tx) Organization(ctx context.Context, id string) (detective.Organization, error) {
+func (t *tx) Organization(ctx context.Context, id string) (world.Organization, error) {
 	return t.oneOrganization(ctx, "organization", id, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`)
 }
 
 // LockOrganization is Organization holding the row lock until the
 // transaction ends: the organization's writers, on any replica, take turns.
-func (t *tx) LockOrganization(ctx context.Context, id string) (detective.Organization, error) {
+func (t *tx) LockOrganization(ctx context.Context, id string) (world.Organization, error) {
 	return t.oneOrganization(ctx, "lock organization", id, `SELECT `+orgColumns+` FROM organizations WHERE id = $1 FOR UPDATE`)
 }
 
 // CreateOrganization inserts o, or returns KindConflict. ON CONFLICT DO
 // NOTHING keeps the transaction usable after a conflict, as on SQLite.
-func (t *tx) CreateOrganization(ctx context.Context, o detective.Organization) error {
+func (t *tx) CreateOrganization(ctx context.Context, o world.Organization) error {
 	tag, err := t.tx.Exec(ctx, `INSERT INTO organizations (`+orgColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT DO NOTHING`,
 		o.ID, string(o.Management), string(o.FeatureSet), o.RootID, storedTime(o.CreatedTime), o.LastEventSeq)
@@ -62,7 +63,7 @@ func (t *tx) CreateOrganization(ctx context.Context, o detective.Organization) e
 }
 
 // UpdateOrganization replaces the stored organization o.ID.
-func (t *tx) UpdateOrganization(ctx context.Context, o detective.Organization) error {
+func (t *tx) UpdateOrganization(ctx context.Context, o world.Organization) error {
 	tag, err := t.tx.Exec(ctx, `UPDATE organizations SET management = $2, feature_set = $3, root_id = $4,
 		created_time = $5, last_event_seq = $6 WHERE id = $1`,
 		o.ID, string(o.Management), string(o.FeatureSet), o.RootID, storedTime(o.CreatedTime), o.LastEventSeq)
@@ -89,9 +90,9 @@ func (t *tx) DeleteOrganization(ctx context.Context, id string) error {
 }
 
 // ListOrganizations returns one page of organizations ordered by ID.
-func (t *tx) ListOrganizations(ctx context.Context, after string, n int) ([]detective.Organization, error) {
+func (t *tx) ListOrganizations(ctx context.Context, after string, n int) ([]world.Organization, error) {
 	rows, _ := t.tx.Query(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id > $1 ORDER BY id LIMIT $2`, after, limit(n))
-	os, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (detective.Organization, error) { return scanOrganization(row) })
+	os, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (world.Organization, error) { return scanOrganization(row) })
 	if err != nil {
 		return nil, wrap("list organizations", err)
 	}
@@ -100,27 +101,27 @@ func (t *tx) ListOrganizations(ctx context.Context, after string, n int) ([]dete
 
 const orgAccountColumns = `org_id, account_id, name, method, joined_time, status`
 
-func scanOrgAccount(row pgx.Row) (detective.OrgAccount, error) {
+func scanOrgAccount(row pgx.Row) (world.OrgAccount, error) {
 	var (
-		a                       detective.OrgAccount
+		a                       world.OrgAccount
 		account, method, status string
 	)
 	if err := row.Scan(&a.Org, &account, &a.Name, &method, &a.JoinedTime, &status); err != nil {
-		return detective.OrgAccount{}, err
+		return world.OrgAccount{}, err
 	}
-	a.Account, a.Method, a.JoinedTime, a.Status = detective.AccountID(account), detective.JoinedMethod(method),
-		a.JoinedTime.UTC(), detective.OrgAccountStatus(status)
+	a.Account, a.Method, a.JoinedTime, a.Status = detective.AccountID(account), world.JoinedMethod(method),
+		a.JoinedTime.UTC(), world.OrgAccountStatus(status)
 	return a, nil
 }
 
 // OrgAccount returns account's membership, or KindNotFound.
-func (t *tx) OrgAccount(ctx context.Context, account detective.AccountID) (detective.OrgAccount, error) {
+func (t *tx) OrgAccount(ctx context.Context, account detective.AccountID) (world.OrgAccount, error) {
 	a, err := scanOrgAccount(t.tx.QueryRow(ctx, `SELECT `+orgAccountColumns+` FROM org_accounts WHERE account_id = $1`, string(account)))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return detective.OrgAccount{}, detective.NotFound("Account %s is not in an organization", account)
+		return world.OrgAccount{}, detective.NotFound("Account %s is not in an organization", account)
 	}
 	if err != nil {
-		return detective.OrgAccount{}, wrap("org account", err)
+		return world.OrgAccount{}, wrap("org account", err)
 	}
 	return a, nil
 }
@@ -129,7 +130,7 @@ func (t *tx) OrgAccount(ctx context.Context, account detective.AccountID) (detec
 // account belongs to another organization. The conditional upsert
 // updates nothing then, and waits for a concurrent insert of the same
 // account to decide.
-func (t *tx) PutOrgAccount(ctx context.Context, a detective.OrgAccount) error {
+func (t *tx) PutOrgAccount(ctx context.Context, a world.OrgAccount) error {
 	tag, err := t.tx.Exec(ctx, `INSERT INTO org_accounts (`+orgAccountColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (account_id) DO UPDATE SET name = excluded.name, method = excluded.method,
 			joined_time = excluded.joined_time, status = excluded.status
@@ -161,10 +162,10 @@ func (t *tx) DeleteOrgAccount(ctx context.Context, org string, account detective
 }
 
 // ListOrgAccounts returns one page of org's accounts ordered by ID.
-func (t *tx) ListOrgAccounts(ctx context.Context, org string, after detective.AccountID, n int) ([]detective.OrgAccount, error) {
+func (t *tx) ListOrgAccounts(ctx context.Context, org string, after detective.AccountID, n int) ([]world.OrgAccount, error) {
 	rows, _ := t.tx.Query(ctx, `SELECT `+orgAccountColumns+` FROM org_accounts
 		WHERE org_id = $1 AND account_id > $2 ORDER BY account_id LIMIT $3`, org, string(after), limit(n))
-	as, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (detective.OrgAccount, error) { return scanOrgAccount(row) })
+	as, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (world.OrgAccount, error) { return scanOrgAccount(row) })
 	if err != nil {
 		return nil, wrap("list org accounts", err)
 	}

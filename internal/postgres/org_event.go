@@ -7,28 +7,29 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 const orgEventColumns = `org_id, seq, id, type, management, account_id, method, principal, event_time, processed_time`
 
-func collectOrgEvent(row pgx.CollectableRow) (detective.OrgEvent, error) {
+func collectOrgEvent(row pgx.CollectableRow) (world.OrgEvent, error) {
 	var (
-		e                                detective.OrgEvent
+		e                                world.OrgEvent
 		typ, management, account, method string
 		processed                        *time.Time
 	)
 	if err := row.Scan(&e.Org, &e.Seq, &e.ID, &typ, &management, &account, &method, &e.ServicePrincipal,
 		&e.Time, &processed); err != nil {
-		return detective.OrgEvent{}, err
+		return world.OrgEvent{}, err
 	}
-	e.Type, e.Management, e.Account, e.Method = detective.OrgEventType(typ), detective.AccountID(management),
-		detective.AccountID(account), detective.JoinedMethod(method)
+	e.Type, e.Management, e.Account, e.Method = world.OrgEventType(typ), detective.AccountID(management),
+		detective.AccountID(account), world.JoinedMethod(method)
 	e.Time, e.ProcessedTime = e.Time.UTC(), fromOptionalTime(processed)
 	return e, nil
 }
 
 // AppendOrgEvent records e, or returns KindConflict.
-func (t *tx) AppendOrgEvent(ctx context.Context, e detective.OrgEvent) error {
+func (t *tx) AppendOrgEvent(ctx context.Context, e world.OrgEvent) error {
 	tag, err := t.tx.Exec(ctx, `INSERT INTO org_events (`+orgEventColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT DO NOTHING`,
 		e.Org, e.Seq, e.ID, string(e.Type), string(e.Management), string(e.Account), string(e.Method),
@@ -47,7 +48,7 @@ func (t *tx) AppendOrgEvent(ctx context.Context, e detective.OrgEvent) error {
 // unprocessed is never a candidate, so two consumers can never take two
 // events of one organization at once; once the holder commits its
 // predecessor as processed, the next statement sees the successor.
-func (t *tx) ClaimOrgEvents(ctx context.Context, n int) ([]detective.OrgEvent, error) {
+func (t *tx) ClaimOrgEvents(ctx context.Context, n int) ([]world.OrgEvent, error) {
 	rows, _ := t.tx.Query(ctx, `SELECT `+orgEventColumns+` FROM org_events AS e
 		WHERE e.processed_time IS NULL AND NOT EXISTS (SELECT 1 FROM org_events AS p
 			WHERE p.org_id = e.org_id AND p.seq < e.seq AND p.processed_time IS NULL)
@@ -81,7 +82,7 @@ func (t *tx) MarkOrgEventProcessed(ctx context.Context, org string, seq int64, a
 }
 
 // ListOrgEvents returns one page of the log in order.
-func (t *tx) ListOrgEvents(ctx context.Context, p detective.ListOrgEventsParams) ([]detective.OrgEvent, error) {
+func (t *tx) ListOrgEvents(ctx context.Context, p world.ListOrgEventsParams) ([]world.OrgEvent, error) {
 	rows, _ := t.tx.Query(ctx, `SELECT `+orgEventColumns+` FROM org_events
 		WHERE ($1 = '' OR org_id = $1) AND (NOT $2 OR processed_time IS NULL)
 			AND ($3::timestamptz IS NULL OR (event_time, org_id, seq) > ($3, $4, $5))

@@ -8,42 +8,43 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 const handshakeColumns = `id, org_id, management, feature_set, target_type, target, notes, state,
 	requested_time, expiration_time, account_id`
 
-func scanHandshake(row pgx.Row) (detective.Handshake, error) {
+func scanHandshake(row pgx.Row) (world.Handshake, error) {
 	var (
-		h                                   detective.Handshake
+		h                                   world.Handshake
 		management, fs, typ, state, account string
 	)
 	if err := row.Scan(&h.ID, &h.Org, &management, &fs, &typ, &h.Target, &h.Notes, &state,
 		&h.RequestedTime, &h.ExpirationTime, &account); err != nil {
-		return detective.Handshake{}, err
+		return world.Handshake{}, err
 	}
-	h.Management, h.FeatureSet, h.TargetType, h.State = detective.AccountID(management), detective.FeatureSet(fs),
-		detective.HandshakePartyType(typ), detective.HandshakeState(state)
+	h.Management, h.FeatureSet, h.TargetType, h.State = detective.AccountID(management), world.FeatureSet(fs),
+		world.HandshakePartyType(typ), world.HandshakeState(state)
 	h.RequestedTime, h.ExpirationTime, h.Account = h.RequestedTime.UTC(), h.ExpirationTime.UTC(), detective.AccountID(account)
 	return h, nil
 }
 
-func collectHandshake(row pgx.CollectableRow) (detective.Handshake, error) { return scanHandshake(row) }
+func collectHandshake(row pgx.CollectableRow) (world.Handshake, error) { return scanHandshake(row) }
 
 // Handshake returns the handshake with the given ID, or KindNotFound.
-func (t *tx) Handshake(ctx context.Context, id string) (detective.Handshake, error) {
+func (t *tx) Handshake(ctx context.Context, id string) (world.Handshake, error) {
 	h, err := scanHandshake(t.tx.QueryRow(ctx, `SELECT `+handshakeColumns+` FROM handshakes WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return detective.Handshake{}, detective.NotFound("The handshake %s does not exist", id)
+		return world.Handshake{}, detective.NotFound("The handshake %s does not exist", id)
 	}
 	if err != nil {
-		return detective.Handshake{}, wrap("handshake", err)
+		return world.Handshake{}, wrap("handshake", err)
 	}
 	return h, nil
 }
 
 // PutHandshake inserts or replaces h.
-func (t *tx) PutHandshake(ctx context.Context, h detective.Handshake) error {
+func (t *tx) PutHandshake(ctx context.Context, h world.Handshake) error {
 	if _, err := t.tx.Exec(ctx, `INSERT INTO handshakes (`+handshakeColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, management = excluded.management,
@@ -58,7 +59,7 @@ func (t *tx) PutHandshake(ctx context.Context, h detective.Handshake) error {
 }
 
 // ListHandshakes returns one page of the handshakes p selects.
-func (t *tx) ListHandshakes(ctx context.Context, p detective.ListHandshakesParams) ([]detective.Handshake, error) {
+func (t *tx) ListHandshakes(ctx context.Context, p world.ListHandshakesParams) ([]world.Handshake, error) {
 	var rows pgx.Rows
 	if p.Org != "" {
 		rows, _ = t.tx.Query(ctx, `SELECT `+handshakeColumns+` FROM handshakes WHERE org_id = $1 AND id > $2
@@ -79,36 +80,36 @@ func (t *tx) ListHandshakes(ctx context.Context, p detective.ListHandshakesParam
 const createAccountColumns = `id, org_id, account_name, email, state, failure_reason, account_id,
 	requested_time, completed_time`
 
-func scanCreateAccountStatus(row pgx.Row) (detective.CreateAccountStatus, error) {
+func scanCreateAccountStatus(row pgx.Row) (world.CreateAccountStatus, error) {
 	var (
-		s              detective.CreateAccountStatus
+		s              world.CreateAccountStatus
 		state, account string
 		done           *time.Time
 	)
 	if err := row.Scan(&s.ID, &s.Org, &s.AccountName, &s.Email, &state, &s.FailureReason, &account,
 		&s.RequestedTime, &done); err != nil {
-		return detective.CreateAccountStatus{}, err
+		return world.CreateAccountStatus{}, err
 	}
-	s.State, s.Account = detective.CreateAccountState(state), detective.AccountID(account)
+	s.State, s.Account = world.CreateAccountState(state), detective.AccountID(account)
 	s.RequestedTime, s.CompletedTime = s.RequestedTime.UTC(), fromOptionalTime(done)
 	return s, nil
 }
 
 // CreateAccountStatus returns the request with the given ID, or
 // KindNotFound.
-func (t *tx) CreateAccountStatus(ctx context.Context, id string) (detective.CreateAccountStatus, error) {
+func (t *tx) CreateAccountStatus(ctx context.Context, id string) (world.CreateAccountStatus, error) {
 	s, err := scanCreateAccountStatus(t.tx.QueryRow(ctx, `SELECT `+createAccountColumns+` FROM create_account_statuses WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return detective.CreateAccountStatus{}, detective.NotFound("The CreateAccount request %s does not exist", id)
+		return world.CreateAccountStatus{}, detective.NotFound("The CreateAccount request %s does not exist", id)
 	}
 	if err != nil {
-		return detective.CreateAccountStatus{}, wrap("create account status", err)
+		return world.CreateAccountStatus{}, wrap("create account status", err)
 	}
 	return s, nil
 }
 
 // PutCreateAccountStatus inserts or replaces s.
-func (t *tx) PutCreateAccountStatus(ctx context.Context, s detective.CreateAccountStatus) error {
+func (t *tx) PutCreateAccountStatus(ctx context.Context, s world.CreateAccountStatus) error {
 	if _, err := t.tx.Exec(ctx, `INSERT INTO create_account_statuses (`+createAccountColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, account_name = excluded.account_name,
@@ -123,10 +124,10 @@ func (t *tx) PutCreateAccountStatus(ctx context.Context, s detective.CreateAccou
 }
 
 // ListCreateAccountStatuses returns one page of org's requests by ID.
-func (t *tx) ListCreateAccountStatuses(ctx context.Context, org, after string, n int) ([]detective.CreateAccountStatus, error) {
+func (t *tx) ListCreateAccountStatuses(ctx context.Context, org, after string, n int) ([]world.CreateAccountStatus, error) {
 	rows, _ := t.tx.Query(ctx, `SELECT `+createAccountColumns+` FROM create_account_statuses
 		WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3`, org, after, limit(n))
-	ss, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (detective.CreateAccountStatus, error) {
+	ss, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (world.CreateAccountStatus, error) {
 		return scanCreateAccountStatus(row)
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 const (
@@ -18,11 +19,13 @@ const (
 	// the DSN sets no connect_timeout, so an unreachable database fails a
 	// call instead of hanging it until the kernel gives up on the SYN.
 	connectTimeout = 5 * time.Second
-	// callTimeout bounds every Read, Write and Ping. A connection whose
-	// peer vanished without a reset (a blackholed network, a frozen
-	// server) is otherwise only noticed by TCP retransmission after many
-	// minutes; ctx may set a shorter deadline.
-	callTimeout = 30 * time.Second
+	// defaultCallTimeout bounds every Read, Write and Ping, each statement
+	// inside them included. A connection whose peer vanished without a
+	// reset (a blackholed network, a frozen server) is otherwise only
+	// noticed by TCP retransmission after many minutes, and a statement
+	// queued behind a row lock would wait for as long as the holder keeps
+	// it; ctx may set a shorter deadline.
+	defaultCallTimeout = 30 * time.Second
 	// rollbackTimeout bounds the rollback after fn fails. It runs even
 	// when the caller's ctx is already cancelled, so the connection goes
 	// back to the pool clean instead of being discarded.
@@ -32,10 +35,14 @@ const (
 // Store is a detective.Store on PostgreSQL. It is safe for concurrent use,
 // and any number of Stores (replicas) may share one database schema.
 type Store struct {
-	pool *pgxpool.Pool
+	pool        *pgxpool.Pool
+	callTimeout time.Duration
 }
 
-var _ detective.Store = (*Store)(nil)
+var (
+	_ detective.Store = (*Store)(nil)
+	_ world.Store     = worldStore{}
+)
 
 // Open connects to the database named by dsn, a libpq URL or key=value
 // string such as
@@ -52,6 +59,12 @@ var _ detective.Store = (*Store)(nil)
 // Open fails if the database cannot be reached; once open, the pool
 // reconnects by itself when the database comes back.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return open(ctx, dsn, defaultCallTimeout)
+}
+
+// open is Open with the bound on each call; tests shorten it to see a
+// blocked statement fail in seconds.
+func open(ctx context.Context, dsn string, callTimeout time.Duration) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse dsn: %w", err)
@@ -61,7 +74,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	// pgxpool pings a connection idle for over a second before lending it,
 	// by default without a deadline: a network gone silent would hang the
-	// request until callTimeout.
+	// request until the call timeout.
 	if cfg.PingTimeout == 0 {
 		cfg.PingTimeout = connectTimeout
 	}
@@ -69,7 +82,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{pool: pool, callTimeout: callTimeout}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -85,7 +98,7 @@ func (s *Store) Close() error {
 
 // Ping reports whether the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	if err := s.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("postgres: ping: %w", err)
@@ -97,7 +110,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // makes sees the same snapshot, and a read-only transaction at that level
 // never fails to serialize.
 func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
-	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+	return s.readTx(ctx, func(t *tx) error { return fn(t) })
 }
 
 // Write runs fn in a READ COMMITTED transaction and commits if fn returns
@@ -105,12 +118,37 @@ func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
 // statement at READ COMMITTED takes a fresh snapshot, what fn reads after
 // the lock includes everything the previous holder committed.
 func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
+	return s.writeTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+// World returns the multi-account world held in the same database, with
+// the transactions of Read and Write; writes to one organization
+// serialize on LockOrganization.
+func (s *Store) World() world.Store { return worldStore{s} }
+
+// worldStore is a Store seen as a world.Store.
+type worldStore struct{ s *Store }
+
+func (w worldStore) Read(ctx context.Context, fn func(world.Tx) error) error {
+	return w.s.readTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+func (w worldStore) Write(ctx context.Context, fn func(world.Tx) error) error {
+	return w.s.writeTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
+func (s *Store) writeTx(ctx context.Context, fn func(*tx) error) error {
 	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadWrite}, fn)
 }
 
-func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(detective.Tx) error) error {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(*tx) error) error {
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
+	deadline, _ := ctx.Deadline() // WithTimeout always sets one
 	t, err := s.begin(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", err)
@@ -122,7 +160,7 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(detective.T
 		defer cancel()
 		_ = t.Rollback(rctx) // on failure pgx discards the connection
 	}()
-	if err := fn(&tx{tx: t}); err != nil {
+	if err := fn(&tx{tx: boundedTx{tx: t, deadline: deadline}}); err != nil {
 		return err
 	}
 	if err := t.Commit(ctx); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/pgtest"
 	"github.com/detective-local/detective-local/internal/storetest"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 func mustDSN(tb testing.TB) string { tb.Helper(); return pgtest.MustDSN(tb) }
@@ -22,13 +24,6 @@ func mustDSN(tb testing.TB) string { tb.Helper(); return pgtest.MustDSN(tb) }
 func mustSchema(tb testing.TB) string {
 	tb.Helper()
 	return pgtest.Schema(tb, pgtest.MustDSN(tb))
-}
-
-func mustExec(tb testing.TB, dsn, sql string) { tb.Helper(); pgtest.Exec(tb, dsn, sql) }
-
-func withParam(tb testing.TB, dsn, key, value string) string {
-	tb.Helper()
-	return pgtest.WithParam(tb, dsn, key, value)
 }
 
 // mustOpen opens a Store on dsn, closed at cleanup.
@@ -64,7 +59,7 @@ func mustCreateGraph(tb testing.TB, s detective.Store, g arn.ARN) {
 
 func TestStore(t *testing.T) {
 	mustDSN(t) // skip or fail once, not once per subtest
-	storetest.Run(t, func(t *testing.T) detective.Store { return mustOpen(t, mustSchema(t)) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return mustOpen(t, mustSchema(t)) })
 }
 
 func TestWrapClassifiesBySQLSTATE(t *testing.T) {
@@ -91,6 +86,10 @@ func TestWrapClassifiesBySQLSTATE(t *testing.T) {
 	}
 }
 
+// lockWait bounds every wait in the lock tests: a lock that is not taken
+// or not skipped must fail the test in seconds, not hang it.
+const lockWait = 5 * time.Second
+
 // TestLockGraphSerializesReplicas checks that LockGraph in one replica
 // blocks another's until the first commits, and that the second then sees
 // the first's writes.
@@ -99,8 +98,8 @@ func TestLockGraphSerializesReplicas(t *testing.T) {
 	dsn := mustSchema(t)
 	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
 	mustCreateGraph(t, a, testGraph())
-	ctx := context.Background()
-	release := mustHoldGraphLock(t, a, testGraph(), func(ctx context.Context, tx detective.Tx) error {
+	lockGraph := func(ctx context.Context, tx *tx) error { _, err := tx.LockGraph(ctx, testGraph()); return err }
+	release := mustHoldLock(t, a, lockGraph, func(ctx context.Context, tx *tx) error {
 		return tx.PutMembers(ctx, []detective.Member{{
 			Graph: testGraph(), Account: "222222222222", Admin: "111111111111",
 			Type: detective.InvitationTypeInvitation, Status: detective.MemberStatusInvited,
@@ -108,22 +107,15 @@ func TestLockGraphSerializesReplicas(t *testing.T) {
 		}})
 	})
 	var n int
-	done := make(chan error, 1)
-	go func() {
-		done <- b.Write(ctx, func(tx detective.Tx) error {
-			if _, err := tx.LockGraph(ctx, testGraph()); err != nil {
-				return err
-			}
-			var err error
-			n, err = tx.CountMembers(ctx, testGraph(), nil)
+	done := startWrite(b, func(ctx context.Context, tx *tx) error {
+		if err := lockGraph(ctx, tx); err != nil {
 			return err
-		})
-	}()
-	select {
-	case err := <-done:
-		t.Fatalf("second LockGraph returned (%v) while the first held the lock", err)
-	case <-time.After(200 * time.Millisecond):
-	}
+		}
+		var err error
+		n, err = tx.CountMembers(ctx, testGraph(), nil)
+		return err
+	})
+	mustStillWait(t, done, "second LockGraph")
 	release()
 	if err := <-done; err != nil {
 		t.Fatalf("second Write: %v", err)
@@ -133,31 +125,36 @@ func TestLockGraphSerializesReplicas(t *testing.T) {
 	}
 }
 
-// mustHoldGraphLock starts a Write on s that locks graph and waits; the
-// returned release lets it run then (inside the same transaction) and
-// commit, and fails tb if that Write fails.
-func mustHoldGraphLock(tb testing.TB, s *Store, graph arn.ARN, then func(context.Context, detective.Tx) error) (release func()) {
-	tb.Helper()
-	ctx := context.Background()
-	locked, proceed := make(chan struct{}), make(chan struct{})
-	errc := make(chan error, 1)
-	go func() {
-		errc <- s.Write(ctx, func(tx detective.Tx) error {
-			if _, err := tx.LockGraph(ctx, graph); err != nil {
-				return err
-			}
-			close(locked)
-			<-proceed
-			return then(ctx, tx)
-		})
-	}()
-	<-locked
-	return func() {
-		tb.Helper()
-		close(proceed)
-		if err := <-errc; err != nil {
-			tb.Fatalf("Write holding the graph lock: %v", err)
-		}
+// TestLockOrganizationSerializesReplicas: LockOrganization in one replica
+// blocks another's until the first commits (event numbering depends on
+// it), and the second then reads the first's update.
+func TestLockOrganizationSerializesReplicas(t *testing.T) {
+	t.Parallel()
+	dsn := mustSchema(t)
+	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
+	org := testOrg()
+	mustWrite(t, a, func(ctx context.Context, tx *tx) error { return tx.CreateOrganization(ctx, org) })
+	release := mustHoldLock(t, a, func(ctx context.Context, tx *tx) error {
+		_, err := tx.LockOrganization(ctx, org.ID)
+		return err
+	}, func(ctx context.Context, tx *tx) error {
+		o := org
+		o.LastEventSeq = 1
+		return tx.UpdateOrganization(ctx, o)
+	})
+	var seq int64
+	done := startWrite(b, func(ctx context.Context, tx *tx) error {
+		o, err := tx.LockOrganization(ctx, org.ID)
+		seq = o.LastEventSeq
+		return err
+	})
+	mustStillWait(t, done, "second LockOrganization")
+	release()
+	if err := <-done; err != nil {
+		t.Fatalf("second Write: %v", err)
+	}
+	if seq != 1 {
+		t.Errorf("LastEventSeq after the lock = %d, want 1 (the first writer's)", seq)
 	}
 }
 
@@ -169,19 +166,178 @@ func TestClaimGraphSkipsLockedGraph(t *testing.T) {
 	dsn := mustSchema(t)
 	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
 	mustCreateGraph(t, a, testGraph())
-	ctx := context.Background()
-	release := mustHoldGraphLock(t, a, testGraph(), func(context.Context, detective.Tx) error { return nil })
-	start := time.Now()
-	err := b.Write(ctx, func(tx detective.Tx) error {
+	claim := func(ctx context.Context, tx *tx) error {
 		_, err := tx.ClaimGraph(ctx, testGraph())
 		return err
-	})
-	if detective.KindOf(err) != detective.KindConflict || time.Since(start) > 2*time.Second {
+	}
+	release := mustHoldLock(t, a, func(ctx context.Context, tx *tx) error {
+		_, err := tx.LockGraph(ctx, testGraph())
+		return err
+	}, nil)
+	start := time.Now()
+	if err := <-startWrite(b, claim); detective.KindOf(err) != detective.KindConflict || time.Since(start) > 2*time.Second {
 		t.Errorf("ClaimGraph of a locked graph = %v after %v, want KindConflict at once", err, time.Since(start))
 	}
 	release()
-	if err := b.Write(ctx, func(tx detective.Tx) error { _, err := tx.ClaimGraph(ctx, testGraph()); return err }); err != nil {
+	if err := <-startWrite(b, claim); err != nil {
 		t.Errorf("ClaimGraph after the lock was released: %v", err)
+	}
+}
+
+// TestClaimOrgEventsSkipsClaimedEvents: while one replica holds its claim
+// on an organization's oldest event, another's ClaimOrgEvents answers at
+// once with the other organizations' events instead of waiting.
+func TestClaimOrgEventsSkipsClaimedEvents(t *testing.T) {
+	t.Parallel()
+	dsn := mustSchema(t)
+	a, b := mustOpen(t, dsn), mustOpen(t, dsn)
+	held, free := testOrg(), testOrg()
+	free.ID, free.Management, free.RootID = "o-testorg0002", "999999999999", "r-test2"
+	mustWrite(t, a, func(ctx context.Context, tx *tx) error {
+		for i, o := range []world.Organization{held, free} {
+			if err := tx.CreateOrganization(ctx, o); err != nil {
+				return err
+			}
+			if err := tx.AppendOrgEvent(ctx, world.OrgEvent{Org: o.ID, Seq: 1, ID: o.ID + "-1", Type: world.OrgEventAccountJoined,
+				Management: o.Management, Account: "222222222222", Method: world.JoinedInvited, Time: testTime().Add(time.Duration(i) * time.Second)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	release := mustHoldLock(t, a, func(ctx context.Context, tx *tx) error {
+		es, err := tx.ClaimOrgEvents(ctx, 1)
+		if err == nil && (len(es) != 1 || es[0].Org != held.ID) {
+			err = fmt.Errorf("first claim = %+v, want the event of %s", es, held.ID)
+		}
+		return err
+	}, nil)
+	var claimed []world.OrgEvent
+	start := time.Now()
+	err := <-startWrite(b, func(ctx context.Context, tx *tx) error {
+		var err error
+		claimed, err = tx.ClaimOrgEvents(ctx, 10)
+		return err
+	})
+	if err != nil || len(claimed) != 1 || claimed[0].Org != free.ID || time.Since(start) > 2*time.Second {
+		t.Errorf("ClaimOrgEvents beside a held claim = %+v, %v after %v; want only %s's event at once", claimed, err, time.Since(start), free.ID)
+	}
+	release()
+}
+
+func testOrg() world.Organization {
+	return world.Organization{ID: "o-testorg0001", Management: "888888888888", FeatureSet: world.FeatureSetAll,
+		RootID: "r-test1", CreatedTime: testTime()}
+}
+
+func mustWrite(tb testing.TB, s *Store, fn func(context.Context, *tx) error) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	defer cancel()
+	if err := s.writeTx(ctx, func(t *tx) error { return fn(ctx, t) }); err != nil {
+		tb.Fatalf("Write: %v", err)
+	}
+}
+
+// startWrite runs fn in a Write on s in the background, bounded by
+// lockWait, and returns where its result will arrive.
+func startWrite(s *Store, fn func(context.Context, *tx) error) <-chan error {
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	done := make(chan error, 1)
+	go func() {
+		defer cancel()
+		done <- s.writeTx(ctx, func(t *tx) error { return fn(ctx, t) })
+	}()
+	return done
+}
+
+// mustStillWait fails tb when done has a result within 200 ms: what it
+// waits for should be blocked on a lock.
+func mustStillWait(tb testing.TB, done <-chan error, what string) {
+	tb.Helper()
+	select {
+	case err := <-done:
+		tb.Fatalf("%s returned (%v) while another transaction held the lock", what, err)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// mustHoldLock starts a Write on s that takes a lock with lock and waits;
+// the returned release lets it run then (inside the same transaction, when
+// not nil) and commit, and fails tb if that Write fails. The transaction
+// is released at cleanup too, and bounded by lockWait, so a test that
+// fails while holding it neither leaks it nor hangs closing the store.
+func mustHoldLock(tb testing.TB, s *Store, lock, then func(context.Context, *tx) error) (release func()) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	locked, proceed := make(chan struct{}), make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		defer cancel()
+		errc <- s.writeTx(ctx, func(tx *tx) error {
+			if err := lock(ctx, tx); err != nil {
+				return err
+			}
+			close(locked)
+			select {
+			case <-proceed:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if then == nil {
+				return nil
+			}
+			return then(ctx, tx)
+		})
+	}()
+	select {
+	case <-locked:
+	case err := <-errc:
+		tb.Fatalf("Write taking the lock: %v", err)
+	}
+	var once sync.Once
+	finish := func() error {
+		var err error
+		once.Do(func() { close(proceed); err = <-errc })
+		return err
+	}
+	tb.Cleanup(func() { finish() })
+	return func() {
+		tb.Helper()
+		if err := finish(); err != nil {
+			tb.Fatalf("Write holding the lock: %v", err)
+		}
+	}
+}
+
+// TestCallTimeoutBoundsStatements: a Write whose statement waits on a row
+// lock fails with an internal error once the call timeout passes, even
+// though the ctx the Tx methods receive has no deadline.
+func TestCallTimeoutBoundsStatements(t *testing.T) {
+	t.Parallel()
+	dsn := mustSchema(t)
+	const bound = time.Second
+	a := mustOpen(t, dsn)
+	b, err := open(context.Background(), dsn, bound)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { b.Close() })
+	mustCreateGraph(t, a, testGraph())
+	release := mustHoldLock(t, a, func(ctx context.Context, tx *tx) error { _, err := tx.LockGraph(ctx, testGraph()); return err }, nil)
+	defer release()
+	ctx := context.Background()
+	start := time.Now()
+	err = b.Write(ctx, func(tx detective.Tx) error {
+		_, err := tx.LockGraph(ctx, testGraph())
+		return err
+	})
+	took := time.Since(start)
+	if err == nil || detective.KindOf(err) != detective.KindInternal {
+		t.Errorf("LockGraph of a held graph = %v, want an internal error", err)
+	}
+	if took < bound || took > bound+5*time.Second {
+		t.Errorf("LockGraph of a held graph returned after %v, want about %v", took, bound)
 	}
 }
 

@@ -10,15 +10,19 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-// tx is a detective.Tx over one pgx transaction. Every query has a fixed
+// tx is a detective.Tx, and a world.Tx, over one pgx transaction. Every query has a fixed
 // text, so pgx prepares it once per connection and reuses it.
 type tx struct {
-	tx pgx.Tx
+	tx boundedTx
 }
 
-var _ detective.Tx = (*tx)(nil)
+var (
+	_ detective.Tx = (*tx)(nil)
+	_ world.Tx     = (*tx)(nil)
+)
 
 // DeleteAll empties every table but schema_migrations. DELETE rather than
 // TRUNCATE: TRUNCATE is not MVCC-safe, so a concurrent REPEATABLE READ
@@ -28,7 +32,12 @@ func (t *tx) DeleteAll(ctx context.Context) error {
 	for _, table := range []string{"indicators", "investigations", "graph_packages",
 		"members", "tags", "graphs", "accounts", "organization_admins",
 		// What else belongs to an organization goes by ON DELETE CASCADE.
-		"organizations", "sessions", "org_events", "ingest_objects"} {
+		"organizations", "sessions", "org_events",
+		// The behavior graphs' data, as SQLite's reset empties it too.
+		"behavior_keys", "behavior_api_calls", "behavior_entities", "behavior_links", "behavior_ips",
+		"behavior_flows", "behavior_findings", "behavior_finding_entities", "behavior_k8s", "behavior_volume",
+		// Which S3 objects were ingested goes with what they brought.
+		"ingest_objects"} {
 		b.Queue(`DELETE FROM ` + table)
 	}
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {

@@ -203,8 +203,11 @@ func (t *ingestTx) exec(ctx context.Context, b *bulk, n int, args func(dst []any
 }
 
 var (
+	// CROSS JOIN makes SQLite loop over the batch's keys and search the
+	// table for each; left to choose, its planner scans the table instead
+	// once it holds rows, and a batch then costs as much as the table.
 	knownKeys = bulk{"known keys", "WITH v (graph_key, at, key) AS (VALUES ", 3, `) SELECT v.graph_key, v.at, v.key
-		FROM v JOIN behavior_keys b ON b.graph_key = v.graph_key AND b.at = v.at AND b.key = v.key`}
+		FROM v CROSS JOIN behavior_keys b ON b.graph_key = v.graph_key AND b.at = v.at AND b.key = v.key`}
 	putKeys = bulk{"put keys", "INSERT INTO behavior_keys (graph_key, at, key) VALUES ", 3, ""}
 )
 

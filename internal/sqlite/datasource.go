@@ -38,7 +38,7 @@ const (
 func (t *tx) GraphPackages(ctx context.Context, graph arn.ARN) ([]detective.PackageState, error) {
 	rows, err := t.stmt(ctx, t.st.graphPackages).QueryContext(ctx, graph.String())
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: graph packages: %w", err)
+		return nil, wrap("graph packages", err)
 	}
 	defer rows.Close()
 	var ps []detective.PackageState
@@ -48,13 +48,13 @@ func (t *tx) GraphPackages(ctx context.Context, graph arn.ARN) ([]detective.Pack
 			started, stopped, disabled sql.NullInt64
 		)
 		if err := rows.Scan((*string)(&p.Package), (*string)(&p.State), &started, &stopped, &disabled); err != nil {
-			return nil, fmt.Errorf("sqlite: graph packages: %w", err)
+			return nil, wrap("graph packages", err)
 		}
 		p.Started, p.Stopped, p.Disabled = fromNullMillis(started), fromNullMillis(stopped), fromNullMillis(disabled)
 		ps = append(ps, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: graph packages: %w", err)
+		return nil, wrap("graph packages", err)
 	}
 	detective.SortPackages(ps)
 	return ps, nil
@@ -71,7 +71,7 @@ func (t *tx) PutGraphPackages(ctx context.Context, graph arn.ARN, ps []detective
 		_, err := put.ExecContext(ctx, graph.String(), string(p.Package), string(p.State),
 			nullMillis(p.Started), nullMillis(p.Stopped), nullMillis(p.Disabled))
 		if err != nil {
-			return fmt.Errorf("sqlite: put graph packages: %w", err)
+			return wrap("put graph packages", err)
 		}
 	}
 	return nil
@@ -83,7 +83,7 @@ func (t *tx) PutGraphPackages(ctx context.Context, graph arn.ARN, ps []detective
 func (t *tx) MemberPackages(ctx context.Context, graph arn.ARN, accounts []detective.AccountID) ([]detective.MemberPackages, error) {
 	stored, err := t.storedPackages(ctx, graph, accounts)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: member packages: %w", err)
+		return nil, wrap("member packages", err)
 	}
 	out := make([]detective.MemberPackages, 0, len(stored))
 	for _, sp := range stored {
@@ -110,7 +110,7 @@ func (t *tx) PutMemberPackages(ctx context.Context, graph arn.ARN, ms []detectiv
 	}
 	stored, err := t.storedPackages(ctx, graph, accounts)
 	if err != nil {
-		return fmt.Errorf("sqlite: put member packages: %w", err)
+		return wrap("put member packages", err)
 	}
 	byAccount := make(map[detective.AccountID]*packagesRow, len(stored))
 	for i := range stored {
@@ -122,7 +122,7 @@ func (t *tx) PutMemberPackages(ctx context.Context, graph arn.ARN, ms []detectiv
 			continue
 		}
 		if sp.packages, err = columncodec.PutPackages(sp.packages, m.Packages); err != nil {
-			return fmt.Errorf("sqlite: put member packages: %s: %w", m.Account, err)
+			return wrap("put member packages of "+string(m.Account), err)
 		}
 		sp.changed = true
 	}
@@ -132,7 +132,7 @@ func (t *tx) PutMemberPackages(ctx context.Context, graph arn.ARN, ms []detectiv
 			continue
 		}
 		if _, err := set.ExecContext(ctx, graph.String(), string(sp.account), sp.packages); err != nil {
-			return fmt.Errorf("sqlite: put member packages: %w", err)
+			return wrap("put member packages", err)
 		}
 	}
 	return nil
@@ -180,14 +180,14 @@ func (t *tx) storedPackages(ctx context.Context, graph arn.ARN, accounts []detec
 func (t *tx) GraphsWithMemberStatus(ctx context.Context, status detective.MemberStatus) ([]arn.ARN, error) {
 	rows, err := t.stmt(ctx, t.st.graphsWithMemberStatus).QueryContext(ctx, string(status))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: graphs with member status: %w", err)
+		return nil, wrap("graphs with member status", err)
 	}
 	defer rows.Close()
 	var gs []arn.ARN
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return nil, fmt.Errorf("sqlite: graphs with member status: %w", err)
+			return nil, wrap("graphs with member status", err)
 		}
 		a, err := arn.Parse(s)
 		if err != nil {
@@ -196,7 +196,7 @@ func (t *tx) GraphsWithMemberStatus(ctx context.Context, status detective.Member
 		gs = append(gs, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: graphs with member status: %w", err)
+		return nil, wrap("graphs with member status", err)
 	}
 	return gs, nil
 }

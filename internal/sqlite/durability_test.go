@@ -14,10 +14,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // mustPopulate writes a graph with a member, a tag and an account.
-func mustPopulate(tb testing.TB, s detective.Store, g detective.Graph) detective.Member {
+func mustPopulate(tb testing.TB, s *Store, g detective.Graph) detective.Member {
 	tb.Helper()
 	m := detective.Member{
 		Graph: g.ARN, Account: "444455556666", Email: "m@example.com", Admin: g.Admin,
@@ -31,11 +32,14 @@ func mustPopulate(tb testing.TB, s detective.Store, g detective.Graph) detective
 		if err := tx.PutMembers(ctx, []detective.Member{m}); err != nil {
 			return err
 		}
-		if err := tx.PutTags(ctx, g.ARN, map[string]string{"k": "v"}); err != nil {
-			return err
-		}
-		return tx.PutAccount(ctx, detective.Account{ID: m.Account, RootEmail: m.Email})
+		return tx.PutTags(ctx, g.ARN, map[string]string{"k": "v"})
 	})
+	err := s.World().Write(tb.Context(), func(tx world.Tx) error {
+		return tx.PutAccount(tb.Context(), world.Account{ID: m.Account, RootEmail: m.Email})
+	})
+	if err != nil {
+		tb.Fatalf("PutAccount: %v", err)
+	}
 	return m
 }
 

@@ -29,7 +29,7 @@ func (t *tx) Graph(ctx context.Context, graph arn.ARN) (detective.Graph, error) 
 		return detective.Graph{}, detective.NotFound("The behavior graph %s does not exist", graph)
 	}
 	if err != nil {
-		return detective.Graph{}, fmt.Errorf("sqlite: graph: %w", err)
+		return detective.Graph{}, wrap("graph", err)
 	}
 	g.CreatedTime = fromMillis(created)
 	return g, nil
@@ -59,7 +59,7 @@ func (t *tx) GraphByAdmin(ctx context.Context, admin detective.AccountID, region
 		return detective.Graph{}, detective.NotFound("Account %s has no behavior graph in %s", admin, region)
 	}
 	if err != nil {
-		return detective.Graph{}, fmt.Errorf("sqlite: graph by admin: %w", err)
+		return detective.Graph{}, wrap("graph by admin", err)
 	}
 	a, err := arn.Parse(s)
 	if err != nil {
@@ -80,7 +80,7 @@ func (t *tx) CreateGraph(ctx context.Context, g detective.Graph) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("sqlite: create graph: %w", err)
+		return wrap("create graph", err)
 	}
 	return nil
 }
@@ -91,11 +91,11 @@ func (t *tx) CreateGraph(ctx context.Context, g detective.Graph) error {
 func (t *tx) DeleteGraph(ctx context.Context, graph arn.ARN) error {
 	res, err := t.stmt(ctx, t.st.deleteGraph).ExecContext(ctx, graph.String())
 	if err != nil {
-		return fmt.Errorf("sqlite: delete graph: %w", err)
+		return wrap("delete graph", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("sqlite: delete graph: %w", err)
+		return wrap("delete graph", err)
 	}
 	if n == 0 {
 		return detective.NotFound("The behavior graph %s does not exist", graph)
@@ -107,7 +107,7 @@ func (t *tx) DeleteGraph(ctx context.Context, graph arn.ARN) error {
 func (t *tx) ListGraphs(ctx context.Context, p detective.ListGraphsParams) ([]detective.Graph, error) {
 	rows, err := t.stmt(ctx, t.st.listGraphs).QueryContext(ctx, string(p.Admin), p.Region, p.After, limit(p.Limit))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list graphs: %w", err)
+		return nil, wrap("list graphs", err)
 	}
 	defer rows.Close()
 	var gs []detective.Graph
@@ -117,7 +117,7 @@ func (t *tx) ListGraphs(ctx context.Context, p detective.ListGraphsParams) ([]de
 			created int64
 		)
 		if err := rows.Scan(&s, &created); err != nil {
-			return nil, fmt.Errorf("sqlite: list graphs: %w", err)
+			return nil, wrap("list graphs", err)
 		}
 		a, err := arn.Parse(s)
 		if err != nil {
@@ -126,7 +126,7 @@ func (t *tx) ListGraphs(ctx context.Context, p detective.ListGraphsParams) ([]de
 		gs = append(gs, detective.Graph{ARN: a, Admin: p.Admin, Region: p.Region, CreatedTime: fromMillis(created)})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: list graphs: %w", err)
+		return nil, wrap("list graphs", err)
 	}
 	return gs, nil
 }

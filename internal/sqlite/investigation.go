@@ -47,7 +47,7 @@ func (t *tx) CreateInvestigation(ctx context.Context, inv detective.Investigatio
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("sqlite: create investigation: %w", err)
+		return wrap("create investigation", err)
 	}
 	return nil
 }
@@ -59,7 +59,7 @@ func (t *tx) Investigation(ctx context.Context, graph arn.ARN, id string) (detec
 		return detective.Investigation{}, investigationNotFound(graph, id)
 	}
 	if err != nil {
-		return detective.Investigation{}, fmt.Errorf("sqlite: investigation: %w", err)
+		return detective.Investigation{}, wrap("investigation", err)
 	}
 	return inv, nil
 }
@@ -69,11 +69,11 @@ func (t *tx) Investigation(ctx context.Context, graph arn.ARN, id string) (detec
 func (t *tx) UpdateInvestigationState(ctx context.Context, graph arn.ARN, id string, state detective.InvestigationState) error {
 	res, err := t.stmt(ctx, t.st.updateInvestigationState).ExecContext(ctx, graph.String(), id, string(state))
 	if err != nil {
-		return fmt.Errorf("sqlite: update investigation state: %w", err)
+		return wrap("update investigation state", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("sqlite: update investigation state: %w", err)
+		return wrap("update investigation state", err)
 	}
 	if n == 0 {
 		return investigationNotFound(graph, id)
@@ -86,19 +86,19 @@ func (t *tx) UpdateInvestigationState(ctx context.Context, graph arn.ARN, id str
 func (t *tx) ListInvestigations(ctx context.Context, graph arn.ARN) ([]detective.Investigation, error) {
 	rows, err := t.stmt(ctx, t.st.listInvestigations).QueryContext(ctx, graph.String())
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list investigations: %w", err)
+		return nil, wrap("list investigations", err)
 	}
 	defer rows.Close()
 	var out []detective.Investigation
 	for rows.Next() {
 		inv, err := scanInvestigation(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: list investigations: %w", err)
+			return nil, wrap("list investigations", err)
 		}
 		out = append(out, inv)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: list investigations: %w", err)
+		return nil, wrap("list investigations", err)
 	}
 	return out, nil
 }
@@ -109,7 +109,7 @@ func (t *tx) ListInvestigations(ctx context.Context, graph arn.ARN) ([]detective
 func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detective.Indicator, error) {
 	rows, err := t.stmt(ctx, t.st.indicators).QueryContext(ctx, graph.String(), id)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: indicators: %w", err)
+		return nil, wrap("indicators", err)
 	}
 	defer rows.Close()
 	var out []detective.Indicator
@@ -119,15 +119,15 @@ func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detect
 			detail string
 		)
 		if err := rows.Scan((*string)(&ind.Type), &detail); err != nil {
-			return nil, fmt.Errorf("sqlite: indicators: %w", err)
+			return nil, wrap("indicators", err)
 		}
 		if ind.Detail, err = columncodec.DecodeDetail(detail); err != nil {
-			return nil, fmt.Errorf("sqlite: indicators: stored detail: %w", err)
+			return nil, wrap("indicators: stored detail", err)
 		}
 		out = append(out, ind)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: indicators: %w", err)
+		return nil, wrap("indicators", err)
 	}
 	return out, nil
 }
@@ -137,16 +137,16 @@ func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detect
 // foreign key refuses indicators of an unknown one, an internal error.
 func (t *tx) PutIndicators(ctx context.Context, graph arn.ARN, id string, inds []detective.Indicator) error {
 	if _, err := t.stmt(ctx, t.st.deleteIndicators).ExecContext(ctx, graph.String(), id); err != nil {
-		return fmt.Errorf("sqlite: put indicators: %w", err)
+		return wrap("put indicators", err)
 	}
 	put := t.stmt(ctx, t.st.putIndicator)
 	for i, ind := range inds {
 		detail, err := columncodec.EncodeDetail(ind.Detail)
 		if err != nil {
-			return fmt.Errorf("sqlite: put indicators: %w", err)
+			return wrap("put indicators", err)
 		}
 		if _, err := put.ExecContext(ctx, graph.String(), id, i, string(ind.Type), detail); err != nil {
-			return fmt.Errorf("sqlite: put indicators: %w", err)
+			return wrap("put indicators", err)
 		}
 	}
 	return nil

@@ -55,15 +55,15 @@ func (t *tx) Members(ctx context.Context, graph arn.ARN, accounts []detective.Ac
 	}
 	ids, err := jsonArray(accounts)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: members: %w", err)
+		return nil, wrap("members", err)
 	}
 	rows, err := t.stmt(ctx, t.st.members).QueryContext(ctx, graph.String(), ids)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: members: %w", err)
+		return nil, wrap("members", err)
 	}
 	ms, err := scanMembers(rows, &graph, len(accounts))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: members: %w", err)
+		return nil, wrap("members", err)
 	}
 	return ms, nil
 }
@@ -80,7 +80,7 @@ func (t *tx) PutMembers(ctx context.Context, ms []detective.Member) error {
 			string(m.Type), string(m.Status), string(m.DisabledReason),
 			millis(m.InvitedTime), millis(m.UpdatedTime), millis(m.VerifiedTime))
 		if err != nil {
-			return fmt.Errorf("sqlite: put members: %w", err)
+			return wrap("put members", err)
 		}
 	}
 	return nil
@@ -95,10 +95,10 @@ func (t *tx) DeleteMembers(ctx context.Context, graph arn.ARN, accounts []detect
 	}
 	ids, err := jsonArray(accounts)
 	if err != nil {
-		return fmt.Errorf("sqlite: delete members: %w", err)
+		return wrap("delete members", err)
 	}
 	if _, err := t.stmt(ctx, t.st.deleteMembers).ExecContext(ctx, graph.String(), ids); err != nil {
-		return fmt.Errorf("sqlite: delete members: %w", err)
+		return wrap("delete members", err)
 	}
 	return nil
 }
@@ -107,11 +107,11 @@ func (t *tx) DeleteMembers(ctx context.Context, graph arn.ARN, accounts []detect
 func (t *tx) CountMembers(ctx context.Context, graph arn.ARN, except []detective.MemberStatus) (int, error) {
 	statuses, err := jsonArray(except)
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: count members: %w", err)
+		return 0, wrap("count members", err)
 	}
 	var n int
 	if err := t.stmt(ctx, t.st.countMembers).QueryRowContext(ctx, graph.String(), statuses).Scan(&n); err != nil {
-		return 0, fmt.Errorf("sqlite: count members: %w", err)
+		return 0, wrap("count members", err)
 	}
 	return n, nil
 }
@@ -120,11 +120,11 @@ func (t *tx) CountMembers(ctx context.Context, graph arn.ARN, except []detective
 func (t *tx) ListMembers(ctx context.Context, p detective.ListMembersParams) ([]detective.Member, error) {
 	rows, err := t.stmt(ctx, t.st.listMembers).QueryContext(ctx, p.Graph.String(), string(p.After), limit(p.Limit))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list members: %w", err)
+		return nil, wrap("list members", err)
 	}
 	ms, err := scanMembers(rows, &p.Graph, max(p.Limit, 0))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list members: %w", err)
+		return nil, wrap("list members", err)
 	}
 	return ms, nil
 }
@@ -135,16 +135,16 @@ func (t *tx) ListMembers(ctx context.Context, p detective.ListMembersParams) ([]
 func (t *tx) ListMemberships(ctx context.Context, p detective.ListMembershipsParams) ([]detective.Member, error) {
 	statuses, err := jsonArray(p.Statuses)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list memberships: %w", err)
+		return nil, wrap("list memberships", err)
 	}
 	rows, err := t.stmt(ctx, t.st.listMemberships).QueryContext(ctx,
 		string(p.Account), p.Region, p.After, millis(p.SettledBy), statuses, limit(p.Limit))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list memberships: %w", err)
+		return nil, wrap("list memberships", err)
 	}
 	ms, err := scanMembers(rows, nil, max(p.Limit, 0))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list memberships: %w", err)
+		return nil, wrap("list memberships", err)
 	}
 	return ms, nil
 }

@@ -5,51 +5,83 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/detective"
 )
 
 func TestMigrationVersions(t *testing.T) {
 	t.Parallel()
-	vs, err := MigrationVersions()
+	ms, err := migrations()
 	if err != nil {
-		t.Fatalf("MigrationVersions: %v", err)
+		t.Fatalf("migrations: %v", err)
 	}
-	// Versions count up from 1 without gaps, so that the postgres
-	// migrations can be held to the same list.
-	for i, v := range vs {
-		if v != i+1 {
-			t.Fatalf("MigrationVersions() = %v, want 1, 2, 3, ...", vs)
-		}
+	var vs []int
+	for _, m := range ms {
+		vs = append(vs, m.Version)
 	}
 
 	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
-	rows, err := s.read.QueryContext(t.Context(), "SELECT version FROM schema_migrations ORDER BY version")
+	if applied := mustAppliedVersions(t, s); !slices.Equal(applied, vs) {
+		t.Errorf("schema_migrations = %v, want %v", applied, vs)
+	}
+}
+
+// mustAppliedVersions returns the migration versions recorded in s.
+func mustAppliedVersions(tb testing.TB, s *Store) []int {
+	tb.Helper()
+	rows, err := s.read.QueryContext(tb.Context(), "SELECT version FROM schema_migrations ORDER BY version")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer rows.Close()
 	var applied []int
 	for rows.Next() {
 		var v int
 		if err := rows.Scan(&v); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		applied = append(applied, v)
 	}
 	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	if !slices.Equal(applied, vs) {
-		t.Errorf("schema_migrations = %v, want %v", applied, vs)
-	}
+	return applied
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "d.db")
-	for range 3 {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatalf("migrations: %v", err)
+	}
+	var want []int
+	for _, m := range ms {
+		want = append(want, m.Version)
+	}
+	g := detective.Graph{ARN: arn.Graph("us-east-1", "111111111111", "0123456789abcdef0123456789abcdef"),
+		Admin: "111111111111", Region: "us-east-1", CreatedTime: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)}
+	for i := range 3 {
 		s, err := Open(t.Context(), path)
 		if err != nil {
-			t.Fatalf("Open: %v", err)
+			t.Fatalf("Open #%d: %v", i+1, err)
+		}
+		// Each migration is recorded once, and reopening keeps the data:
+		// a migration run again would fail or wipe its tables.
+		if applied := mustAppliedVersions(t, s); !slices.Equal(applied, want) {
+			t.Errorf("Open #%d: schema_migrations = %v, want %v", i+1, applied, want)
+		}
+		err = s.Write(t.Context(), func(tx detective.Tx) error {
+			if i == 0 {
+				return tx.CreateGraph(t.Context(), g)
+			}
+			_, err := tx.Graph(t.Context(), g.ARN)
+			return err
+		})
+		if err != nil {
+			t.Errorf("Open #%d: the graph written after the first open: %v", i+1, err)
 		}
 		if err := s.Close(); err != nil {
 			t.Fatalf("Close: %v", err)

@@ -41,7 +41,7 @@ func (t *tx) OrgAdmin(ctx context.Context, org, region string) (detective.OrgAdm
 		return detective.OrgAdmin{}, detective.NotFound("Organization %s has no Detective administrator in %s", org, region)
 	}
 	if err != nil {
-		return detective.OrgAdmin{}, fmt.Errorf("sqlite: org admin: %w", err)
+		return detective.OrgAdmin{}, wrap("org admin", err)
 	}
 	return a, nil
 }
@@ -54,7 +54,7 @@ func (t *tx) OrgAdminByGraph(ctx context.Context, graph arn.ARN) (detective.OrgA
 		return detective.OrgAdmin{}, detective.NotFound("The behavior graph %s is not an organization behavior graph", graph)
 	}
 	if err != nil {
-		return detective.OrgAdmin{}, fmt.Errorf("sqlite: org admin by graph: %w", err)
+		return detective.OrgAdmin{}, wrap("org admin by graph", err)
 	}
 	return a, nil
 }
@@ -63,19 +63,19 @@ func (t *tx) OrgAdminByGraph(ctx context.Context, graph arn.ARN) (detective.OrgA
 func (t *tx) OrgAdmins(ctx context.Context, org string) ([]detective.OrgAdmin, error) {
 	rows, err := t.stmt(ctx, t.st.orgAdmins).QueryContext(ctx, org)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: org admins: %w", err)
+		return nil, wrap("org admins", err)
 	}
 	defer rows.Close()
 	var out []detective.OrgAdmin
 	for rows.Next() {
 		a, err := scanOrgAdmin(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: org admins: %w", err)
+			return nil, wrap("org admins", err)
 		}
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: org admins: %w", err)
+		return nil, wrap("org admins", err)
 	}
 	return out, nil
 }
@@ -85,7 +85,7 @@ func (t *tx) OrgAdmins(ctx context.Context, org string) ([]detective.OrgAdmin, e
 func (t *tx) PutOrgAdmin(ctx context.Context, a detective.OrgAdmin) error {
 	if _, err := t.stmt(ctx, t.st.putOrgAdmin).ExecContext(ctx, a.Org, a.Region, string(a.Account),
 		a.Graph.String(), millis(a.DelegationTime), a.AutoEnable); err != nil {
-		return fmt.Errorf("sqlite: put org admin: %w", err)
+		return wrap("put org admin", err)
 	}
 	return nil
 }
@@ -94,7 +94,7 @@ func (t *tx) PutOrgAdmin(ctx context.Context, a detective.OrgAdmin) error {
 // an error.
 func (t *tx) DeleteOrgAdmin(ctx context.Context, org, region string) error {
 	if _, err := t.stmt(ctx, t.st.deleteOrgAdmin).ExecContext(ctx, org, region); err != nil {
-		return fmt.Errorf("sqlite: delete org admin: %w", err)
+		return wrap("delete org admin", err)
 	}
 	return nil
 }

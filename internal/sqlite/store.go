@@ -13,6 +13,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Store is detective.Store on one SQLite database. It is safe for
@@ -28,7 +29,10 @@ type Store struct {
 	bulk bulkStatements // the behavior store's multi-row statements, on write
 }
 
-var _ detective.Store = (*Store)(nil)
+var (
+	_ detective.Store = (*Store)(nil)
+	_ world.Store     = worldStore{}
+)
 
 // busyTimeoutMS is how long a connection waits for a lock held by another
 // connection before failing with SQLITE_BUSY. Within one Store only a WAL
@@ -92,7 +96,7 @@ func open(ctx context.Context, name string, q url.Values, writePragmas []string)
 	wq.Set("_txlock", "immediate")
 	s.write, err = sql.Open("sqlite", name+"?"+wq.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open: %w", err)
+		return nil, wrap("open", err)
 	}
 	s.write.SetMaxOpenConns(1)
 	s.write.SetMaxIdleConns(1)
@@ -100,7 +104,7 @@ func open(ctx context.Context, name string, q url.Values, writePragmas []string)
 	s.write.SetConnMaxIdleTime(0)
 	if q.Get("vfs") == "memdb" {
 		if s.keep, err = s.write.Conn(ctx); err != nil {
-			return nil, fmt.Errorf("sqlite: open: %w", err)
+			return nil, wrap("open", err)
 		}
 		// The write pool's only connection is now s.keep; give the pool
 		// a second one for Write to use.
@@ -114,7 +118,7 @@ func open(ctx context.Context, name string, q url.Values, writePragmas []string)
 	rq["_pragma"] = append(append([]string{}, common...), "query_only(1)")
 	s.read, err = sql.Open("sqlite", name+"?"+rq.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open: %w", err)
+		return nil, wrap("open", err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
 	s.read.SetMaxOpenConns(n)
@@ -142,7 +146,7 @@ func cloneValues(q url.Values) url.Values {
 // Read runs fn in a read-only transaction: it sees one consistent snapshot,
 // never waits for a write in progress, and cannot change anything.
 func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
-	return run(ctx, s.read, s.readSt, &sql.TxOptions{ReadOnly: true}, fn)
+	return s.readTx(ctx, func(t *tx) error { return fn(t) })
 }
 
 // Write runs fn in a read-write transaction started with BEGIN IMMEDIATE
@@ -150,15 +154,38 @@ func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
 // they asked for the write connection. fn must not call Write itself: it
 // would wait for the connection that fn's own transaction holds.
 func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
+	return s.writeTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+// World returns the multi-account world held in the same database. Its
+// transactions are the Store's: the same snapshots, the same one writer.
+func (s *Store) World() world.Store { return worldStore{s} }
+
+// worldStore is a Store seen as a world.Store.
+type worldStore struct{ s *Store }
+
+func (w worldStore) Read(ctx context.Context, fn func(world.Tx) error) error {
+	return w.s.readTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+func (w worldStore) Write(ctx context.Context, fn func(world.Tx) error) error {
+	return w.s.writeTx(ctx, func(t *tx) error { return fn(t) })
+}
+
+func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
+	return run(ctx, s.read, s.readSt, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (s *Store) writeTx(ctx context.Context, fn func(*tx) error) error {
 	return run(ctx, s.write, s.writeSt, nil, fn)
 }
 
 // run runs fn in a transaction on db and commits it if fn returns nil.
 // fn's error is returned as it is, so that its Kind reaches the caller.
-func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, fn func(detective.Tx) error) (err error) {
+func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, fn func(*tx) error) (err error) {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+		return wrap("begin", err)
 	}
 	committed := false
 	defer func() {
@@ -173,7 +200,7 @@ func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, f
 	}
 	committed = true
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
+		return wrap("commit", err)
 	}
 	return nil
 }
@@ -182,7 +209,7 @@ func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, f
 func (s *Store) Ping(ctx context.Context) error {
 	var n int
 	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
-		return fmt.Errorf("sqlite: ping: %w", err)
+		return wrap("ping", err)
 	}
 	return nil
 }
@@ -210,7 +237,7 @@ func (s *Store) Close() error {
 		errs = append(errs, s.write.Close())
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("sqlite: close: %w", err)
+		return wrap("close", err)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/storetest"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // mustOpen opens the database file at path and closes it when tb ends.
@@ -77,14 +78,14 @@ func TestStore(t *testing.T) {
 	t.Parallel()
 	// A file per test, not :memory:, so that WAL and locking behave as in
 	// production.
-	storetest.Run(t, func(t *testing.T) detective.Store {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
 		return mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
 	})
 }
 
 func TestStoreMemory(t *testing.T) {
 	t.Parallel()
-	storetest.Run(t, func(t *testing.T) detective.Store { return mustOpenMemory(t) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return mustOpenMemory(t) })
 }
 
 func TestOpenMemoryIsPrivate(t *testing.T) {
@@ -197,7 +198,9 @@ func TestDeleteAllEmptiesEveryTable(t *testing.T) {
 	t.Parallel()
 	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
 	mustPopulate(t, s, testGraph(1))
-	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) })
+	if err := s.World().Write(t.Context(), func(tx world.Tx) error { return tx.DeleteAll(t.Context()) }); err != nil {
+		t.Fatalf("DeleteAll: %v", err)
+	}
 
 	rows, err := s.read.QueryContext(t.Context(), `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	if err != nil {
@@ -225,6 +228,47 @@ func TestDeleteAllEmptiesEveryTable(t *testing.T) {
 			t.Errorf("DeleteAll emptied schema_migrations")
 		case table != "schema_migrations" && n != 0:
 			t.Errorf("after DeleteAll, %s has %d rows", table, n)
+		}
+	}
+}
+
+// TestWrapClassifiesByCode checks that wrap tells a uniqueness violation
+// from other failures by SQLite's result code, whatever the message says.
+func TestWrapClassifiesByCode(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	ctx := t.Context()
+	exec := func(q string) error {
+		_, err := s.write.ExecContext(ctx, q)
+		return err
+	}
+	if err := exec(`CREATE TABLE wrap_test (k INTEGER PRIMARY KEY, u TEXT UNIQUE, n TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec(`INSERT INTO wrap_test VALUES (1, 'a', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		err  error
+		want detective.Kind
+	}{
+		{"primary key", exec(`INSERT INTO wrap_test VALUES (1, 'b', 'x')`), detective.KindConflict},
+		{"unique", exec(`INSERT INTO wrap_test VALUES (2, 'a', 'x')`), detective.KindConflict},
+		{"not null", exec(`INSERT INTO wrap_test VALUES (3, 'c', NULL)`), detective.KindInternal},
+		{"syntax", exec(`INSERT INTO`), detective.KindInternal},
+		{"text alone", errors.New("UNIQUE constraint failed: wrap_test.u"), detective.KindInternal},
+	}
+	for _, tc := range tests {
+		if tc.err == nil {
+			t.Fatalf("%s: the statement succeeded, want an error", tc.name)
+		}
+		err := wrap("op", tc.err)
+		if got := detective.KindOf(err); got != tc.want {
+			t.Errorf("%s: KindOf(wrap(%v)) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+		if !errors.Is(err, tc.err) {
+			t.Errorf("%s: wrap(%v) lost its cause", tc.name, tc.err)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"unicode/utf8"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -25,19 +24,19 @@ const (
 func (t *tx) Tags(ctx context.Context, resource arn.ARN) (map[string]string, error) {
 	rows, err := t.stmt(ctx, t.st.tags).QueryContext(ctx, resource.String())
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: tags: %w", err)
+		return nil, wrap("tags", err)
 	}
 	defer rows.Close()
 	tags := make(map[string]string)
 	for rows.Next() {
 		var k, v string
 		if err := rows.Scan(&k, &v); err != nil {
-			return nil, fmt.Errorf("sqlite: tags: %w", err)
+			return nil, wrap("tags", err)
 		}
 		tags[k] = v
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: tags: %w", err)
+		return nil, wrap("tags", err)
 	}
 	return tags, nil
 }
@@ -49,15 +48,15 @@ func (t *tx) PutTags(ctx context.Context, resource arn.ARN, tags map[string]stri
 	}
 	for k, v := range tags {
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return fmt.Errorf("sqlite: put tags: %w", errNotUTF8)
+			return wrap("put tags", errNotUTF8)
 		}
 	}
 	obj, err := json.Marshal(tags)
 	if err != nil {
-		return fmt.Errorf("sqlite: put tags: %w", err)
+		return wrap("put tags", err)
 	}
 	if _, err := t.stmt(ctx, t.st.putTags).ExecContext(ctx, resource.String(), string(obj)); err != nil {
-		return fmt.Errorf("sqlite: put tags: %w", err)
+		return wrap("put tags", err)
 	}
 	return nil
 }
@@ -69,10 +68,10 @@ func (t *tx) DeleteTags(ctx context.Context, resource arn.ARN, keys []string) er
 	}
 	arr, err := jsonArray(keys)
 	if err != nil {
-		return fmt.Errorf("sqlite: delete tags: %w", err)
+		return wrap("delete tags", err)
 	}
 	if _, err := t.stmt(ctx, t.st.deleteTags).ExecContext(ctx, resource.String(), arr); err != nil {
-		return fmt.Errorf("sqlite: delete tags: %w", err)
+		return wrap("delete tags", err)
 	}
 	return nil
 }

@@ -14,15 +14,19 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-// tx is detective.Tx on one SQLite transaction.
+// tx is detective.Tx, and world.Tx, on one SQLite transaction.
 type tx struct {
 	tx *sql.Tx
 	st *statements
 }
 
-var _ detective.Tx = (*tx)(nil)
+var (
+	_ detective.Tx = (*tx)(nil)
+	_ world.Tx     = (*tx)(nil)
+)
 
 // stmt returns s bound to the transaction. database/sql keeps s prepared on
 // each connection it has run on, so this does not parse the SQL again.
@@ -86,7 +90,7 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		s, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
 			_ = st.close() // the prepare error is the one to report
-			return nil, fmt.Errorf("sqlite: prepare %q: %w", p.query, err)
+			return nil, wrap(fmt.Sprintf("prepare %q", p.query), err)
 		}
 		*p.dst = s
 	}
@@ -119,29 +123,29 @@ func (t *tx) DeleteAll(ctx context.Context) error {
 	// Deferring the foreign-key checks to COMMIT lets the tables be emptied
 	// in any order; by then every table is empty, so every check passes.
 	if _, err := t.tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
-		return fmt.Errorf("sqlite: delete all: %w", err)
+		return wrap("delete all", err)
 	}
 	rows, err := t.tx.QueryContext(ctx, `SELECT name FROM sqlite_schema
 		WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'`)
 	if err != nil {
-		return fmt.Errorf("sqlite: delete all: %w", err)
+		return wrap("delete all", err)
 	}
 	var tables []string
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
 			rows.Close()
-			return fmt.Errorf("sqlite: delete all: %w", err)
+			return wrap("delete all", err)
 		}
 		tables = append(tables, name)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite: delete all: %w", err)
+		return wrap("delete all", err)
 	}
 	for _, table := range tables {
 		if _, err := t.tx.ExecContext(ctx, `DELETE FROM "`+strings.ReplaceAll(table, `"`, `""`)+`"`); err != nil {
-			return fmt.Errorf("sqlite: delete all: %s: %w", table, err)
+			return wrap("delete all from "+table, err)
 		}
 	}
 	return nil
@@ -200,3 +204,19 @@ func limit(n int) int {
 // what it was given or refuses it.
 var errNotUTF8 = &detective.Error{Kind: detective.KindValidation, Code: detective.CodeInvalidRequestBody,
 	Message: "Strings must be valid UTF-8"}
+
+// wrap adds context to err from the statement op. A violated uniqueness
+// constraint is a race the service lost, so it becomes KindConflict
+// wherever it occurs; anything else stays internal. The methods that can
+// name the conflict check isConflict first and say more.
+func wrap(op string, err error) error {
+	err = fmt.Errorf("sqlite: %s: %w", op, err)
+	if isConflict(err) {
+		return &detective.Error{
+			Kind:    detective.KindConflict,
+			Message: "The request conflicts with a concurrent change to the same resource",
+			Err:     err,
+		}
+	}
+	return err
+}

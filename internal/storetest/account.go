@@ -7,17 +7,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-func testAccount(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testAccount(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("PutAndReplace", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		a := detective.Account{ID: acct(1), RootEmail: "root@example.com"}
-		b := detective.Account{ID: acct(2), RootEmail: "b@example.com"}
-		put := func(as ...detective.Account) {
+		a := world.Account{ID: acct(1), RootEmail: "root@example.com"}
+		b := world.Account{ID: acct(2), RootEmail: "b@example.com"}
+		put := func(as ...world.Account) {
 			t.Helper()
-			mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+			mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 				for _, a := range as {
 					if err := tx.PutAccount(ctx, a); err != nil {
 						return err
@@ -26,9 +27,9 @@ func testAccount(t *testing.T, newStore func(t *testing.T) detective.Store) {
 				return nil
 			})
 		}
-		check := func(what string, want detective.Account) {
+		check := func(what string, want world.Account) {
 			t.Helper()
-			mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+			mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 				got, err := tx.Account(ctx, want.ID)
 				if err != nil {
 					return err
@@ -54,10 +55,10 @@ func testAccount(t *testing.T, newStore func(t *testing.T) detective.Store) {
 	t.Run("NotFound", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
-			return tx.PutAccount(ctx, detective.Account{ID: acct(1)})
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+			return tx.PutAccount(ctx, world.Account{ID: acct(1)})
 		})
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			_, err := tx.Account(ctx, acct(2))
 			wantKind(t, "Account(unknown)", err, detective.KindNotFound)
 			return nil

@@ -7,21 +7,22 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // testAccountFacts checks that every account fact round-trips and the
 // lookups by e-mail and in pages.
-func testAccountFacts(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testAccountFacts(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("EveryField", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		a := detective.Account{ID: acct(1), RootEmail: "root@example.com", GuardDutyDisabled: true,
-			Volume: map[detective.DatasourcePackage]int64{detective.PackageDetectiveCore: 1 << 40, detective.PackageEKSAudit: 7}}
+		a := world.Account{ID: acct(1), RootEmail: "root@example.com", GuardDutyDisabled: true,
+			Volume: map[string]int64{string(detective.PackageDetectiveCore): 1 << 40, string(detective.PackageEKSAudit): 7}}
 		mustPutAccounts(t, s, a)
 		if got := mustAccount(t, s, a.ID); !cmp.Equal(got, a) {
 			t.Errorf("Account after PutAccount mismatch (-want +got):\n%s", cmp.Diff(a, got))
 		}
-		a.GuardDutyDisabled, a.Volume = false, map[detective.DatasourcePackage]int64{}
+		a.GuardDutyDisabled, a.Volume = false, map[string]int64{}
 		mustPutAccounts(t, s, a)
 		want := a
 		want.Volume = nil // empty and nil are both "no volume"; the store returns nil
@@ -34,11 +35,11 @@ func testAccountFacts(t *testing.T, newStore func(t *testing.T) detective.Store)
 		t.Parallel()
 		s := newStore(t)
 		mustPutAccounts(t, s,
-			detective.Account{ID: acct(3), RootEmail: "Shared@Example.com"},
-			detective.Account{ID: acct(2), RootEmail: "shared@example.com"},
-			detective.Account{ID: acct(1)},
+			world.Account{ID: acct(3), RootEmail: "Shared@Example.com"},
+			world.Account{ID: acct(2), RootEmail: "shared@example.com"},
+			world.Account{ID: acct(1)},
 		)
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			got, err := tx.AccountByEmail(ctx, "SHARED@example.COM")
 			if err != nil {
 				return err
@@ -57,16 +58,16 @@ func testAccountFacts(t *testing.T, newStore func(t *testing.T) detective.Store)
 	t.Run("List", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		var want []detective.Account
+		var want []world.Account
 		for i := 5; i >= 1; i-- {
-			a := detective.Account{ID: acct(i), RootEmail: "a@example.com"}
+			a := world.Account{ID: acct(i), RootEmail: "a@example.com"}
 			mustPutAccounts(t, s, a)
-			want = append([]detective.Account{a}, want...)
+			want = append([]world.Account{a}, want...)
 		}
-		var got []detective.Account
+		var got []world.Account
 		after := detective.AccountID("")
 		for {
-			page := mustReadValue(t, s, func(ctx context.Context, tx detective.Tx) ([]detective.Account, error) {
+			page := mustReadWorldValue(t, s, func(ctx context.Context, tx world.Tx) ([]world.Account, error) {
 				return tx.ListAccounts(ctx, after, 2)
 			})
 			if len(page) == 0 {
@@ -84,9 +85,9 @@ func testAccountFacts(t *testing.T, newStore func(t *testing.T) detective.Store)
 	})
 }
 
-func mustPutAccounts(tb testing.TB, s detective.Store, as ...detective.Account) {
+func mustPutAccounts(tb testing.TB, s Store, as ...world.Account) {
 	tb.Helper()
-	mustWrite(tb, s, func(ctx context.Context, tx detective.Tx) error {
+	mustWriteWorld(tb, s, func(ctx context.Context, tx world.Tx) error {
 		for _, a := range as {
 			if err := tx.PutAccount(ctx, a); err != nil {
 				return err
@@ -96,9 +97,9 @@ func mustPutAccounts(tb testing.TB, s detective.Store, as ...detective.Account) 
 	})
 }
 
-func mustAccount(tb testing.TB, s detective.Store, id detective.AccountID) detective.Account {
+func mustAccount(tb testing.TB, s Store, id detective.AccountID) world.Account {
 	tb.Helper()
-	return mustReadValue(tb, s, func(ctx context.Context, tx detective.Tx) (detective.Account, error) {
+	return mustReadWorldValue(tb, s, func(ctx context.Context, tx world.Tx) (world.Account, error) {
 		return tx.Account(ctx, id)
 	})
 }

@@ -11,9 +11,10 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testDatasource(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("GraphPackages", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
@@ -412,7 +413,7 @@ func testDatasource(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		s := newStore(t)
 		g := graphOf(acct(0), region, 1)
 		populateControlPlane(t, s, g)
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) })
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.DeleteAll(ctx) })
 		checkControlPlaneEmpty(t, s, g, "after DeleteAll")
 		// The same rows can be written again.
 		populateControlPlane(t, s, g)
@@ -499,7 +500,14 @@ func checkPackages(tb testing.TB, what string, got, want []detective.PackageStat
 	if diff := cmp.Diff(want, got); diff != "" {
 		tb.Errorf("%s mismatch (-want +got):\n%s", what, diff)
 	}
-	for i, p := range got {
+	checkPackageZones(tb, what, got)
+}
+
+// checkPackageZones fails tb if a time of ps is not in UTC (see
+// checkGraphs).
+func checkPackageZones(tb testing.TB, what string, ps []detective.PackageState) {
+	tb.Helper()
+	for i, p := range ps {
 		for name, tm := range map[string]time.Time{"Started": p.Started, "Stopped": p.Stopped, "Disabled": p.Disabled, "VolumeTime": p.VolumeTime} {
 			checkUTC(tb, fmt.Sprintf("%s[%d] %s", what, i, name), tm)
 		}
@@ -516,8 +524,7 @@ func checkMemberPackages(tb testing.TB, what string, got, want []detective.Membe
 		tb.Errorf("%s mismatch (-want +got):\n%s", what, diff)
 	}
 	for _, m := range got {
-		// Compared above; this checks the zones.
-		checkPackages(tb, what+" "+string(m.Account), m.Packages, m.Packages)
+		checkPackageZones(tb, what+" "+string(m.Account), m.Packages)
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
-func testGraph(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testGraph(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("CreateAndGet", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

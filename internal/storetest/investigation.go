@@ -14,7 +14,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
-func testInvestigation(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testInvestigation(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("CreateAndGet", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

@@ -7,7 +7,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
-func testMembership(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testMembership(t *testing.T, newStore func(t *testing.T) Store) {
 	// One account's records in graphs of several administrators, each kept
 	// out of or let into the listing by one filter.
 	me := acct(1)

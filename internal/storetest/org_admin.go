@@ -11,6 +11,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Organization IDs of the OrgAdmin fixtures. The store keeps no rule that
@@ -20,7 +21,7 @@ const (
 	otherAdminOrg = "o-admin00002"
 )
 
-func testOrgAdmin(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testOrgAdmin(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("PutGetReplace", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
@@ -241,7 +242,7 @@ func testOrgAdmin(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			orgAdminOf(otherAdminOrg, region, acct(2), 3),
 		}
 		mustPutOrgAdmins(t, s, as...)
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) })
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.DeleteAll(ctx) })
 		for _, org := range []string{adminOrg, otherAdminOrg} {
 			if got := mustOrgAdmins(t, s, org); len(got) != 0 {
 				t.Errorf("OrgAdmins(%s) after DeleteAll = %+v, want none", org, got)

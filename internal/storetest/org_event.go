@@ -10,9 +10,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-func testOrgEvent(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testOrgEvent(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("AppendListClaim", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
@@ -21,9 +22,9 @@ func testOrgEvent(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		// second. The log's order is by time, then organization, then Seq.
 		a1, a2 := orgEventOf(a, 1, at(20)), orgEventOf(a, 2, at(25))
 		b1, b2 := orgEventOf(b, 1, at(10)), orgEventOf(b, 2, at(30))
-		b2.Type, b2.Method, b2.ServicePrincipal = detective.OrgEventDelegatedAdminRegistered, "", "detective.amazonaws.com"
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
-			for _, e := range []detective.OrgEvent{a2, b1, a1, b2} {
+		b2.Type, b2.Method, b2.ServicePrincipal = world.OrgEventDelegatedAdminRegistered, "", "detective.amazonaws.com"
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+			for _, e := range []world.OrgEvent{a2, b1, a1, b2} {
 				if err := tx.AppendOrgEvent(ctx, e); err != nil {
 					return err
 				}
@@ -33,34 +34,34 @@ func testOrgEvent(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			wantKind(t, "AppendOrgEvent(same org and seq)", tx.AppendOrgEvent(ctx, dup), detective.KindConflict)
 			return nil
 		})
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
-			all, err := tx.ListOrgEvents(ctx, detective.ListOrgEventsParams{})
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+			all, err := tx.ListOrgEvents(ctx, world.ListOrgEventsParams{})
 			if err != nil {
 				return err
 			}
-			if diff := cmp.Diff([]detective.OrgEvent{b1, a1, a2, b2}, all); diff != "" {
+			if diff := cmp.Diff([]world.OrgEvent{b1, a1, a2, b2}, all); diff != "" {
 				t.Errorf("ListOrgEvents mismatch (-want +got):\n%s", diff)
 			}
-			page, err := tx.ListOrgEvents(ctx, detective.ListOrgEventsParams{After: a1.Key(), Limit: 1})
+			page, err := tx.ListOrgEvents(ctx, world.ListOrgEventsParams{After: a1.Key(), Limit: 1})
 			if err != nil {
 				return err
 			}
-			if diff := cmp.Diff([]detective.OrgEvent{a2}, page); diff != "" {
+			if diff := cmp.Diff([]world.OrgEvent{a2}, page); diff != "" {
 				t.Errorf("ListOrgEvents(after a1, limit 1) mismatch (-want +got):\n%s", diff)
 			}
-			ofB, err := tx.ListOrgEvents(ctx, detective.ListOrgEventsParams{Org: b.ID})
+			ofB, err := tx.ListOrgEvents(ctx, world.ListOrgEventsParams{Org: b.ID})
 			if err != nil {
 				return err
 			}
-			if diff := cmp.Diff([]detective.OrgEvent{b1, b2}, ofB); diff != "" {
+			if diff := cmp.Diff([]world.OrgEvent{b1, b2}, ofB); diff != "" {
 				t.Errorf("ListOrgEvents(org b) mismatch (-want +got):\n%s", diff)
 			}
 			return nil
 		})
 
-		claim := func(want ...detective.OrgEvent) {
+		claim := func(want ...world.OrgEvent) {
 			t.Helper()
-			mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+			mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 				got, err := tx.ClaimOrgEvents(ctx, 10)
 				if err != nil {
 					return err
@@ -73,9 +74,9 @@ func testOrgEvent(t *testing.T, newStore func(t *testing.T) detective.Store) {
 				return nil
 			})
 		}
-		mark := func(e detective.OrgEvent, when time.Time) {
+		mark := func(e world.OrgEvent, when time.Time) {
 			t.Helper()
-			mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+			mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 				return tx.MarkOrgEventProcessed(ctx, e.Org, e.Seq, when)
 			})
 		}
@@ -85,22 +86,22 @@ func testOrgEvent(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		mark(b1, at(101))
 		mark(a2, at(102))
 		claim(b2)
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			wantKind(t, "MarkOrgEventProcessed(twice)", tx.MarkOrgEventProcessed(ctx, a1.Org, a1.Seq, at(200)), detective.KindConflict)
 			wantKind(t, "MarkOrgEventProcessed(unknown)", tx.MarkOrgEventProcessed(ctx, a1.Org, 99, at(200)), detective.KindNotFound)
 			return nil
 		})
 		mark(b2, at(103))
 		claim()
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
-			got, err := tx.ListOrgEvents(ctx, detective.ListOrgEventsParams{Org: a.ID})
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+			got, err := tx.ListOrgEvents(ctx, world.ListOrgEventsParams{Org: a.ID})
 			if err != nil {
 				return err
 			}
 			if len(got) != 2 || !got[0].ProcessedTime.Equal(at(100)) {
 				t.Errorf("ListOrgEvents(org a) after processing = %+v, want a1 processed at %v", got, at(100))
 			}
-			unprocessed, err := tx.ListOrgEvents(ctx, detective.ListOrgEventsParams{Unprocessed: true})
+			unprocessed, err := tx.ListOrgEvents(ctx, world.ListOrgEventsParams{Unprocessed: true})
 			if err != nil {
 				return err
 			}
@@ -115,7 +116,7 @@ func testOrgEvent(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		t.Parallel()
 		s := newStore(t)
 		const orgs, perOrg, consumers = 3, 12, 4
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			for o := 1; o <= orgs; o++ {
 				for seq := int64(1); seq <= perOrg; seq++ {
 					// Times interleave the organizations, as a busy log would.
@@ -137,8 +138,8 @@ func testOrgEvent(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		for range consumers {
 			wg.Go(func() {
 				for idle := 0; idle < 3; {
-					var claimed []detective.OrgEvent
-					err := s.Write(ctx, func(tx detective.Tx) error {
+					var claimed []world.OrgEvent
+					err := s.World().Write(ctx, func(tx world.Tx) error {
 						es, err := tx.ClaimOrgEvents(ctx, 2)
 						if err != nil {
 							return err

@@ -7,33 +7,34 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-func testOrgRequest(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testOrgRequest(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Handshakes", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
 		o, other := orgOf(1), orgOf(2)
 		byID := handshakeOf(o, "h-0001", acct(1))
 		byEmail := handshakeOf(o, "h-0002", "")
-		byEmail.TargetType, byEmail.Target = detective.PartyEmail, "Invitee@Example.com"
+		byEmail.TargetType, byEmail.Target = world.PartyEmail, "Invitee@Example.com"
 		fromOther := handshakeOf(other, "h-0003", acct(1))
 		forSomeoneElse := handshakeOf(o, "h-0004", acct(2))
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
-			for _, org := range []detective.Organization{o, other} {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+			for _, org := range []world.Organization{o, other} {
 				if err := tx.CreateOrganization(ctx, org); err != nil {
 					return err
 				}
 			}
-			for _, h := range []detective.Handshake{byID, byEmail, fromOther, forSomeoneElse} {
+			for _, h := range []world.Handshake{byID, byEmail, fromOther, forSomeoneElse} {
 				if err := tx.PutHandshake(ctx, h); err != nil {
 					return err
 				}
 			}
-			byID.State, byID.Account = detective.HandshakeAccepted, acct(1)
+			byID.State, byID.Account = world.HandshakeAccepted, acct(1)
 			return tx.PutHandshake(ctx, byID)
 		})
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			got, err := tx.Handshake(ctx, byID.ID)
 			if err != nil {
 				return err
@@ -46,15 +47,15 @@ func testOrgRequest(t *testing.T, newStore func(t *testing.T) detective.Store) {
 
 			for _, tc := range []struct {
 				name string
-				p    detective.ListHandshakesParams
-				want []detective.Handshake
+				p    world.ListHandshakesParams
+				want []world.Handshake
 			}{
-				{"org", detective.ListHandshakesParams{Org: o.ID}, []detective.Handshake{byID, byEmail, forSomeoneElse}},
-				{"org page", detective.ListHandshakesParams{Org: o.ID, After: byID.ID, Limit: 1}, []detective.Handshake{byEmail}},
-				{"account", detective.ListHandshakesParams{Account: acct(1)}, []detective.Handshake{byID, fromOther}},
-				{"account and e-mail", detective.ListHandshakesParams{Account: acct(1), Email: "INVITEE@example.com"},
-					[]detective.Handshake{byID, byEmail, fromOther}},
-				{"e-mail only matches e-mail targets", detective.ListHandshakesParams{Account: acct(3), Email: string(acct(1))}, nil},
+				{"org", world.ListHandshakesParams{Org: o.ID}, []world.Handshake{byID, byEmail, forSomeoneElse}},
+				{"org page", world.ListHandshakesParams{Org: o.ID, After: byID.ID, Limit: 1}, []world.Handshake{byEmail}},
+				{"account", world.ListHandshakesParams{Account: acct(1)}, []world.Handshake{byID, fromOther}},
+				{"account and e-mail", world.ListHandshakesParams{Account: acct(1), Email: "INVITEE@example.com"},
+					[]world.Handshake{byID, byEmail, fromOther}},
+				{"e-mail only matches e-mail targets", world.ListHandshakesParams{Account: acct(3), Email: string(acct(1))}, nil},
 			} {
 				got, err := tx.ListHandshakes(ctx, tc.p)
 				if err != nil {
@@ -76,22 +77,22 @@ func testOrgRequest(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		o := orgOf(1)
 		pending := createAccountOf(o, "car-00000001")
 		done := createAccountOf(o, "car-00000002")
-		done.State, done.Account, done.CompletedTime = detective.CreateAccountSucceeded, acct(5), at(30)
+		done.State, done.Account, done.CompletedTime = world.CreateAccountSucceeded, acct(5), at(30)
 		failed := createAccountOf(o, "car-00000003")
-		failed.State, failed.FailureReason, failed.CompletedTime = detective.CreateAccountFailed, "EMAIL_ALREADY_EXISTS", at(31)
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		failed.State, failed.FailureReason, failed.CompletedTime = world.CreateAccountFailed, "EMAIL_ALREADY_EXISTS", at(31)
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			if err := tx.CreateOrganization(ctx, o); err != nil {
 				return err
 			}
-			for _, c := range []detective.CreateAccountStatus{failed, done, pending} {
+			for _, c := range []world.CreateAccountStatus{failed, done, pending} {
 				if err := tx.PutCreateAccountStatus(ctx, c); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
-			for _, want := range []detective.CreateAccountStatus{pending, done, failed} {
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+			for _, want := range []world.CreateAccountStatus{pending, done, failed} {
 				got, err := tx.CreateAccountStatus(ctx, want.ID)
 				if err != nil {
 					return err
@@ -106,7 +107,7 @@ func testOrgRequest(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			if err != nil {
 				return err
 			}
-			if diff := cmp.Diff([]detective.CreateAccountStatus{done, failed}, got); diff != "" {
+			if diff := cmp.Diff([]world.CreateAccountStatus{done, failed}, got); diff != "" {
 				t.Errorf("ListCreateAccountStatuses mismatch (-want +got):\n%s", diff)
 			}
 			return nil
@@ -114,30 +115,30 @@ func testOrgRequest(t *testing.T, newStore func(t *testing.T) detective.Store) {
 	})
 }
 
-func testOrgService(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testOrgService(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("ServiceAccess", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
 		o := orgOf(1)
-		a := detective.ServiceAccess{Org: o.ID, ServicePrincipal: "detective.amazonaws.com", EnabledTime: at(1)}
-		b := detective.ServiceAccess{Org: o.ID, ServicePrincipal: "guardduty.amazonaws.com", EnabledTime: at(2)}
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		a := world.ServiceAccess{Org: o.ID, ServicePrincipal: "detective.amazonaws.com", EnabledTime: at(1)}
+		b := world.ServiceAccess{Org: o.ID, ServicePrincipal: "guardduty.amazonaws.com", EnabledTime: at(2)}
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			if err := tx.CreateOrganization(ctx, o); err != nil {
 				return err
 			}
-			for _, x := range []detective.ServiceAccess{b, a, b} {
+			for _, x := range []world.ServiceAccess{b, a, b} {
 				if err := tx.PutServiceAccess(ctx, x); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			got, err := tx.ListServiceAccess(ctx, o.ID, "", 0)
 			if err != nil {
 				return err
 			}
-			if diff := cmp.Diff([]detective.ServiceAccess{a, b}, got); diff != "" {
+			if diff := cmp.Diff([]world.ServiceAccess{a, b}, got); diff != "" {
 				t.Errorf("ListServiceAccess mismatch (-want +got):\n%s", diff)
 			}
 			if err := tx.DeleteServiceAccess(ctx, o.ID, a.ServicePrincipal); err != nil {
@@ -150,7 +151,7 @@ func testOrgService(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			if err != nil {
 				return err
 			}
-			if diff := cmp.Diff([]detective.ServiceAccess{b}, got); diff != "" {
+			if diff := cmp.Diff([]world.ServiceAccess{b}, got); diff != "" {
 				t.Errorf("ListServiceAccess after delete mismatch (-want +got):\n%s", diff)
 			}
 			return nil
@@ -162,11 +163,11 @@ func testOrgService(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		s := newStore(t)
 		o := orgOf(1)
 		const det, gd = "detective.amazonaws.com", "guardduty.amazonaws.com"
-		da := func(a detective.AccountID, p string) detective.DelegatedAdmin {
-			return detective.DelegatedAdmin{Org: o.ID, Account: a, ServicePrincipal: p, RegisteredTime: at(7)}
+		da := func(a detective.AccountID, p string) world.DelegatedAdmin {
+			return world.DelegatedAdmin{Org: o.ID, Account: a, ServicePrincipal: p, RegisteredTime: at(7)}
 		}
-		all := []detective.DelegatedAdmin{da(acct(1), det), da(acct(1), gd), da(acct(2), det)}
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		all := []world.DelegatedAdmin{da(acct(1), det), da(acct(1), gd), da(acct(2), det)}
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			if err := tx.CreateOrganization(ctx, o); err != nil {
 				return err
 			}
@@ -182,16 +183,16 @@ func testOrgService(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			}
 			return nil
 		})
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			for _, tc := range []struct {
 				name string
-				p    detective.ListDelegatedAdminsParams
-				want []detective.DelegatedAdmin
+				p    world.ListDelegatedAdminsParams
+				want []world.DelegatedAdmin
 			}{
-				{"all", detective.ListDelegatedAdminsParams{Org: o.ID}, all},
-				{"page", detective.ListDelegatedAdminsParams{Org: o.ID, AfterAccount: acct(1), AfterPrincipal: det, Limit: 1}, all[1:2]},
-				{"account", detective.ListDelegatedAdminsParams{Org: o.ID, Account: acct(1)}, all[:2]},
-				{"principal", detective.ListDelegatedAdminsParams{Org: o.ID, Principal: det}, []detective.DelegatedAdmin{all[0], all[2]}},
+				{"all", world.ListDelegatedAdminsParams{Org: o.ID}, all},
+				{"page", world.ListDelegatedAdminsParams{Org: o.ID, AfterAccount: acct(1), AfterPrincipal: det, Limit: 1}, all[1:2]},
+				{"account", world.ListDelegatedAdminsParams{Org: o.ID, Account: acct(1)}, all[:2]},
+				{"principal", world.ListDelegatedAdminsParams{Org: o.ID, Principal: det}, []world.DelegatedAdmin{all[0], all[2]}},
 			} {
 				got, err := tx.ListDelegatedAdmins(ctx, tc.p)
 				if err != nil {
@@ -213,24 +214,24 @@ func testOrgService(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		t.Parallel()
 		s := newStore(t)
 		o := orgOf(1)
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			if err := tx.CreateOrganization(ctx, o); err != nil {
 				return err
 			}
-			if err := tx.PutOrgTags(ctx, o.ID, "r-0001", []detective.OrgTag{{Key: "b", Value: "1"}, {Key: "a", Value: "2"}}); err != nil {
+			if err := tx.PutOrgTags(ctx, o.ID, "r-0001", []world.OrgTag{{Key: "b", Value: "1"}, {Key: "a", Value: "2"}}); err != nil {
 				return err
 			}
-			if err := tx.PutOrgTags(ctx, o.ID, "r-0001", []detective.OrgTag{{Key: "b", Value: "3"}, {Key: "c", Value: ""}}); err != nil {
+			if err := tx.PutOrgTags(ctx, o.ID, "r-0001", []world.OrgTag{{Key: "b", Value: "3"}, {Key: "c", Value: ""}}); err != nil {
 				return err
 			}
 			return tx.DeleteOrgTags(ctx, o.ID, "r-0001", []string{"c", "absent"})
 		})
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			got, err := tx.OrgTags(ctx, o.ID, "r-0001")
 			if err != nil {
 				return err
 			}
-			if diff := cmp.Diff([]detective.OrgTag{{Key: "a", Value: "2"}, {Key: "b", Value: "3"}}, got); diff != "" {
+			if diff := cmp.Diff([]world.OrgTag{{Key: "a", Value: "2"}, {Key: "b", Value: "3"}}, got); diff != "" {
 				t.Errorf("OrgTags mismatch (-want +got):\n%s", diff)
 			}
 			none, err := tx.OrgTags(ctx, o.ID, "123456789012")

@@ -9,33 +9,34 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // orgOf returns the n-th organization, managed by acct(100+n); IDs sort
 // by n.
-func orgOf(n int) detective.Organization {
-	return detective.Organization{
+func orgOf(n int) world.Organization {
+	return world.Organization{
 		ID:          fmt.Sprintf("o-%010d", n),
 		Management:  acct(100 + n),
-		FeatureSet:  detective.FeatureSetAll,
+		FeatureSet:  world.FeatureSetAll,
 		RootID:      fmt.Sprintf("r-%04d", n),
 		CreatedTime: at(int64(n)),
 	}
 }
 
-func orgAccountOf(o detective.Organization, account detective.AccountID) detective.OrgAccount {
-	return detective.OrgAccount{Org: o.ID, Account: account, Name: "name-" + string(account),
-		Method: detective.JoinedCreated, JoinedTime: at(3_003), Status: detective.OrgAccountActive}
+func orgAccountOf(o world.Organization, account detective.AccountID) world.OrgAccount {
+	return world.OrgAccount{Org: o.ID, Account: account, Name: "name-" + string(account),
+		Method: world.JoinedCreated, JoinedTime: at(3_003), Status: world.OrgAccountActive}
 }
 
-func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testOrganization(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("CreateAndConflicts", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
 		o := orgOf(1)
 		o.LastEventSeq = 7
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.CreateOrganization(ctx, o) })
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.CreateOrganization(ctx, o) })
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			got, err := tx.Organization(ctx, o.ID)
 			if err != nil {
 				return err
@@ -49,19 +50,19 @@ func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store)
 		})
 		sameID, sameManager := orgOf(2), orgOf(3)
 		sameID.ID, sameManager.Management = o.ID, o.Management
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			wantKind(t, "CreateOrganization(same ID)", tx.CreateOrganization(ctx, sameID), detective.KindConflict)
 			wantKind(t, "CreateOrganization(same management account)", tx.CreateOrganization(ctx, sameManager), detective.KindConflict)
 			// The transaction stays usable after a conflict, on both stores.
 			return tx.CreateOrganization(ctx, orgOf(4))
 		})
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			got, err := tx.LockOrganization(ctx, o.ID)
 			if err != nil {
 				return err
 			}
 			got.LastEventSeq++
-			got.FeatureSet = detective.FeatureSetConsolidatedBilling
+			got.FeatureSet = world.FeatureSetConsolidatedBilling
 			if err := tx.UpdateOrganization(ctx, got); err != nil {
 				return err
 			}
@@ -70,12 +71,12 @@ func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store)
 			wantKind(t, "UpdateOrganization(unknown)", tx.UpdateOrganization(ctx, orgOf(9)), detective.KindNotFound)
 			return nil
 		})
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			got, err := tx.Organization(ctx, o.ID)
 			if err != nil {
 				return err
 			}
-			if got.LastEventSeq != 8 || got.FeatureSet != detective.FeatureSetConsolidatedBilling {
+			if got.LastEventSeq != 8 || got.FeatureSet != world.FeatureSetConsolidatedBilling {
 				t.Errorf("Organization after UpdateOrganization = %+v, want LastEventSeq 8, CONSOLIDATED_BILLING", got)
 			}
 			return nil
@@ -85,16 +86,16 @@ func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store)
 	t.Run("List", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		var want []detective.Organization
+		var want []world.Organization
 		for i := 1; i <= 5; i++ {
 			o := orgOf(i)
 			want = append(want, o)
-			mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.CreateOrganization(ctx, o) })
+			mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.CreateOrganization(ctx, o) })
 		}
-		var got []detective.Organization
+		var got []world.Organization
 		after := ""
 		for page := 0; page < 10; page++ {
-			os := mustReadValue(t, s, func(ctx context.Context, tx detective.Tx) ([]detective.Organization, error) {
+			os := mustReadWorldValue(t, s, func(ctx context.Context, tx world.Tx) ([]world.Organization, error) {
 				return tx.ListOrganizations(ctx, after, 2)
 			})
 			if len(os) == 0 {
@@ -112,27 +113,27 @@ func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store)
 		t.Parallel()
 		s := newStore(t)
 		o, other := orgOf(1), orgOf(2)
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			if err := tx.CreateOrganization(ctx, o); err != nil {
 				return err
 			}
 			return tx.CreateOrganization(ctx, other)
 		})
-		var want []detective.OrgAccount
+		var want []world.OrgAccount
 		for i := 4; i >= 1; i-- {
 			a := orgAccountOf(o, acct(i))
-			want = append([]detective.OrgAccount{a}, want...)
-			mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.PutOrgAccount(ctx, a) })
+			want = append([]world.OrgAccount{a}, want...)
+			mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.PutOrgAccount(ctx, a) })
 		}
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			err := tx.PutOrgAccount(ctx, orgAccountOf(other, acct(1)))
 			wantKind(t, "PutOrgAccount(member of another organization)", err, detective.KindConflict)
 			renamed := want[0]
-			renamed.Name, renamed.Status = "renamed", detective.OrgAccountSuspended
+			renamed.Name, renamed.Status = "renamed", world.OrgAccountSuspended
 			want[0] = renamed
 			return tx.PutOrgAccount(ctx, renamed) // replacing within the organization is fine
 		})
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			got, err := tx.OrgAccount(ctx, acct(1))
 			if err != nil {
 				return err
@@ -162,21 +163,21 @@ func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store)
 			}
 			return nil
 		})
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
-			if err := tx.PutDelegatedAdmin(ctx, detective.DelegatedAdmin{Org: o.ID, Account: acct(2),
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+			if err := tx.PutDelegatedAdmin(ctx, world.DelegatedAdmin{Org: o.ID, Account: acct(2),
 				ServicePrincipal: "detective.amazonaws.com", RegisteredTime: at(5)}); err != nil {
 				return err
 			}
-			if err := tx.PutOrgTags(ctx, o.ID, string(acct(2)), []detective.OrgTag{{Key: "k", Value: "v"}}); err != nil {
+			if err := tx.PutOrgTags(ctx, o.ID, string(acct(2)), []world.OrgTag{{Key: "k", Value: "v"}}); err != nil {
 				return err
 			}
 			wantKind(t, "DeleteOrgAccount(wrong organization)", tx.DeleteOrgAccount(ctx, other.ID, acct(2)), detective.KindNotFound)
 			return tx.DeleteOrgAccount(ctx, o.ID, acct(2))
 		})
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			_, err := tx.OrgAccount(ctx, acct(2))
 			wantKind(t, "OrgAccount after DeleteOrgAccount", err, detective.KindNotFound)
-			das, err := tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: o.ID})
+			das, err := tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: o.ID})
 			if err != nil {
 				return err
 			}
@@ -198,16 +199,16 @@ func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store)
 		o, keep := orgOf(1), orgOf(2)
 		populateOrganization(t, s, o, acct(1))
 		populateOrganization(t, s, keep, acct(2))
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteOrganization(ctx, o.ID) })
-		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.DeleteOrganization(ctx, o.ID) })
+		mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 			wantKind(t, "DeleteOrganization again", tx.DeleteOrganization(ctx, o.ID), detective.KindNotFound)
 			return nil
 		})
 		checkOrganizationGone(t, s, o, acct(1))
 		checkOrganizationKept(t, s, keep, acct(2))
 		// The event log outlives the organization.
-		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
-			es, err := tx.ListOrgEvents(ctx, detective.ListOrgEventsParams{Org: o.ID})
+		mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+			es, err := tx.ListOrgEvents(ctx, world.ListOrgEventsParams{Org: o.ID})
 			if err != nil {
 				return err
 			}
@@ -221,19 +222,19 @@ func testOrganization(t *testing.T, newStore func(t *testing.T) detective.Store)
 
 // testDeleteAllWorld checks that the operator reset empties the world's
 // tables too, the event log and sessions included.
-func testDeleteAllWorld(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testDeleteAllWorld(t *testing.T, newStore func(t *testing.T) Store) {
 	s := newStore(t)
 	o := orgOf(1)
 	populateOrganization(t, s, o, acct(1))
-	mustPutAccounts(t, s, detective.Account{ID: acct(1), RootEmail: "a@example.com"})
-	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
-		return tx.CreateSession(ctx, detective.Session{AccessKeyID: "ASIADELETEALL0000000", Account: acct(1),
+	mustPutAccounts(t, s, world.Account{ID: acct(1), RootEmail: "a@example.com"})
+	mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+		return tx.CreateSession(ctx, world.Session{AccessKeyID: "ASIADELETEALL0000000", Account: acct(1),
 			CreatedTime: at(0), Expiration: at(1_000)})
 	})
-	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) })
+	mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.DeleteAll(ctx) })
 	checkOrganizationGone(t, s, o, acct(1))
-	mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
-		es, err := tx.ListOrgEvents(ctx, detective.ListOrgEventsParams{})
+	mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+		es, err := tx.ListOrgEvents(ctx, world.ListOrgEventsParams{})
 		if err != nil {
 			return err
 		}
@@ -251,9 +252,9 @@ func testDeleteAllWorld(t *testing.T, newStore func(t *testing.T) detective.Stor
 
 // populateOrganization creates o with member in it, and one of every
 // record that belongs to an organization.
-func populateOrganization(tb testing.TB, s detective.Store, o detective.Organization, member detective.AccountID) {
+func populateOrganization(tb testing.TB, s Store, o world.Organization, member detective.AccountID) {
 	tb.Helper()
-	mustWrite(tb, s, func(ctx context.Context, tx detective.Tx) error {
+	mustWriteWorld(tb, s, func(ctx context.Context, tx world.Tx) error {
 		if err := tx.CreateOrganization(ctx, o); err != nil {
 			return err
 		}
@@ -266,13 +267,13 @@ func populateOrganization(tb testing.TB, s detective.Store, o detective.Organiza
 		if err := tx.PutCreateAccountStatus(ctx, createAccountOf(o, "car-"+o.ID[2:])); err != nil {
 			return err
 		}
-		if err := tx.PutServiceAccess(ctx, detective.ServiceAccess{Org: o.ID, ServicePrincipal: "detective.amazonaws.com", EnabledTime: at(1)}); err != nil {
+		if err := tx.PutServiceAccess(ctx, world.ServiceAccess{Org: o.ID, ServicePrincipal: "detective.amazonaws.com", EnabledTime: at(1)}); err != nil {
 			return err
 		}
-		if err := tx.PutDelegatedAdmin(ctx, detective.DelegatedAdmin{Org: o.ID, Account: member, ServicePrincipal: "detective.amazonaws.com", RegisteredTime: at(2)}); err != nil {
+		if err := tx.PutDelegatedAdmin(ctx, world.DelegatedAdmin{Org: o.ID, Account: member, ServicePrincipal: "detective.amazonaws.com", RegisteredTime: at(2)}); err != nil {
 			return err
 		}
-		if err := tx.PutOrgTags(ctx, o.ID, o.RootID, []detective.OrgTag{{Key: "k", Value: "v"}}); err != nil {
+		if err := tx.PutOrgTags(ctx, o.ID, o.RootID, []world.OrgTag{{Key: "k", Value: "v"}}); err != nil {
 			return err
 		}
 		return tx.AppendOrgEvent(ctx, orgEventOf(o, 1, at(1)))
@@ -280,10 +281,10 @@ func populateOrganization(tb testing.TB, s detective.Store, o detective.Organiza
 }
 
 // countOrganization counts o's records of each kind.
-func countOrganization(tb testing.TB, s detective.Store, o detective.Organization, member detective.AccountID) map[string]int {
+func countOrganization(tb testing.TB, s Store, o world.Organization, member detective.AccountID) map[string]int {
 	tb.Helper()
 	n := map[string]int{}
-	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
+	mustReadWorld(tb, s, func(ctx context.Context, tx world.Tx) error {
 		count := func(what string, err error, found bool) error {
 			if err != nil && detective.KindOf(err) != detective.KindNotFound {
 				return fmt.Errorf("%s: %w", what, err)
@@ -314,7 +315,7 @@ func countOrganization(tb testing.TB, s detective.Store, o detective.Organizatio
 		if err != nil {
 			return err
 		}
-		das, err := tx.ListDelegatedAdmins(ctx, detective.ListDelegatedAdminsParams{Org: o.ID})
+		das, err := tx.ListDelegatedAdmins(ctx, world.ListDelegatedAdminsParams{Org: o.ID})
 		n["delegated admin"] = len(das)
 		if err != nil {
 			return err
@@ -326,7 +327,7 @@ func countOrganization(tb testing.TB, s detective.Store, o detective.Organizatio
 	return n
 }
 
-func checkOrganizationGone(tb testing.TB, s detective.Store, o detective.Organization, member detective.AccountID) {
+func checkOrganizationGone(tb testing.TB, s Store, o world.Organization, member detective.AccountID) {
 	tb.Helper()
 	for what, n := range countOrganization(tb, s, o, member) {
 		if n != 0 {
@@ -335,7 +336,7 @@ func checkOrganizationGone(tb testing.TB, s detective.Store, o detective.Organiz
 	}
 }
 
-func checkOrganizationKept(tb testing.TB, s detective.Store, o detective.Organization, member detective.AccountID) {
+func checkOrganizationKept(tb testing.TB, s Store, o world.Organization, member detective.AccountID) {
 	tb.Helper()
 	got := countOrganization(tb, s, o, member)
 	for _, what := range []string{"organization", "account", "handshake", "create account status", "service access", "delegated admin", "tag"} {
@@ -345,18 +346,18 @@ func checkOrganizationKept(tb testing.TB, s detective.Store, o detective.Organiz
 	}
 }
 
-func handshakeOf(o detective.Organization, id string, target detective.AccountID) detective.Handshake {
-	return detective.Handshake{ID: id, Org: o.ID, Management: o.Management, FeatureSet: o.FeatureSet,
-		TargetType: detective.PartyAccount, Target: string(target), Notes: "join us", State: detective.HandshakeOpen,
+func handshakeOf(o world.Organization, id string, target detective.AccountID) world.Handshake {
+	return world.Handshake{ID: id, Org: o.ID, Management: o.Management, FeatureSet: o.FeatureSet,
+		TargetType: world.PartyAccount, Target: string(target), Notes: "join us", State: world.HandshakeOpen,
 		RequestedTime: at(10), ExpirationTime: at(10).Add(15 * 24 * time.Hour)}
 }
 
-func createAccountOf(o detective.Organization, id string) detective.CreateAccountStatus {
-	return detective.CreateAccountStatus{ID: id, Org: o.ID, AccountName: "new", Email: "new@example.com",
-		State: detective.CreateAccountInProgress, RequestedTime: at(20)}
+func createAccountOf(o world.Organization, id string) world.CreateAccountStatus {
+	return world.CreateAccountStatus{ID: id, Org: o.ID, AccountName: "new", Email: "new@example.com",
+		State: world.CreateAccountInProgress, RequestedTime: at(20)}
 }
 
-func orgEventOf(o detective.Organization, seq int64, when time.Time) detective.OrgEvent {
-	return detective.OrgEvent{Org: o.ID, Seq: seq, ID: fmt.Sprintf("%s-%d", o.ID, seq), Type: detective.OrgEventAccountJoined,
-		Management: o.Management, Account: acct(int(seq)), Method: detective.JoinedInvited, Time: when}
+func orgEventOf(o world.Organization, seq int64, when time.Time) world.OrgEvent {
+	return world.OrgEvent{Org: o.ID, Seq: seq, ID: fmt.Sprintf("%s-%d", o.ID, seq), Type: world.OrgEventAccountJoined,
+		Management: o.Management, Account: acct(int(seq)), Method: world.JoinedInvited, Time: when}
 }

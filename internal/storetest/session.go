@@ -8,18 +8,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-func testSession(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testSession(t *testing.T, newStore func(t *testing.T) Store) {
 	s := newStore(t)
-	sess := func(key string, expires time.Time) detective.Session {
-		return detective.Session{AccessKeyID: key, SecretAccessKey: "secret-" + key, Token: "token-" + key,
+	sess := func(key string, expires time.Time) world.Session {
+		return world.Session{AccessKeyID: key, SecretAccessKey: "secret-" + key, Token: "token-" + key,
 			Account: acct(1), RoleARN: "arn:aws:iam::" + string(acct(1)) + ":role/Admin", SessionName: "ci",
 			Source: string(acct(2)), CreatedTime: at(0), Expiration: expires}
 	}
 	live, old := sess("ASIALIVE000000000000", at(3_600_000)), sess("ASIAOLD0000000000000", at(1_000))
-	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
-		for _, x := range []detective.Session{live, old} {
+	mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
+		for _, x := range []world.Session{live, old} {
 			if err := tx.CreateSession(ctx, x); err != nil {
 				return err
 			}
@@ -27,7 +28,7 @@ func testSession(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		wantKind(t, "CreateSession(same key)", tx.CreateSession(ctx, live), detective.KindConflict)
 		return nil
 	})
-	mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+	mustReadWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 		got, err := tx.Session(ctx, live.AccessKeyID)
 		if err != nil {
 			return err
@@ -39,7 +40,7 @@ func testSession(t *testing.T, newStore func(t *testing.T) detective.Store) {
 		wantKind(t, "Session(unknown)", err, detective.KindNotFound)
 		return nil
 	})
-	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error {
+	mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error {
 		n, err := tx.DeleteSessionsExpiredBefore(ctx, at(2_000))
 		if err != nil {
 			return err

@@ -1,10 +1,11 @@
-// Package storetest is the behaviour every detective.Store must have: the
-// contracts documented on detective.Store and detective.Tx, checked the same
-// way for every backend, so that the backends stay interchangeable.
+// Package storetest is the behaviour every store must have: the contracts
+// documented on detective.Store and detective.Tx, and on world.Store and
+// world.Tx, checked the same way for every backend, so that the backends
+// stay interchangeable.
 //
 // A backend's own test calls Run with a constructor of empty, migrated
-// stores. The suite imports detective, arn, testing and go-cmp only, never a
-// concrete store. When a case truly differs between dialects, branch here
+// stores. The suite imports detective, world, arn, testing and go-cmp only,
+// never a concrete store. When a case truly differs between dialects, branch here
 // explicitly with a comment; never weaken an assertion to make both pass.
 package storetest
 
@@ -19,12 +20,20 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
+
+// Store is what the suite exercises: Detective's store, and through World
+// the multi-account world's, which every backend keeps in one database.
+type Store interface {
+	detective.Store
+	World() world.Store
+}
 
 // Run exercises a Store. newStore returns an empty, migrated store private
 // to t that is closed when t ends; every subtest makes its own, and they
 // run in parallel.
-func Run(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Graph", func(t *testing.T) { t.Parallel(); testGraph(t, newStore) })
 	t.Run("Member", func(t *testing.T) { t.Parallel(); testMember(t, newStore) })
 	t.Run("Membership", func(t *testing.T) { t.Parallel(); testMembership(t, newStore) })
@@ -109,6 +118,38 @@ func mustRead(tb testing.TB, s detective.Store, fn func(ctx context.Context, tx 
 	if err := s.Read(ctx, func(tx detective.Tx) error { return fn(ctx, tx) }); err != nil {
 		tb.Fatalf("Read: %v", err)
 	}
+}
+
+// mustWriteWorld runs fn in s.World().Write and fails tb if it returns an
+// error.
+func mustWriteWorld(tb testing.TB, s Store, fn func(ctx context.Context, tx world.Tx) error) {
+	tb.Helper()
+	ctx := tb.Context()
+	if err := s.World().Write(ctx, func(tx world.Tx) error { return fn(ctx, tx) }); err != nil {
+		tb.Fatalf("World().Write: %v", err)
+	}
+}
+
+// mustReadWorld runs fn in s.World().Read and fails tb if it returns an
+// error.
+func mustReadWorld(tb testing.TB, s Store, fn func(ctx context.Context, tx world.Tx) error) {
+	tb.Helper()
+	ctx := tb.Context()
+	if err := s.World().Read(ctx, func(tx world.Tx) error { return fn(ctx, tx) }); err != nil {
+		tb.Fatalf("World().Read: %v", err)
+	}
+}
+
+// mustReadWorldValue is mustReadValue on the world.
+func mustReadWorldValue[T any](tb testing.TB, s Store, fn func(ctx context.Context, tx world.Tx) (T, error)) T {
+	tb.Helper()
+	var got T
+	mustReadWorld(tb, s, func(ctx context.Context, tx world.Tx) error {
+		var err error
+		got, err = fn(ctx, tx)
+		return err
+	})
+	return got
 }
 
 // mustReadValue runs fn in s.Read and returns its value, failing tb if it
@@ -205,8 +246,7 @@ func checkMembers(tb testing.TB, what string, got, want []detective.Member) {
 		checkUTC(tb, what+" InvitedTime", m.InvitedTime)
 		checkUTC(tb, what+" UpdatedTime", m.UpdatedTime)
 		checkUTC(tb, what+" VerifiedTime", m.VerifiedTime)
-		// Compared above; this checks the zones.
-		checkPackages(tb, what+" "+string(m.Account)+" Packages", m.Packages, m.Packages)
+		checkPackageZones(tb, what+" "+string(m.Account)+" Packages", m.Packages)
 	}
 }
 

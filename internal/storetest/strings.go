@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // hostileStrings are values a careless or hostile client can put in a
@@ -42,7 +43,7 @@ func wantStoredOrRefused(t *testing.T, what string, err error, read func() strin
 	}
 }
 
-func testStrings(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testStrings(t *testing.T, newStore func(t *testing.T) Store) {
 	for name, v := range hostileStrings {
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
 			t.Parallel()
@@ -72,8 +73,8 @@ func testStrings(t *testing.T, newStore func(t *testing.T) detective.Store) {
 				return ms[0].Email
 			}, v)
 
-			a := detective.Account{ID: acct(2), RootEmail: v}
-			err = s.Write(ctx, func(tx detective.Tx) error { return tx.PutAccount(context.WithoutCancel(ctx), a) })
+			a := world.Account{ID: acct(2), RootEmail: v}
+			err = s.World().Write(ctx, func(tx world.Tx) error { return tx.PutAccount(context.WithoutCancel(ctx), a) })
 			wantStoredOrRefused(t, "PutAccount root e-mail", err, func() string { return mustAccount(t, s, a.ID).RootEmail }, v)
 
 			// A refused write leaves the store usable.

@@ -9,7 +9,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
-func testTag(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testTag(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("None", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

@@ -11,9 +11,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
-func testTx(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testTx(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Ping", func(t *testing.T) {
 		t.Parallel()
 		if err := newStore(t).Ping(t.Context()); err != nil {
@@ -32,7 +33,7 @@ func testTx(t *testing.T, newStore func(t *testing.T) detective.Store) {
 
 // testFnErrorReturned checks that Read and Write hand back fn's error
 // itself: the service's errors carry the kind and message the caller sees.
-func testFnErrorReturned(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testFnErrorReturned(t *testing.T, newStore func(t *testing.T) Store) {
 	s := newStore(t)
 	want := detective.NotFound("The request failed because the behavior graph does not exist")
 	if err := s.Write(t.Context(), func(detective.Tx) error { return want }); !errors.Is(err, want) {
@@ -98,7 +99,7 @@ func mustSnapshot(tb testing.TB, s detective.Store, gs []detective.Graph, ids []
 }
 
 // populate gives s two graphs with members and tags, and two accounts.
-func populate(tb testing.TB, s detective.Store) ([]detective.Graph, []detective.AccountID) {
+func populate(tb testing.TB, s Store) ([]detective.Graph, []detective.AccountID) {
 	tb.Helper()
 	gs := []detective.Graph{graphOf(acct(0), region, 1), graphOf(acct(9), region, 2), graphOf(acct(8), region, 3)}
 	ids := []detective.AccountID{acct(0), acct(1), acct(2), acct(3), acct(8), acct(9)}
@@ -112,25 +113,25 @@ func populate(tb testing.TB, s detective.Store) ([]detective.Graph, []detective.
 		if err := tx.PutTags(ctx, gs[0].ARN, map[string]string{"a": "1", "b": "2"}); err != nil {
 			return err
 		}
-		if err := tx.PutTags(ctx, gs[1].ARN, map[string]string{"c": "3"}); err != nil {
+		return tx.PutTags(ctx, gs[1].ARN, map[string]string{"c": "3"})
+	})
+	mustWriteWorld(tb, s, func(ctx context.Context, tx world.Tx) error {
+		if err := tx.PutAccount(ctx, world.Account{ID: acct(1), RootEmail: "one@example.com"}); err != nil {
 			return err
 		}
-		if err := tx.PutAccount(ctx, detective.Account{ID: acct(1), RootEmail: "one@example.com"}); err != nil {
-			return err
-		}
-		return tx.PutAccount(ctx, detective.Account{ID: acct(2), RootEmail: "two@example.com"})
+		return tx.PutAccount(ctx, world.Account{ID: acct(2), RootEmail: "two@example.com"})
 	})
 	return gs, ids
 }
 
 // testRollback checks that a Write whose fn fails leaves no trace, whatever
 // it changed before failing.
-func testRollback(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testRollback(t *testing.T, newStore func(t *testing.T) Store) {
 	for _, tc := range []struct {
 		name string
-		fn   func(ctx context.Context, tx detective.Tx, gs []detective.Graph) error
+		fn   func(ctx context.Context, tx bothTx, gs []detective.Graph) error
 	}{
-		{"EveryMethod", func(ctx context.Context, tx detective.Tx, gs []detective.Graph) error {
+		{"EveryMethod", func(ctx context.Context, tx bothTx, gs []detective.Graph) error {
 			if _, err := tx.LockGraph(ctx, gs[0].ARN); err != nil {
 				return err
 			}
@@ -150,18 +151,18 @@ func testRollback(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			if err := tx.DeleteTags(ctx, gs[0].ARN, []string{"b"}); err != nil {
 				return err
 			}
-			if err := tx.PutAccount(ctx, detective.Account{ID: acct(1), RootEmail: "changed@example.com"}); err != nil {
+			if err := tx.PutAccount(ctx, world.Account{ID: acct(1), RootEmail: "changed@example.com"}); err != nil {
 				return err
 			}
-			if err := tx.PutAccount(ctx, detective.Account{ID: acct(3), RootEmail: "new@example.com"}); err != nil {
+			if err := tx.PutAccount(ctx, world.Account{ID: acct(3), RootEmail: "new@example.com"}); err != nil {
 				return err
 			}
 			return tx.DeleteGraph(ctx, gs[1].ARN)
 		}},
-		{"DeleteAll", func(ctx context.Context, tx detective.Tx, gs []detective.Graph) error {
+		{"DeleteAll", func(ctx context.Context, tx bothTx, gs []detective.Graph) error {
 			return tx.DeleteAll(ctx)
 		}},
-		{"AfterConflict", func(ctx context.Context, tx detective.Tx, gs []detective.Graph) error {
+		{"AfterConflict", func(ctx context.Context, tx bothTx, gs []detective.Graph) error {
 			if err := tx.DeleteGraph(ctx, gs[1].ARN); err != nil {
 				return err
 			}
@@ -180,7 +181,7 @@ func testRollback(t *testing.T, newStore func(t *testing.T) detective.Store) {
 			before := mustSnapshot(t, s, gs, ids)
 
 			failure := errors.New("fn failed")
-			err := s.Write(t.Context(), func(tx detective.Tx) error {
+			err := writeBoth(t.Context(), s, func(tx bothTx) error {
 				if err := tc.fn(t.Context(), tx, gs); err != nil {
 					return err
 				}
@@ -197,22 +198,22 @@ func testRollback(t *testing.T, newStore func(t *testing.T) detective.Store) {
 }
 
 // testReadOnly checks that Read cannot change anything.
-func testReadOnly(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testReadOnly(t *testing.T, newStore func(t *testing.T) Store) {
 	s := newStore(t)
 	gs, ids := populate(t, s)
 	before := mustSnapshot(t, s, gs, ids)
-	writes := map[string]func(ctx context.Context, tx detective.Tx) error{
-		"PutAccount": func(ctx context.Context, tx detective.Tx) error {
-			return tx.PutAccount(ctx, detective.Account{ID: acct(3), RootEmail: "x@example.com"})
+	writes := map[string]func(ctx context.Context, tx bothTx) error{
+		"PutAccount": func(ctx context.Context, tx bothTx) error {
+			return tx.PutAccount(ctx, world.Account{ID: acct(3), RootEmail: "x@example.com"})
 		},
-		"DeleteGraph": func(ctx context.Context, tx detective.Tx) error { return tx.DeleteGraph(ctx, gs[0].ARN) },
-		"DeleteAll":   func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) },
+		"DeleteGraph": func(ctx context.Context, tx bothTx) error { return tx.DeleteGraph(ctx, gs[0].ARN) },
+		"DeleteAll":   func(ctx context.Context, tx bothTx) error { return tx.DeleteAll(ctx) },
 	}
 	for name, w := range writes {
 		var inner error
 		// Read itself may or may not fail after a refused write; what counts
 		// is the refusal and the unchanged state below.
-		_ = s.Read(t.Context(), func(tx detective.Tx) error {
+		_ = readBoth(t.Context(), s, func(tx bothTx) error {
 			inner = w(t.Context(), tx)
 			return nil
 		})
@@ -225,10 +226,10 @@ func testReadOnly(t *testing.T, newStore func(t *testing.T) detective.Store) {
 	}
 }
 
-func testDeleteAll(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testDeleteAll(t *testing.T, newStore func(t *testing.T) Store) {
 	s := newStore(t)
 	gs, ids := populate(t, s)
-	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.DeleteAll(ctx) })
+	mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.DeleteAll(ctx) })
 
 	if diff := cmp.Diff(snapshot{Graphs: map[string]bool{}, Members: map[string][]detective.Member{}, Tags: map[string]map[string]string{}, Accounts: map[detective.AccountID]string{}},
 		mustSnapshot(t, s, gs, ids)); diff != "" {
@@ -256,7 +257,7 @@ func testDeleteAll(t *testing.T, newStore func(t *testing.T) detective.Store) {
 // testTimes checks that times come back as the same instant, to the
 // millisecond, in UTC: the service truncates to milliseconds so that a value
 // read back equals the value written.
-func testTimes(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testTimes(t *testing.T, newStore func(t *testing.T) Store) {
 	s := newStore(t)
 	times := []time.Time{
 		base,
@@ -293,7 +294,7 @@ func testTimes(t *testing.T, newStore func(t *testing.T) detective.Store) {
 // members at once, as CreateMembers and AcceptInvitation do. Each increments
 // two counters it shares with others; a store that lets two of them
 // interleave loses an increment.
-func testConcurrentWrites(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testConcurrentWrites(t *testing.T, newStore func(t *testing.T) Store) {
 	s := newStore(t)
 	g := graphOf(acct(0), region, 1)
 	mustCreateGraphs(t, s, g)
@@ -352,7 +353,7 @@ func testConcurrentWrites(t *testing.T, newStore func(t *testing.T) detective.St
 // testConcurrentCreateGraph races several CreateGraph calls for one
 // administrator and region: exactly one wins and the rest see a conflict,
 // which the service turns into a retry.
-func testConcurrentCreateGraph(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testConcurrentCreateGraph(t *testing.T, newStore func(t *testing.T) Store) {
 	s := newStore(t)
 	const workers = 8
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
@@ -387,12 +388,12 @@ func testConcurrentCreateGraph(t *testing.T, newStore func(t *testing.T) detecti
 // may run the Read beside the Write (WAL, PostgreSQL) or make it wait for
 // the Write to end; the Write here rolls back, so either way the Read must
 // see the state from before it.
-func testReadDuringWrite(t *testing.T, newStore func(t *testing.T) detective.Store) {
+func testReadDuringWrite(t *testing.T, newStore func(t *testing.T) Store) {
 	s := newStore(t)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	committed := detective.Account{ID: acct(1), RootEmail: "old@example.com"}
-	mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.PutAccount(ctx, committed) })
+	committed := world.Account{ID: acct(1), RootEmail: "old@example.com"}
+	mustWriteWorld(t, s, func(ctx context.Context, tx world.Tx) error { return tx.PutAccount(ctx, committed) })
 
 	check := func(tx detective.Tx) error {
 		got, err := tx.Account(ctx, committed.ID)
@@ -409,11 +410,12 @@ func testReadDuringWrite(t *testing.T, newStore func(t *testing.T) detective.Sto
 	}
 	rollback := errors.New("roll back")
 	readDone := make(chan error, 1)
-	err := s.Write(ctx, func(tx detective.Tx) error {
-		if err := tx.PutAccount(ctx, detective.Account{ID: committed.ID, RootEmail: "new@example.com"}); err != nil {
+	// The world writes; Detective's view of it reads.
+	err := s.World().Write(ctx, func(tx world.Tx) error {
+		if err := tx.PutAccount(ctx, world.Account{ID: committed.ID, RootEmail: "new@example.com"}); err != nil {
 			return err
 		}
-		if err := tx.PutAccount(ctx, detective.Account{ID: acct(2)}); err != nil {
+		if err := tx.PutAccount(ctx, world.Account{ID: acct(2)}); err != nil {
 			return err
 		}
 		go func() { readDone <- s.Read(ctx, check) }()
@@ -430,4 +432,38 @@ func testReadDuringWrite(t *testing.T, newStore func(t *testing.T) detective.Sto
 	if err := <-readDone; err != nil {
 		t.Errorf("Read during a Write: %v", err)
 	}
+}
+
+// bothTx is one transaction seen as Detective's and as the world's. Every
+// backend keeps both in one database, so that Detective's writes and the
+// world facts they depend on commit or roll back together; the rollback
+// and read-only cases rely on it.
+type bothTx interface {
+	detective.Tx
+	world.Tx
+}
+
+// errNotBoth is the failure of a store whose transactions are not both.
+var errNotBoth = errors.New("the store's detective.Tx is not also a world.Tx")
+
+// writeBoth runs fn in s.Write, as a bothTx.
+func writeBoth(ctx context.Context, s Store, fn func(bothTx) error) error {
+	return s.Write(ctx, func(tx detective.Tx) error {
+		b, ok := tx.(bothTx)
+		if !ok {
+			return errNotBoth
+		}
+		return fn(b)
+	})
+}
+
+// readBoth runs fn in s.Read, as a bothTx.
+func readBoth(ctx context.Context, s Store, fn func(bothTx) error) error {
+	return s.Read(ctx, func(tx detective.Tx) error {
+		b, ok := tx.(bothTx)
+		if !ok {
+			return errNotBoth
+		}
+		return fn(b)
+	})
 }

@@ -8,5 +8,7 @@
 // account's root user. Errors are the closed set of STS error codes
 // (Code); the wire layer (internal/stsapi) only spells them.
 //
-// It imports the standard library, internal/arn and internal/detective.
+// Sessions live in a world.Store. It imports the standard library,
+// internal/arn, internal/world and internal/detective (Caller, Clock and
+// error kinds).
 package sts

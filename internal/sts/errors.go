@@ -19,11 +19,6 @@ const (
 	CodeInternal Code = "InternalFailure"
 )
 
-// Codes returns every code, for completeness tests.
-func Codes() []Code {
-	return []Code{CodeValidation, CodeAccessDenied, CodeMalformedPolicy, CodePackedPolicyTooLarge, CodeRegionDisabled, CodeInternal}
-}
-
 // Error is an STS error. Message is safe to send; Err never is.
 type Error struct {
 	Code    Code

@@ -12,6 +12,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // Session durations.
@@ -61,13 +62,13 @@ func (RandomKeys) SessionToken() string { return base64.StdEncoding.EncodeToStri
 
 // Service is the STS subset over a Store. It is safe for concurrent use.
 type Service struct {
-	store detective.Store
+	store world.Store
 	clock detective.Clock
 	keys  KeySource
 }
 
 // NewService returns a Service over store.
-func NewService(store detective.Store, clock detective.Clock, keys KeySource) *Service {
+func NewService(store world.Store, clock detective.Clock, keys KeySource) *Service {
 	return &Service{store: store, clock: clock, keys: keys}
 }
 
@@ -78,19 +79,19 @@ func IsSessionKey(accessKeyID string) bool { return strings.HasPrefix(accessKeyI
 
 // Session returns the session of a temporary access key: how requests
 // signed with it are authenticated. ok is false when there is none.
-func (s *Service) Session(ctx context.Context, accessKeyID string) (sess detective.Session, ok bool, err error) {
+func (s *Service) Session(ctx context.Context, accessKeyID string) (sess world.Session, ok bool, err error) {
 	if !IsSessionKey(accessKeyID) {
-		return detective.Session{}, false, nil
+		return world.Session{}, false, nil
 	}
-	err = s.store.Read(ctx, func(tx detective.Tx) error {
+	err = s.store.Read(ctx, func(tx world.Tx) error {
 		sess, err = tx.Session(ctx, accessKeyID)
 		return err
 	})
 	if detective.KindOf(err) == detective.KindNotFound {
-		return detective.Session{}, false, nil
+		return world.Session{}, false, nil
 	}
 	if err != nil {
-		return detective.Session{}, false, AsError(err)
+		return world.Session{}, false, AsError(err)
 	}
 	return sess, true, nil
 }
@@ -171,12 +172,12 @@ func (s *Service) AssumeRole(ctx context.Context, c detective.Caller, callerKey 
 		return AssumeRoleOutput{}, Validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
 	now := s.now()
-	sess := detective.Session{
+	sess := world.Session{
 		AccessKeyID: s.keys.AccessKeyID(), SecretAccessKey: s.keys.SecretAccessKey(), Token: s.keys.SessionToken(),
 		Account: role.account, RoleARN: in.RoleARN, SessionName: in.RoleSessionName, Source: callerKey,
 		CreatedTime: now, Expiration: now.Add(in.Duration),
 	}
-	err = s.store.Write(ctx, func(tx detective.Tx) error {
+	err = s.store.Write(ctx, func(tx world.Tx) error {
 		if _, err := tx.DeleteSessionsExpiredBefore(ctx, now.Add(-expiredSessionRetention)); err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ func TestRandomKeys(t *testing.T) {
 	if s := k.SecretAccessKey(); len(s) != 40 {
 		t.Errorf("SecretAccessKey = %q, want 40 characters", s)
 	}
-	if k.SessionToken() == k.SessionToken() {
+	if a, b := k.SessionToken(), k.SessionToken(); a == b {
 		t.Errorf("SessionToken repeats")
 	}
 }

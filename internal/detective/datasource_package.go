@@ -3,6 +3,7 @@ package detective
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // DatasourcePackage is a group of data sources a behavior graph ingests.
@@ -39,17 +40,34 @@ func SortPackages(ps []PackageState) {
 	})
 }
 
-// Account is what is known about an AWS account outside Detective: facts
-// that Detective consults but does not own. An account the store knows
-// nothing about is treated as the zero facts with GuardDuty enrolled.
-type Account struct {
-	ID        AccountID
-	RootEmail string // "" when unknown: any e-mail then verifies
-	// GuardDutyDisabled is set when the account is not enrolled in
-	// GuardDuty, so Detective cannot verify its data volume
-	// (ACCEPTED_BUT_DISABLED with VOLUME_UNKNOWN).
-	GuardDutyDisabled bool
-	// Volume is the account's daily data volume in bytes, per datasource
-	// package; absent packages produce nothing.
-	Volume map[DatasourcePackage]int64
+// IngestState is the state of a datasource package in a graph or for a
+// member account.
+type IngestState string
+
+// IngestState values.
+const (
+	IngestStarted  IngestState = "STARTED"
+	IngestStopped  IngestState = "STOPPED"
+	IngestDisabled IngestState = "DISABLED"
+)
+
+// PackageState is one datasource package's state in a graph or for one
+// member: the current state and when each state was last entered (zero:
+// never), and for members the daily volume as last measured.
+type PackageState struct {
+	Package  DatasourcePackage
+	State    IngestState
+	Started  time.Time
+	Stopped  time.Time
+	Disabled time.Time
+	// VolumeBytes and VolumeTime are the member's daily volume in this
+	// package and when it was measured; unused for graph rows.
+	VolumeBytes int64
+	VolumeTime  time.Time
+}
+
+// MemberPackages are the package states of one member account.
+type MemberPackages struct {
+	Account  AccountID
+	Packages []PackageState
 }

@@ -1,9 +1,55 @@
-package detective
+package world
 
 import (
 	"context"
 	"time"
 )
+
+// Store persists the multi-account world. sqlite.Store and postgres.Store
+// provide one (their World method) over the same database as Detective's
+// state, and both must pass storetest.Run. Stores hold no rules: they live
+// in internal/organizations and internal/sts.
+type Store interface {
+	// Read runs fn in a read-only transaction.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in a read-write transaction and commits if fn returns
+	// nil. Writes to one organization serialize on LockOrganization.
+	Write(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is the queries available inside a transaction. Errors follow the
+// stores' one contract: a method returns an error whose detective.KindOf
+// is KindNotFound or KindConflict where it says so, and any other failure
+// as KindInternal.
+type Tx interface {
+	AccountStore
+	OrganizationStore
+	OrgRequestStore
+	OrgServiceStore
+	SessionStore
+	OrgEventStore
+	// DeleteAll empties the whole database, Detective's state with the
+	// world's: the operator's reset, which starts every service afresh.
+	DeleteAll(ctx context.Context) error
+}
+
+// AccountStore holds facts about AWS accounts, such as the root e-mail
+// address Detective verifies invitations against.
+type AccountStore interface {
+	// Account returns the facts about id, or KindNotFound if none are known.
+	Account(ctx context.Context, id AccountID) (Account, error)
+	// PutAccount inserts or replaces the facts about a.ID, every field:
+	// RootEmail, GuardDutyDisabled and Volume (nil and empty are both
+	// "no volume"; Account returns nil then).
+	PutAccount(ctx context.Context, a Account) error
+	// AccountByEmail returns the account whose RootEmail equals email
+	// without regard to case, or KindNotFound. If several have it, the
+	// one with the lowest ID.
+	AccountByEmail(ctx context.Context, email string) (Account, error)
+	// ListAccounts returns one page of the known accounts ordered by ID,
+	// starting after after ("" for the first page); limit <= 0 is no limit.
+	ListAccounts(ctx context.Context, after AccountID, limit int) ([]Account, error)
+}
 
 // OrganizationStore holds organizations and their member accounts.
 type OrganizationStore interface {

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -27,7 +27,7 @@ import (
 const retentionInterval = time.Hour
 
 // dataPlane is the ingest pipeline with its ways in: the HTTP endpoints
-// and, with --ingest-s3, the S3 source.
+// and, with Config.IngestS3, the S3 source.
 type dataPlane struct {
 	cfg      Config
 	log      *slog.Logger
@@ -38,14 +38,14 @@ type dataPlane struct {
 
 // newDataPlane builds the data plane on store, which must keep behavior
 // graphs and checkpoints (both stores do).
-func newDataPlane(ctx context.Context, cfg Config, store detective.Store, log *slog.Logger) (*dataPlane, error) {
+func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.Clock, log *slog.Logger) (*dataPlane, error) {
 	graphs, ok := store.(behavior.Store)
 	if !ok {
 		return nil, fmt.Errorf("the %T store keeps no behavior graphs", store)
 	}
-	p := ingest.New(graphs, ingest.Config{})
+	p := ingest.New(graphs, ingest.Config{Now: clock.Now})
 	d := &dataPlane{cfg: cfg, log: log, pipeline: p,
-		handler: ingestapi.New(ingestapi.Config{Ingester: p, Profiler: p, MaxBytes: cfg.IngestMaxBytes, Now: time.Now, Log: log})}
+		handler: ingestapi.New(ingestapi.Config{Ingester: p, Profiler: p, MaxBytes: cfg.IngestMaxBytes, Now: clock.Now, Log: log})}
 	if len(cfg.IngestS3) == 0 {
 		return d, nil
 	}
@@ -58,7 +58,7 @@ func newDataPlane(ctx context.Context, cfg Config, store detective.Store, log *s
 		return nil, err
 	}
 	d.s3 = s3source.New(s3source.Config{Locations: cfg.IngestS3, Client: client, Ingester: p, Checkpoints: cps,
-		Owner: replicaName(), Now: time.Now, Log: log})
+		Owner: replicaName(), Now: clock.Now, Log: log})
 	return d, nil
 }
 
@@ -90,7 +90,7 @@ func (d *dataPlane) run(ctx context.Context) {
 func newS3Client(ctx context.Context, endpoint string) (*s3.Client, error) {
 	ac, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("--ingest-s3: AWS configuration: %w", err)
+		return nil, fmt.Errorf("S3 source: AWS configuration: %w", err)
 	}
 	if ac.Region == "" {
 		ac.Region = "us-east-1" // a bucket's own region is found by redirect
