@@ -36,12 +36,17 @@ type dataPlane struct {
 	s3       *s3source.Source // nil without --ingest-s3
 }
 
-// newDataPlane builds the data plane on store, which must keep behavior
-// graphs and checkpoints (both stores do).
+// newDataPlane builds the data plane on store. Both stores keep behavior
+// graphs and checkpoints; a store that keeps no behavior graphs (a test
+// double of the control plane) gets none: a nil *dataPlane, which routes
+// nothing and runs nothing.
 func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.Clock, log *slog.Logger) (*dataPlane, error) {
 	graphs, ok := store.(behavior.Store)
 	if !ok {
-		return nil, fmt.Errorf("the %T store keeps no behavior graphs", store)
+		if len(cfg.IngestS3) > 0 {
+			return nil, fmt.Errorf("the %T store keeps no behavior graphs to ingest S3 objects into", store)
+		}
+		return nil, nil
 	}
 	p := ingest.New(graphs, ingest.Config{Now: clock.Now})
 	d := &dataPlane{cfg: cfg, log: log, pipeline: p,
@@ -65,6 +70,9 @@ func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.
 // route returns a handler that serves the data plane's endpoints and hands
 // every other operator path to operator.
 func (d *dataPlane) route(operator http.Handler) http.Handler {
+	if d == nil {
+		return operator
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ingestapi.Serves(r.URL.Path) {
 			d.handler.ServeHTTP(w, r)
@@ -76,6 +84,9 @@ func (d *dataPlane) route(operator http.Handler) http.Handler {
 
 // run starts the data plane's periodic work until ctx ends.
 func (d *dataPlane) run(ctx context.Context) {
+	if d == nil {
+		return
+	}
 	go d.pipeline.RetainEvery(ctx, retentionInterval, func(err error) {
 		d.log.Error("periodic job failed", slog.String("job", "behavior retention"), slog.Any("err", err))
 	})
