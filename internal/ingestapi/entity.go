@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
 // entity answers an entity's profile over [from, to): to defaults to now,
-// from to DefaultProfileWindow before to. The entity is a principal ARN,
-// an IP address or an account ID; an ARN's slashes may be sent as they are
-// or escaped.
+// from to DefaultProfileWindow before to. The entity is as the behavior
+// graph keys it (a principal ARN, arn:aws:iam::ACCOUNT:root for an account,
+// an EC2 instance ID, a Kubernetes subject), or a bare account ID, which
+// stands for its root; an ARN's slashes may be sent as they are or escaped.
 func (h *Handler) entity(w http.ResponseWriter, r *http.Request, graphARN, entity string) {
 	graph, err := arn.ParseGraph(graphARN)
 	if err != nil {
@@ -20,8 +22,11 @@ func (h *Handler) entity(w http.ResponseWriter, r *http.Request, graphARN, entit
 		return
 	}
 	if entity == "" {
-		writeError(w, http.StatusBadRequest, "BadRequest", "no entity: want a principal ARN, an IP address or an account ID")
+		writeError(w, http.StatusBadRequest, "BadRequest", "no entity: want a principal ARN or an account ID")
 		return
+	}
+	if detective.AccountID(entity).Valid() {
+		entity = behavior.AccountEntity(detective.AccountID(entity))
 	}
 	from, to, msg := window(r, h.cfg.Now())
 	if msg != "" {
