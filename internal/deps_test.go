@@ -67,6 +67,20 @@ var banned = map[string]map[string]string{
 		module + "internal/detective": "signature checking knows nothing of Detective",
 		"net/http/httptest":           "test support stays out of the server",
 	},
+	"internal/behavior": {
+		"net/http":                   "the behavior graph's rules know nothing of HTTP",
+		"database/sql":               "the behavior graph's rules know nothing of SQL; stores implement behavior.Store",
+		"encoding/json":              "log formats are the decoders' business",
+		module + "internal/sqlite":   "domains depend on no store",
+		module + "internal/postgres": "domains depend on no store",
+		module + "internal/ingest":   "the pipeline depends on the rules, not the reverse",
+	},
+	"internal/ingest": {
+		"net/http":                   "every way in (HTTP, CLI, S3) calls the pipeline; it serves none",
+		"database/sql":               "the pipeline writes through behavior.Store",
+		module + "internal/sqlite":   "the pipeline names no store",
+		module + "internal/postgres": "the pipeline names no store",
+	},
 	"internal/columncodec": {
 		"database/sql":               "the codec encodes values; the stores run the SQL",
 		"github.com/jackc/pgx/v5":    "the codec encodes values; the stores run the SQL",

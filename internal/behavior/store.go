@@ -60,9 +60,17 @@ type Store interface {
 	// key.
 	K8sEvents(ctx context.Context, graph arn.ARN, cluster, subject string, from, to time.Time) ([]K8sRow, error)
 
+	// IngestedFile returns the whole file ingested before with digest, or
+	// KindNotFound.
+	IngestedFile(ctx context.Context, digest Digest) (File, error)
+	// PutIngestedFile records f: its routes and graphs are added to those
+	// stored for its digest, its record count and time replace theirs.
+	PutIngestedFile(ctx context.Context, f File) error
+
 	// Retain deletes every aggregate, claimed key and volume row whose
 	// hour (minute, for volume) is before before, in whole hours, and
-	// findings last updated before it. It returns how many rows went.
+	// findings last updated before it, and files ingested before it. It
+	// returns how many rows went.
 	Retain(ctx context.Context, before time.Time) (int64, error)
 }
 

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"fmt"
+	"io"
 	"net/netip"
 	"strings"
 	"time"
@@ -40,7 +41,12 @@ func auditEvent(id string) string {
 		`"responseStatus":{"code":200},"requestReceivedTimestamp":%q,"stageTimestamp":%q}`, id, t, t)
 }
 
-func lines(ls ...string) *strings.Reader { return strings.NewReader(strings.Join(ls, "\n") + "\n") }
+// lines is a stream of ls, one a line, that cannot seek, as a request body
+// cannot: the pipeline reads it record by record, whatever it ingested
+// before. fileOf is the same as a file.
+func lines(ls ...string) io.Reader { return struct{ io.Reader }{fileOf(ls...)} }
+
+func fileOf(ls ...string) *strings.Reader { return strings.NewReader(strings.Join(ls, "\n") + "\n") }
 
 // fakeGeo locates every address in Paris, AS 64500.
 type fakeGeo struct{}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -139,9 +140,27 @@ func New(store behavior.Store, cfg Config) *Pipeline {
 // the decoders enforce) and for a store that fails. Batches written before
 // such an error stay written: ingesting the stream again completes it
 // without counting anything twice.
+//
+// A stream read to its end is remembered by its SHA-256. When r can seek
+// (a file), Ingest hashes it first, and a file ingested before whose
+// records would all go to graphs that hold them already is not parsed
+// again: its records count as duplicates, which is what parsing them
+// would find.
 func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, req Request) (Result, error) {
-	counted := &countingReader{r: r}
-	w := newWriter(p, req)
+	var known *behavior.Digest
+	if rs, ok := r.(io.ReadSeeker); ok {
+		d, n, err := digestOf(rs)
+		if err != nil {
+			return Result{}, err
+		}
+		if res, done, err := p.skipIngested(ctx, d, n); err != nil || done {
+			return res, err
+		}
+		known = &d
+	}
+	hash := sha256.New()
+	counted := &countingReader{r: io.TeeReader(r, hash)}
+	w := newWriter(ctx, p, req)
 	open, err := format.Open(counted, format.Limits{MaxDecompressedBytes: p.cfg.MaxDecompressedBytes})
 	if err != nil {
 		return w.result(counted.n), err
@@ -160,7 +179,66 @@ func (p *Pipeline) Ingest(ctx context.Context, r io.Reader, req Request) (Result
 	if err == nil {
 		err = w.flush(ctx)
 	}
+	if err == nil && w.err == nil {
+		// The whole stream was read (format.Open reads no further than
+		// the end of the compressed data, so drain what the hash missed).
+		if _, err = io.Copy(io.Discard, counted); err == nil {
+			var d behavior.Digest
+			copy(d[:], hash.Sum(nil))
+			if known != nil {
+				d = *known
+			}
+			err = p.store.PutIngestedFile(ctx, w.file(d))
+		}
+	}
 	return w.result(counted.n), errors.Join(err, w.err)
+}
+
+// digestOf returns the SHA-256 of what rs holds from where it is, and its
+// length, and seeks back.
+func digestOf(rs io.ReadSeeker) (behavior.Digest, int64, error) {
+	start, err := rs.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return behavior.Digest{}, 0, fmt.Errorf("ingest: %w", err)
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, rs)
+	if err != nil {
+		return behavior.Digest{}, 0, fmt.Errorf("ingest: read: %w", err)
+	}
+	if _, err := rs.Seek(start, io.SeekStart); err != nil {
+		return behavior.Digest{}, 0, fmt.Errorf("ingest: %w", err)
+	}
+	var d behavior.Digest
+	copy(d[:], h.Sum(nil))
+	return d, n, nil
+}
+
+// skipIngested reports whether the file with digest d (n bytes) was
+// ingested before into every graph its records would enter now, and if so
+// the result of ingesting it again.
+func (p *Pipeline) skipIngested(ctx context.Context, d behavior.Digest, n int64) (Result, bool, error) {
+	f, err := p.store.IngestedFile(ctx, d)
+	if isNotFound(err) {
+		return Result{}, false, nil
+	}
+	if err != nil {
+		return Result{}, false, err
+	}
+	now := p.cfg.Now()
+	routes := make(map[behavior.RouteKey][]arn.ARN, len(f.Routes))
+	for _, r := range f.Routes {
+		ms, err := p.store.Routes(ctx, r.Account, r.Region)
+		if err != nil {
+			return Result{}, false, err
+		}
+		routes[r.RouteKey], _ = behavior.Route(ms, r.Package, now)
+	}
+	if !f.Covers(routes) {
+		return Result{}, false, nil
+	}
+	return Result{Records: f.Records, Bytes: n, Graphs: map[string]int64{},
+		Skipped: map[string]int64{string(behavior.SkipDuplicate): f.Records}, Errors: []RecordError{}}, true, nil
 }
 
 type countingReader struct {

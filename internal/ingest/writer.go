@@ -24,24 +24,33 @@ type routeKey struct {
 // cached for the call only: membership may change between calls, and a
 // call is short enough that routing by its start is routing at ingest time.
 type writer struct {
+	ctx     context.Context // the Ingest call's: Sink.Record has none of its own
 	p       *Pipeline
 	req     Request
 	pending []behavior.Record
 	routes  map[routeKey][]behavior.Membership
 	volume  map[arn.ARN]int64 // bytes in the last 24 h, as of the call, plus what it added
 	located map[netip.Addr]bool
-	res     Result
-	err     error // the first store failure; later records are dropped
+	// What the file's record will say: where its records belong, the
+	// graphs they entered and those some were kept out of.
+	fileRoutes map[behavior.RouteKey]bool
+	entered    map[behavior.RouteKey]map[arn.ARN]bool
+	cut        map[behavior.RouteKey]map[arn.ARN]bool
+	res        Result
+	err        error // the first store failure; later records are dropped
 }
 
-func newWriter(p *Pipeline, req Request) *writer {
+func newWriter(ctx context.Context, p *Pipeline, req Request) *writer {
 	return &writer{
-		p: p, req: req,
-		pending: make([]behavior.Record, 0, p.cfg.BatchSize),
-		routes:  make(map[routeKey][]behavior.Membership),
-		volume:  make(map[arn.ARN]int64),
-		located: make(map[netip.Addr]bool),
-		res:     Result{Graphs: map[string]int64{}, Skipped: map[string]int64{}, Errors: []RecordError{}},
+		ctx: ctx, p: p, req: req,
+		pending:    make([]behavior.Record, 0, p.cfg.BatchSize),
+		routes:     make(map[routeKey][]behavior.Membership),
+		volume:     make(map[arn.ARN]int64),
+		located:    make(map[netip.Addr]bool),
+		fileRoutes: make(map[behavior.RouteKey]bool),
+		entered:    make(map[behavior.RouteKey]map[arn.ARN]bool),
+		cut:        make(map[behavior.RouteKey]map[arn.ARN]bool),
+		res:        Result{Graphs: map[string]int64{}, Skipped: map[string]int64{}, Errors: []RecordError{}},
 	}
 }
 
@@ -64,7 +73,7 @@ func (w *writer) Record(r behavior.Record) error {
 	}
 	w.pending = append(w.pending, r)
 	if len(w.pending) >= w.p.cfg.BatchSize {
-		return w.flush(context.Background())
+		return w.flush(w.ctx)
 	}
 	return nil
 }
@@ -174,6 +183,8 @@ func (w *writer) route(ctx context.Context, now time.Time) ([]claim, error) {
 			}
 			w.routes[rk] = ms
 		}
+		route := behavior.RouteKey{Account: r.Account, Region: r.Region, Package: r.Package}
+		w.fileRoutes[route] = true
 		graphs, reason := behavior.Route(ms, r.Package, now)
 		if len(graphs) == 0 {
 			w.skip(reason)
@@ -187,8 +198,10 @@ func (w *writer) route(ctx context.Context, now time.Time) ([]claim, error) {
 				return nil, err
 			}
 			if over {
+				mark(w.cut, route, g)
 				continue
 			}
+			mark(w.entered, route, g)
 			claims = append(claims, claim{record: i, graph: g, key: key, keyed: keyed})
 			n++
 		}
@@ -275,4 +288,28 @@ func (w *writer) count(claims []claim, accepted []bool) {
 		}
 	}
 	done()
+}
+
+func mark(m map[behavior.RouteKey]map[arn.ARN]bool, r behavior.RouteKey, g arn.ARN) {
+	if m[r] == nil {
+		m[r] = make(map[arn.ARN]bool)
+	}
+	m[r][g] = true
+}
+
+// file is what the stream ingested, once read to its end: for each route,
+// the graphs that hold all its records are those they entered and none
+// was kept out of.
+func (w *writer) file(d behavior.Digest) behavior.File {
+	f := behavior.File{Digest: d, Records: w.res.Records, Ingested: w.p.cfg.Now()}
+	for r := range w.fileRoutes {
+		fr := behavior.FileRoute{RouteKey: r}
+		for g := range w.entered[r] {
+			if !w.cut[r][g] {
+				fr.Graphs = append(fr.Graphs, g)
+			}
+		}
+		f.Routes = append(f.Routes, fr)
+	}
+	return f
 }

@@ -170,167 +170,17 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		}
 		return k
 	}
-	if rows := b.APICalls(); len(rows) > 0 {
-		n := len(rows)
-		g, ent, hour, src, name, ip, ua, acct := make([]int64, n), make([]string, n), make([]int64, n), make([]string, n),
-			make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		succ, fail, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		for i, r := range rows {
-			g[i], ent[i], hour[i], src[i], name[i], ip[i], ua[i], acct[i] = gk(r.Graph), r.Entity, ms(r.Hour),
-				r.EventSource, r.EventName, r.SourceIP, r.UserAgent, string(r.Account)
-			succ[i], fail[i], first[i], last[i] = r.Success, r.Failure, ms(r.First), ms(r.Last)
-		}
-		batch.Queue(`INSERT INTO behavior_api_calls AS t (graph_key, entity, hour, event_source, event_name,
-			source_ip, user_agent, account_id, success, failure, first_seen, last_seen)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-				$8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])
-			ON CONFLICT (graph_key, entity, hour, event_source, event_name, source_ip, user_agent) DO UPDATE SET
-			success = t.success + excluded.success, failure = t.failure + excluded.failure,
-			first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
-			g, ent, hour, src, name, ip, ua, acct, succ, fail, first, last)
+	queueAPICalls(batch, b.APICalls(), gk)
+	queueEntities(batch, b.Entities(), gk)
+	queueLinks(batch, b.Links(), gk)
+	queueIPs(batch, b.IPs(), gk)
+	queueFlows(batch, b.Flows(), gk)
+	if err := queueFindings(batch, b.Findings(), gk); err != nil {
+		return err
 	}
-	if rows := b.Entities(); len(rows) > 0 {
-		n := len(rows)
-		g, ent, typ, acct, first, last := make([]int64, n), make([]string, n), make([]string, n), make([]string, n),
-			make([]int64, n), make([]int64, n)
-		for i, r := range rows {
-			g[i], ent[i], typ[i], acct[i], first[i], last[i] = gk(r.Graph), r.Entity, string(r.Type),
-				string(r.Account), ms(r.First), ms(r.Last)
-		}
-		batch.Queue(`INSERT INTO behavior_entities AS t (graph_key, entity, type, account_id, first_seen, last_seen)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
-			ON CONFLICT (graph_key, entity) DO UPDATE SET
-			first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
-			g, ent, typ, acct, first, last)
-	}
-	if rows := b.Links(); len(rows) > 0 {
-		n := len(rows)
-		g, from, rel, to, first, last := make([]int64, n), make([]string, n), make([]string, n), make([]string, n),
-			make([]int64, n), make([]int64, n)
-		for i, r := range rows {
-			g[i], from[i], rel[i], to[i], first[i], last[i] = gk(r.Graph), r.From, string(r.Relation), r.To,
-				ms(r.First), ms(r.Last)
-		}
-		batch.Queue(`INSERT INTO behavior_links AS t (graph_key, from_entity, relation, to_entity, first_seen, last_seen)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
-			ON CONFLICT (graph_key, from_entity, relation, to_entity) DO UPDATE SET
-			first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
-			g, from, rel, to, first, last)
-	}
-	if rows := b.IPs(); len(rows) > 0 {
-		n := len(rows)
-		ip := make([]string, n)
-		city, reg, country, code, aso := make([]*string, n), make([]*string, n), make([]*string, n), make([]*string, n), make([]*string, n)
-		lat, lon, asn := make([]*float64, n), make([]*float64, n), make([]*int64, n)
-		for i, r := range rows {
-			ip[i] = r.IP
-			if l := r.Location; l != nil {
-				city[i], reg[i], country[i], code[i], lat[i], lon[i] = &l.City, &l.Region, &l.Country, &l.CountryCode, &l.Latitude, &l.Longitude
-			}
-			if a := r.ASO; a != nil {
-				number := int64(a.Number)
-				asn[i], aso[i] = &number, &a.Organization
-			}
-		}
-		batch.Queue(`INSERT INTO behavior_ips (ip, city, region, country, country_code, latitude, longitude, asn, aso)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
-				$8::bigint[], $9::text[])
-			ON CONFLICT (ip) DO NOTHING`, ip, city, reg, country, code, lat, lon, asn, aso)
-	}
-	if rows := b.Flows(); len(rows) > 0 {
-		n := len(rows)
-		g, inst, hour, remote, port, proto, acct := make([]int64, n), make([]string, n), make([]int64, n), make([]string, n),
-			make([]int64, n), make([]int64, n), make([]string, n)
-		bin, bout, pin, pout, acc, rej, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
-			make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		for i, r := range rows {
-			g[i], inst[i], hour[i], remote[i], port[i], proto[i], acct[i] = gk(r.Graph), r.Instance, ms(r.Hour),
-				r.RemoteIP, int64(r.LocalPort), int64(r.Protocol), string(r.Account)
-			bin[i], bout[i], pin[i], pout[i], acc[i], rej[i], first[i], last[i] = r.BytesIn, r.BytesOut, r.PacketsIn,
-				r.PacketsOut, r.Accepted, r.Rejected, ms(r.First), ms(r.Last)
-		}
-		batch.Queue(`INSERT INTO behavior_flows AS t (graph_key, instance, hour, remote_ip, local_port, protocol,
-			account_id, bytes_in, bytes_out, packets_in, packets_out, accepted, rejected, first_seen, last_seen)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[],
-				$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[])
-			ON CONFLICT (graph_key, instance, hour, remote_ip, local_port, protocol) DO UPDATE SET
-			bytes_in = t.bytes_in + excluded.bytes_in, bytes_out = t.bytes_out + excluded.bytes_out,
-			packets_in = t.packets_in + excluded.packets_in, packets_out = t.packets_out + excluded.packets_out,
-			accepted = t.accepted + excluded.accepted, rejected = t.rejected + excluded.rejected,
-			first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
-			g, inst, hour, remote, port, proto, acct, bin, bout, pin, pout, acc, rej, first, last)
-	}
-	if rows := b.Findings(); len(rows) > 0 {
-		n := len(rows)
-		g, id, acct, reg, src, a, typ, title, sev := make([]int64, n), make([]string, n), make([]string, n), make([]string, n),
-			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		score := make([]float64, n)
-		created, updated, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		ents := make([]string, n)
-		for i, r := range rows {
-			f := &r.Finding
-			var err error
-			if ents[i], err = columncodec.EncodeFindingEntities(*f); err != nil {
-				return fmt.Errorf("postgres: put findings: %w", err)
-			}
-			g[i], id[i], acct[i], reg[i], src[i], a[i], typ[i], title[i], sev[i] = gk(r.Graph), f.ID,
-				string(r.Account), r.Region, string(f.Source), f.ARN, f.Type, f.Title, f.Severity
-			score[i], created[i], updated[i], first[i], last[i] = f.SeverityScore, ms(f.CreatedAt), ms(f.UpdatedAt),
-				ms(f.FirstSeen), ms(f.LastSeen)
-		}
-		batch.Queue(`INSERT INTO behavior_findings AS t (graph_key, id, account_id, region, source, arn, type, title,
-			severity, score, created, updated, first_seen, last_seen, entities)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-				$8::text[], $9::text[], $10::float8[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[])
-			ON CONFLICT (graph_key, id) DO UPDATE SET account_id = excluded.account_id, region = excluded.region,
-			source = excluded.source, arn = excluded.arn, type = excluded.type, title = excluded.title,
-			severity = excluded.severity, score = excluded.score, created = excluded.created, updated = excluded.updated,
-			first_seen = excluded.first_seen, last_seen = excluded.last_seen, entities = excluded.entities
-			WHERE excluded.updated > t.updated`,
-			g, id, acct, reg, src, a, typ, title, sev, score, created, updated, first, last, ents)
-	}
-	if rows := b.FindingEntities(); len(rows) > 0 {
-		n := len(rows)
-		g, ent, id := make([]int64, n), make([]string, n), make([]string, n)
-		for i, r := range rows {
-			g[i], ent[i], id[i] = gk(r.Graph), r.Entity, r.FindingID
-		}
-		batch.Queue(`INSERT INTO behavior_finding_entities (graph_key, entity, finding_id)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`, g, ent, id)
-	}
-	if rows := b.K8s(); len(rows) > 0 {
-		n := len(rows)
-		g, cl, sub, hour, verb, res, ip, ua, acct := make([]int64, n), make([]string, n), make([]string, n), make([]int64, n),
-			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		succ, fail, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		for i, r := range rows {
-			g[i], cl[i], sub[i], hour[i], verb[i], res[i], ip[i], ua[i], acct[i] = gk(r.Graph), r.Cluster,
-				r.Subject, ms(r.Hour), r.Verb, r.Resource, r.SourceIP, r.UserAgent, string(r.Account)
-			succ[i], fail[i], first[i], last[i] = r.Success, r.Failure, ms(r.First), ms(r.Last)
-		}
-		batch.Queue(`INSERT INTO behavior_k8s AS t (graph_key, cluster, subject, hour, verb, resource, source_ip,
-			user_agent, account_id, success, failure, first_seen, last_seen)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
-				$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[])
-			ON CONFLICT (graph_key, cluster, subject, hour, verb, resource, source_ip, user_agent) DO UPDATE SET
-			success = t.success + excluded.success, failure = t.failure + excluded.failure,
-			first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
-			g, cl, sub, hour, verb, res, ip, ua, acct, succ, fail, first, last)
-	}
-	if rows := b.Volume(); len(rows) > 0 {
-		n := len(rows)
-		g, acct, pkg, minute, byts, last := make([]int64, n), make([]string, n), make([]string, n), make([]int64, n),
-			make([]int64, n), make([]int64, n)
-		for i, r := range rows {
-			g[i], acct[i], pkg[i], minute[i], byts[i], last[i] = gk(r.Graph), string(r.Account),
-				string(r.Package), ms(r.Minute), r.Bytes, ms(r.Last)
-		}
-		batch.Queue(`INSERT INTO behavior_volume AS t (graph_key, account_id, package, minute, bytes, last_ingest)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
-			ON CONFLICT (graph_key, account_id, package, minute) DO UPDATE SET
-			bytes = t.bytes + excluded.bytes, last_ingest = greatest(t.last_ingest, excluded.last_ingest)`,
-			g, acct, pkg, minute, byts, last)
-	}
+	queueFindingEntities(batch, b.FindingEntities(), gk)
+	queueK8s(batch, b.K8s(), gk)
+	queueVolume(batch, b.Volume(), gk)
 	if batch.Len() == 0 {
 		return nil
 	}
@@ -338,4 +188,205 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		return wrap("put aggregates", err)
 	}
 	return nil
+}
+
+// The queueX functions queue the upsert of a batch's rows of one table,
+// if it has any, each column an array.
+
+func queueAPICalls(batch *pgx.Batch, rows []behavior.APICallRow, gk func(arn.ARN) int64) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	g, ent, hour, src, name, ip, ua, acct := make([]int64, n), make([]string, n), make([]int64, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	succ, fail, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	for i, r := range rows {
+		g[i], ent[i], hour[i], src[i], name[i], ip[i], ua[i], acct[i] = gk(r.Graph), r.Entity, ms(r.Hour),
+			r.EventSource, r.EventName, r.SourceIP, r.UserAgent, string(r.Account)
+		succ[i], fail[i], first[i], last[i] = r.Success, r.Failure, ms(r.First), ms(r.Last)
+	}
+	batch.Queue(`INSERT INTO behavior_api_calls AS t (graph_key, entity, hour, event_source, event_name,
+		source_ip, user_agent, account_id, success, failure, first_seen, last_seen)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+			$8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])
+		ON CONFLICT (graph_key, entity, hour, event_source, event_name, source_ip, user_agent) DO UPDATE SET
+		success = t.success + excluded.success, failure = t.failure + excluded.failure,
+		first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
+		g, ent, hour, src, name, ip, ua, acct, succ, fail, first, last)
+}
+
+func queueEntities(batch *pgx.Batch, rows []behavior.EntityRow, gk func(arn.ARN) int64) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	g, ent, typ, acct, first, last := make([]int64, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]int64, n), make([]int64, n)
+	for i, r := range rows {
+		g[i], ent[i], typ[i], acct[i], first[i], last[i] = gk(r.Graph), r.Entity, string(r.Type),
+			string(r.Account), ms(r.First), ms(r.Last)
+	}
+	batch.Queue(`INSERT INTO behavior_entities AS t (graph_key, entity, type, account_id, first_seen, last_seen)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+		ON CONFLICT (graph_key, entity) DO UPDATE SET
+		first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
+		g, ent, typ, acct, first, last)
+}
+
+func queueLinks(batch *pgx.Batch, rows []behavior.LinkRow, gk func(arn.ARN) int64) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	g, from, rel, to, first, last := make([]int64, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]int64, n), make([]int64, n)
+	for i, r := range rows {
+		g[i], from[i], rel[i], to[i], first[i], last[i] = gk(r.Graph), r.From, string(r.Relation), r.To,
+			ms(r.First), ms(r.Last)
+	}
+	batch.Queue(`INSERT INTO behavior_links AS t (graph_key, from_entity, relation, to_entity, first_seen, last_seen)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+		ON CONFLICT (graph_key, from_entity, relation, to_entity) DO UPDATE SET
+		first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
+		g, from, rel, to, first, last)
+}
+
+func queueIPs(batch *pgx.Batch, rows []behavior.IPInfo, gk func(arn.ARN) int64) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	ip := make([]string, n)
+	city, reg, country, code, aso := make([]*string, n), make([]*string, n), make([]*string, n), make([]*string, n), make([]*string, n)
+	lat, lon, asn := make([]*float64, n), make([]*float64, n), make([]*int64, n)
+	for i, r := range rows {
+		ip[i] = r.IP
+		if l := r.Location; l != nil {
+			city[i], reg[i], country[i], code[i], lat[i], lon[i] = &l.City, &l.Region, &l.Country, &l.CountryCode, &l.Latitude, &l.Longitude
+		}
+		if a := r.ASO; a != nil {
+			number := int64(a.Number)
+			asn[i], aso[i] = &number, &a.Organization
+		}
+	}
+	batch.Queue(`INSERT INTO behavior_ips (ip, city, region, country, country_code, latitude, longitude, asn, aso)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
+			$8::bigint[], $9::text[])
+		ON CONFLICT (ip) DO NOTHING`, ip, city, reg, country, code, lat, lon, asn, aso)
+}
+
+func queueFlows(batch *pgx.Batch, rows []behavior.FlowRow, gk func(arn.ARN) int64) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	g, inst, hour, remote, port, proto, acct := make([]int64, n), make([]string, n), make([]int64, n), make([]string, n),
+		make([]int64, n), make([]int64, n), make([]string, n)
+	bin, bout, pin, pout, acc, rej, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	for i, r := range rows {
+		g[i], inst[i], hour[i], remote[i], port[i], proto[i], acct[i] = gk(r.Graph), r.Instance, ms(r.Hour),
+			r.RemoteIP, int64(r.LocalPort), int64(r.Protocol), string(r.Account)
+		bin[i], bout[i], pin[i], pout[i], acc[i], rej[i], first[i], last[i] = r.BytesIn, r.BytesOut, r.PacketsIn,
+			r.PacketsOut, r.Accepted, r.Rejected, ms(r.First), ms(r.Last)
+	}
+	batch.Queue(`INSERT INTO behavior_flows AS t (graph_key, instance, hour, remote_ip, local_port, protocol,
+		account_id, bytes_in, bytes_out, packets_in, packets_out, accepted, rejected, first_seen, last_seen)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[],
+			$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[])
+		ON CONFLICT (graph_key, instance, hour, remote_ip, local_port, protocol) DO UPDATE SET
+		bytes_in = t.bytes_in + excluded.bytes_in, bytes_out = t.bytes_out + excluded.bytes_out,
+		packets_in = t.packets_in + excluded.packets_in, packets_out = t.packets_out + excluded.packets_out,
+		accepted = t.accepted + excluded.accepted, rejected = t.rejected + excluded.rejected,
+		first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
+		g, inst, hour, remote, port, proto, acct, bin, bout, pin, pout, acc, rej, first, last)
+}
+
+func queueFindings(batch *pgx.Batch, rows []behavior.FindingRow, gk func(arn.ARN) int64) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(rows)
+	g, id, acct, reg, src, a, typ, title, sev := make([]int64, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	score := make([]float64, n)
+	created, updated, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	ents := make([]string, n)
+	for i, r := range rows {
+		f := &r.Finding
+		var err error
+		if ents[i], err = columncodec.EncodeFindingEntities(*f); err != nil {
+			return fmt.Errorf("postgres: put findings: %w", err)
+		}
+		g[i], id[i], acct[i], reg[i], src[i], a[i], typ[i], title[i], sev[i] = gk(r.Graph), f.ID,
+			string(r.Account), r.Region, string(f.Source), f.ARN, f.Type, f.Title, f.Severity
+		score[i], created[i], updated[i], first[i], last[i] = f.SeverityScore, ms(f.CreatedAt), ms(f.UpdatedAt),
+			ms(f.FirstSeen), ms(f.LastSeen)
+	}
+	batch.Queue(`INSERT INTO behavior_findings AS t (graph_key, id, account_id, region, source, arn, type, title,
+		severity, score, created, updated, first_seen, last_seen, entities)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+			$8::text[], $9::text[], $10::float8[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[])
+		ON CONFLICT (graph_key, id) DO UPDATE SET account_id = excluded.account_id, region = excluded.region,
+		source = excluded.source, arn = excluded.arn, type = excluded.type, title = excluded.title,
+		severity = excluded.severity, score = excluded.score, created = excluded.created, updated = excluded.updated,
+		first_seen = excluded.first_seen, last_seen = excluded.last_seen, entities = excluded.entities
+		WHERE excluded.updated > t.updated`,
+		g, id, acct, reg, src, a, typ, title, sev, score, created, updated, first, last, ents)
+	return nil
+}
+
+func queueFindingEntities(batch *pgx.Batch, rows []behavior.FindingEntityRow, gk func(arn.ARN) int64) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	g, ent, id := make([]int64, n), make([]string, n), make([]string, n)
+	for i, r := range rows {
+		g[i], ent[i], id[i] = gk(r.Graph), r.Entity, r.FindingID
+	}
+	batch.Queue(`INSERT INTO behavior_finding_entities (graph_key, entity, finding_id)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`, g, ent, id)
+}
+
+func queueK8s(batch *pgx.Batch, rows []behavior.K8sRow, gk func(arn.ARN) int64) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	g, cl, sub, hour, verb, res, ip, ua, acct := make([]int64, n), make([]string, n), make([]string, n), make([]int64, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	succ, fail, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	for i, r := range rows {
+		g[i], cl[i], sub[i], hour[i], verb[i], res[i], ip[i], ua[i], acct[i] = gk(r.Graph), r.Cluster,
+			r.Subject, ms(r.Hour), r.Verb, r.Resource, r.SourceIP, r.UserAgent, string(r.Account)
+		succ[i], fail[i], first[i], last[i] = r.Success, r.Failure, ms(r.First), ms(r.Last)
+	}
+	batch.Queue(`INSERT INTO behavior_k8s AS t (graph_key, cluster, subject, hour, verb, resource, source_ip,
+		user_agent, account_id, success, failure, first_seen, last_seen)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+			$8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[])
+		ON CONFLICT (graph_key, cluster, subject, hour, verb, resource, source_ip, user_agent) DO UPDATE SET
+		success = t.success + excluded.success, failure = t.failure + excluded.failure,
+		first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)`,
+		g, cl, sub, hour, verb, res, ip, ua, acct, succ, fail, first, last)
+}
+
+func queueVolume(batch *pgx.Batch, rows []behavior.VolumeRow, gk func(arn.ARN) int64) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	g, acct, pkg, minute, byts, last := make([]int64, n), make([]string, n), make([]string, n), make([]int64, n),
+		make([]int64, n), make([]int64, n)
+	for i, r := range rows {
+		g[i], acct[i], pkg[i], minute[i], byts[i], last[i] = gk(r.Graph), string(r.Account),
+			string(r.Package), ms(r.Minute), r.Bytes, ms(r.Last)
+	}
+	batch.Queue(`INSERT INTO behavior_volume AS t (graph_key, account_id, package, minute, bytes, last_ingest)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+		ON CONFLICT (graph_key, account_id, package, minute) DO UPDATE SET
+		bytes = t.bytes + excluded.bytes, last_ingest = greatest(t.last_ingest, excluded.last_ingest)`,
+		g, acct, pkg, minute, byts, last)
 }

@@ -244,6 +244,9 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 			`DELETE FROM behavior_entities WHERE last_seen < $1`,
 			`DELETE FROM behavior_links WHERE last_seen < $1`,
 			`DELETE FROM behavior_findings WHERE updated < $1`,
+			`DELETE FROM behavior_file_routes WHERE digest IN (SELECT digest FROM behavior_files WHERE ingested < $1)`,
+			`DELETE FROM behavior_file_graphs WHERE digest IN (SELECT digest FROM behavior_files WHERE ingested < $1)`,
+			`DELETE FROM behavior_files WHERE ingested < $1`,
 		} {
 			tag, err := tx.Exec(ctx, q, t)
 			if err != nil {

@@ -276,6 +276,9 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 		`DELETE FROM behavior_entities WHERE last_seen < ?`,
 		`DELETE FROM behavior_links WHERE last_seen < ?`,
 		`DELETE FROM behavior_findings WHERE updated < ?`,
+		`DELETE FROM behavior_file_routes WHERE digest IN (SELECT digest FROM behavior_files WHERE ingested < ?)`,
+		`DELETE FROM behavior_file_graphs WHERE digest IN (SELECT digest FROM behavior_files WHERE ingested < ?)`,
+		`DELETE FROM behavior_files WHERE ingested < ?`,
 	} {
 		res, err := tx.ExecContext(ctx, q, t)
 		if err != nil {

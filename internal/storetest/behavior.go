@@ -35,6 +35,7 @@ func RunBehavior(t *testing.T, newStore func(t *testing.T) BehaviorStore) {
 	t.Run("K8s", func(t *testing.T) { t.Parallel(); testK8s(t, newStore(t)) })
 	t.Run("Volume", func(t *testing.T) { t.Parallel(); testVolume(t, newStore(t)) })
 	t.Run("Retain", func(t *testing.T) { t.Parallel(); testRetain(t, newStore(t)) })
+	t.Run("IngestedFile", func(t *testing.T) { t.Parallel(); testIngestedFile(t, newStore(t)) })
 }
 
 // hourAt is base's hour shifted by n hours.
@@ -450,5 +451,38 @@ func testRetain(t *testing.T, s BehaviorStore) {
 		{Graph: g, Key: behavior.HashKey("new"), At: hourAt(0)}})
 	if !cmp.Equal(fresh, []bool{true, false}) {
 		t.Errorf("ClaimKeys after Retain = %v, want the old key gone and the new kept", fresh)
+	}
+}
+
+func testIngestedFile(t *testing.T, s BehaviorStore) {
+	ctx := t.Context()
+	d := behavior.Digest{1, 2, 3}
+	if _, err := s.IngestedFile(ctx, d); detective.KindOf(err) != detective.KindNotFound {
+		t.Fatalf("IngestedFile(unknown) = %v, want KindNotFound", err)
+	}
+	g1, g2 := graphOf(acct(1), region, 1).ARN, graphOf(acct(2), region, 2).ARN
+	r1 := behavior.RouteKey{Account: acct(1), Region: region, Package: detective.PackageDetectiveCore}
+	r2 := behavior.RouteKey{Account: acct(2), Region: region, Package: detective.PackageDetectiveCore}
+	route := func(r behavior.RouteKey, gs ...arn.ARN) behavior.FileRoute {
+		return behavior.FileRoute{RouteKey: r, Graphs: gs}
+	}
+	if err := s.PutIngestedFile(ctx, behavior.File{Digest: d, Records: 5, Routes: []behavior.FileRoute{route(r1, g1)}, Ingested: at(0)}); err != nil {
+		t.Fatal(err)
+	}
+	// A second ingest adds its routes and graphs.
+	if err := s.PutIngestedFile(ctx, behavior.File{Digest: d, Records: 6,
+		Routes: []behavior.FileRoute{route(r1, g2), route(r2)}, Ingested: at(1000)}); err != nil {
+		t.Fatal(err)
+	}
+	want := behavior.File{Digest: d, Records: 6, Routes: []behavior.FileRoute{route(r1, g1, g2), route(r2)}, Ingested: at(1000)}
+	if diff := cmp.Diff(want, must(s.IngestedFile(ctx, d))(t)); diff != "" {
+		t.Errorf("IngestedFile mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := s.IngestedFile(ctx, behavior.Digest{9}); detective.KindOf(err) != detective.KindNotFound {
+		t.Errorf("IngestedFile(another digest) = %v, want KindNotFound", err)
+	}
+	must(s.Retain(ctx, at(2000)))(t)
+	if _, err := s.IngestedFile(ctx, d); detective.KindOf(err) != detective.KindNotFound {
+		t.Errorf("IngestedFile after Retain = %v, want KindNotFound", err)
 	}
 }

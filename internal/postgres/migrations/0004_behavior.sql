@@ -154,3 +154,31 @@ CREATE TABLE behavior_volume (
 	last_ingest bigint NOT NULL,
 	PRIMARY KEY (graph_key, account_id, package, minute)
 );
+
+-- Whole files ingested: the SHA-256 of a file as read, its record count,
+-- the (account, region, package) its records belong to, and for each the
+-- graphs that hold every such record. A file read again whose routes
+-- still lead only to those graphs adds nothing, so it is not parsed
+-- again.
+CREATE TABLE behavior_files (
+	digest   bytea  PRIMARY KEY,
+	records  bigint NOT NULL,
+	ingested bigint NOT NULL
+);
+
+CREATE TABLE behavior_file_routes (
+	digest     bytea NOT NULL,
+	account_id text COLLATE "C" NOT NULL,
+	region     text COLLATE "C" NOT NULL,
+	package    text COLLATE "C" NOT NULL,
+	PRIMARY KEY (digest, account_id, region, package)
+);
+
+CREATE TABLE behavior_file_graphs (
+	digest     bytea NOT NULL,
+	account_id text COLLATE "C" NOT NULL,
+	region     text COLLATE "C" NOT NULL,
+	package    text COLLATE "C" NOT NULL,
+	graph_arn  text COLLATE "C" NOT NULL,
+	PRIMARY KEY (digest, account_id, region, package, graph_arn)
+);

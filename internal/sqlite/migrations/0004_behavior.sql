@@ -153,3 +153,31 @@ CREATE TABLE behavior_volume (
 	last_ingest INTEGER NOT NULL,
 	PRIMARY KEY (graph_key, account_id, package, minute)
 ) STRICT, WITHOUT ROWID;
+
+-- Whole files ingested: the SHA-256 of a file as read, its record count,
+-- the (account, region, package) its records belong to, and for each the
+-- graphs that hold every such record. A file read again whose routes
+-- still lead only to those graphs adds nothing, so it is not parsed
+-- again.
+CREATE TABLE behavior_files (
+	digest   BLOB    NOT NULL PRIMARY KEY,
+	records  INTEGER NOT NULL,
+	ingested INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE behavior_file_routes (
+	digest     BLOB NOT NULL,
+	account_id TEXT NOT NULL,
+	region     TEXT NOT NULL,
+	package    TEXT NOT NULL,
+	PRIMARY KEY (digest, account_id, region, package)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE behavior_file_graphs (
+	digest     BLOB NOT NULL,
+	account_id TEXT NOT NULL,
+	region     TEXT NOT NULL,
+	package    TEXT NOT NULL,
+	graph_arn  TEXT NOT NULL,
+	PRIMARY KEY (digest, account_id, region, package, graph_arn)
+) STRICT, WITHOUT ROWID;
