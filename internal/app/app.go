@@ -23,9 +23,12 @@ import (
 
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
+	"github.com/detective-local/detective-local/internal/console"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/dispatch"
 	"github.com/detective-local/detective-local/internal/edge"
+	"github.com/detective-local/detective-local/internal/frame"
+	"github.com/detective-local/detective-local/internal/metrics"
 	"github.com/detective-local/detective-local/internal/operator"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/orgsapi"
@@ -168,6 +171,12 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
+	m := metrics.New(metrics.Gauges{Backlog: backlog(store), Log: log})
+	// The behavior data is read from the store as opened: the counting
+	// wrapper offers only Detective's and the world's interfaces.
+	behaviorData := newProfiles(store, clock.Now)
+	store = countedStore{Store: store, m: m}
+	observe := func(o frame.Observation) { m.Request(o.Service, o.Op, o.Status, o.Elapsed) }
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
 	svc := detective.NewService(store, clock, detective.RandomIDs{}, detective.Config{
@@ -194,9 +203,13 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	}
 	mux := &dispatch.Handler{
 		Operator:      (&operator.Guard{Auth: authn}).Wrap(operator.New(svc, orgs, cfg.Seed, log)),
-		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes}),
-		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log}),
-		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log}),
+		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Observe: observe}),
+		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log, Observe: observe}),
+		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log, Observe: observe}),
+		Metrics:       m.Handler(),
+		Console: console.New(console.Config{Service: svc, Verify: cfg.VerifySignatures, DefaultRegion: cfg.DefaultRegion,
+			Accounts: consoleAccounts(orgs, cfg.Credentials, cfg.DefaultAccount), Keys: consoleKeys(cfg.Credentials),
+			Profiles: behaviorData, Now: clock.Now, Logger: log}),
 	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
