@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -65,6 +67,7 @@ func consoleKeys(creds map[string]auth.Credential) func(string) (console.Key, bo
 // the console.
 type profiles struct {
 	store    behavior.Store
+	members  detective.Store
 	pipeline *ingest.Pipeline
 	window   time.Duration
 }
@@ -74,11 +77,80 @@ func newProfiles(store Store, now func() time.Time) console.Profiles {
 	if !ok {
 		return nil
 	}
-	return profiles{store: bs, pipeline: ingest.New(bs, ingest.Config{Now: now}), window: investigate.DefaultSettings().GroupWindow}
+	return profiles{store: bs, members: store, pipeline: ingest.New(bs, ingest.Config{Now: now}), window: investigate.DefaultSettings().GroupWindow}
 }
 
+// Profile is an entity's profile. Principals have their own aggregates;
+// an account's and an address's profile are read from the accounts'
+// calls: for an address, those of every account of the graph made from it.
 func (p profiles) Profile(ctx context.Context, graph arn.ARN, entity string, from, to time.Time) (behavior.Profile, error) {
-	return p.pipeline.Profile(ctx, graph, entity, from, to)
+	addr, err := netip.ParseAddr(entity)
+	isAddr := err == nil
+	if !isAddr && !isAccountID(entity) {
+		return p.pipeline.Profile(ctx, graph, entity, from, to)
+	}
+	accounts := []detective.AccountID{detective.AccountID(entity)}
+	if isAddr {
+		if accounts, err = p.graphAccounts(ctx, graph); err != nil {
+			return behavior.Profile{}, err
+		}
+	}
+	var calls []behavior.APICallRow
+	for _, a := range accounts {
+		rows, err := p.store.AccountAPICalls(ctx, graph, a, behavior.Hour(from), to)
+		if err != nil {
+			return behavior.Profile{}, err
+		}
+		for _, r := range rows {
+			// A role's rows repeat its sessions' calls: count each call
+			// once, under the session that made it.
+			if strings.Contains(r.Entity, ":role/") || isAddr && r.SourceIP != addr.String() {
+				continue
+			}
+			calls = append(calls, r)
+		}
+	}
+	ips, err := p.store.IPInfos(ctx, behavior.SourceIPs(calls))
+	if err != nil {
+		return behavior.Profile{}, err
+	}
+	row := behavior.EntityRow{Graph: graph, Entity: entity, Type: behavior.EntityAccount}
+	if isAddr {
+		row.Type = ""
+	} else {
+		row.Account = detective.AccountID(entity)
+	}
+	return behavior.NewProfile(row, from, to, calls, nil, ips), nil
+}
+
+// graphAccounts are the administrator and the members of graph.
+func (p profiles) graphAccounts(ctx context.Context, graph arn.ARN) ([]detective.AccountID, error) {
+	out := []detective.AccountID{detective.AccountID(graph.Account)}
+	err := p.members.Read(ctx, func(tx detective.Tx) error {
+		for after := detective.AccountID(""); ; {
+			ms, err := tx.ListMembers(ctx, detective.ListMembersParams{Graph: graph, After: after, Limit: 500})
+			if err != nil || len(ms) == 0 {
+				return err
+			}
+			for _, m := range ms {
+				out = append(out, m.Account)
+			}
+			after = ms[len(ms)-1].Account
+		}
+	})
+	return out, err
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (p profiles) Findings(ctx context.Context, graph arn.ARN, entity string) ([]behavior.Finding, error) {
