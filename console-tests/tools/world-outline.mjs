@@ -14,7 +14,14 @@ for (const f of land.features ?? [land]) {
   const polys = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
   for (const poly of polys) {
     for (const ring of poly) {
-      d += ring.map(([lon, lat], i) => (i ? "L" : "M") + round(lon + 180) + " " + round(90 - lat)).join("") + "Z";
+      // A ring that crosses the antimeridian would draw a line across
+      // the whole map: break the path there instead, and leave it open.
+      let crossed = false;
+      d += ring.map(([lon, lat], i) => {
+        const jump = i > 0 && Math.abs(lon - ring[i - 1][0]) > 180;
+        crossed ||= jump;
+        return (i && !jump ? "L" : "M") + round(lon + 180) + " " + round(90 - lat);
+      }).join("") + (crossed ? "" : "Z");
     }
   }
 }

@@ -63,8 +63,8 @@ type Config struct {
 	DefaultRegion string
 	// Profiles is nil when the server keeps no behavior data.
 	Profiles Profiles
-	Now         func() time.Time
-	Logger      *slog.Logger
+	Now      func() time.Time
+	Logger   *slog.Logger
 }
 
 // Handler serves the console.

@@ -21,11 +21,11 @@ func badInput(format string, args ...any) error {
 // parsePages parses each page template with the shared layout.
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"ts":       func(t time.Time) string { return when(t) },
-		"bytes":    humanBytes,
-		"pct":      func(f float64) string { return fmt.Sprintf("%.2f%%", f) },
-		"q":        url.QueryEscape,
-		"lower":    strings.ToLower,
+		"ts":         func(t time.Time) string { return when(t) },
+		"bytes":      humanBytes,
+		"pct":        func(f float64) string { return fmt.Sprintf("%.2f%%", f) },
+		"q":          url.QueryEscape,
+		"lower":      strings.ToLower,
 		"profileURL": profileURL,
 		"isProfiled": isProfiled,
 	}
