@@ -24,9 +24,12 @@ import (
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/console"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/dispatch"
 	"github.com/detective-local/detective-local/internal/edge"
+	"github.com/detective-local/detective-local/internal/frame"
+	"github.com/detective-local/detective-local/internal/metrics"
 	"github.com/detective-local/detective-local/internal/operator"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/orgsapi"
@@ -181,6 +184,13 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
+	m := metrics.New(metrics.Gauges{Backlog: backlog(store), Log: log})
+	// The behavior data is read from the store as opened: the counting
+	// wrapper offers only Detective's and the world's interfaces.
+	behaviorData := newProfiles(store, clock.Now)
+	opened := store
+	store = countedStore{Store: store, m: m}
+	observe := func(o frame.Observation) { m.Request(o.Service, o.Op, o.Status, o.Elapsed) }
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
 	dcfg := detective.Config{
@@ -190,14 +200,14 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		VolumeLimit:        cfg.VolumeLimit,
 		InvestigationDelay: cfg.InvestigationDelay,
 	}
-	if bs, ok := store.(behavior.Store); ok { // both stores are; a test double may not be
+	if bs, ok := opened.(behavior.Store); ok { // both stores are; a test double may not be
 		dcfg.Volume = behavior.Meter{Store: bs}
 	}
 	svc := detective.NewService(store, clock, detective.RandomIDs{}, dcfg)
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
 	}
-	data, err := newDataPlane(ctx, cfg, store, clock, log)
+	data, err := newDataPlane(ctx, cfg, opened, clock, log, m)
 	if err != nil {
 		return nil, err
 	}
@@ -215,9 +225,13 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	}
 	mux := &dispatch.Handler{
 		Operator:      (&operator.Guard{Auth: authn}).Wrap(data.route(operator.New(svc, orgs, cfg.Seed, log))),
-		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes}),
-		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log}),
-		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log}),
+		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Observe: observe}),
+		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log, Observe: observe}),
+		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log, Observe: observe}),
+		Metrics:       m.Handler(),
+		Console: console.New(console.Config{Service: svc, Verify: cfg.VerifySignatures, DefaultRegion: cfg.DefaultRegion,
+			Accounts: consoleAccounts(orgs, cfg.Credentials, cfg.DefaultAccount), Keys: consoleKeys(cfg.Credentials),
+			Profiles: behaviorData, Now: clock.Now, Logger: log}),
 	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
