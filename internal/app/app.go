@@ -23,13 +23,17 @@ import (
 
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
+	"github.com/detective-local/detective-local/internal/console"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/dispatch"
 	"github.com/detective-local/detective-local/internal/edge"
+	"github.com/detective-local/detective-local/internal/frame"
+	"github.com/detective-local/detective-local/internal/metrics"
 	"github.com/detective-local/detective-local/internal/operator"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/orgsapi"
 	"github.com/detective-local/detective-local/internal/postgres"
+	"github.com/detective-local/detective-local/internal/s3source"
 	"github.com/detective-local/detective-local/internal/sqlite"
 	"github.com/detective-local/detective-local/internal/sts"
 	"github.com/detective-local/detective-local/internal/stsapi"
@@ -118,6 +122,14 @@ type Config struct {
 	RouteBodyTimeouts map[string]time.Duration
 	MaxSlowBodies     int
 	MaxHeaderBytes    int
+
+	// The data plane's ways in (dataplane.go): the largest ingest body
+	// (0: ingestapi.DefaultMaxBytes), and S3 locations to poll with an
+	// S3-compatible endpoint ("" for AWS) every IngestS3Interval.
+	IngestMaxBytes   int64
+	IngestS3         []s3source.Location
+	IngestS3Endpoint string
+	IngestS3Interval time.Duration
 }
 
 // withDefaults fills the request bounds left at zero with the binary's
@@ -134,6 +146,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxHeaderBytes == 0 {
 		cfg.MaxHeaderBytes = 64 << 10
+	}
+	if cfg.IngestS3Interval == 0 {
+		cfg.IngestS3Interval = time.Minute
 	}
 	return cfg
 }
@@ -168,6 +183,13 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
+	m := metrics.New(metrics.Gauges{Backlog: backlog(store), Log: log})
+	// The behavior data is read from the store as opened: the counting
+	// wrapper offers only Detective's and the world's interfaces.
+	behaviorData := newProfiles(store, clock.Now)
+	opened := store
+	store = countedStore{Store: store, m: m}
+	observe := func(o frame.Observation) { m.Request(o.Service, o.Op, o.Status, o.Elapsed) }
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
 	svc := detective.NewService(store, clock, detective.RandomIDs{}, detective.Config{
@@ -179,6 +201,10 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	})
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
+	}
+	data, err := newDataPlane(ctx, cfg, opened, clock, log, m)
+	if err != nil {
+		return nil, err
 	}
 	authn := &auth.Authenticator{
 		Credentials:    cfg.Credentials,
@@ -193,10 +219,14 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		log.Warn("--verify-signatures without credentials in a seed file: every request will be refused")
 	}
 	mux := &dispatch.Handler{
-		Operator:      (&operator.Guard{Auth: authn}).Wrap(operator.New(svc, orgs, cfg.Seed, log)),
-		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes}),
-		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log}),
-		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log}),
+		Operator:      (&operator.Guard{Auth: authn}).Wrap(data.route(operator.New(svc, orgs, cfg.Seed, log))),
+		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Observe: observe}),
+		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log, Observe: observe}),
+		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log, Observe: observe}),
+		Metrics:       m.Handler(),
+		Console: console.New(console.Config{Service: svc, Verify: cfg.VerifySignatures, DefaultRegion: cfg.DefaultRegion,
+			Accounts: consoleAccounts(orgs, cfg.Credentials, cfg.DefaultAccount), Keys: consoleKeys(cfg.Credentials),
+			Profiles: behaviorData, Now: clock.Now, Logger: log}),
 	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -230,6 +260,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if cfg.OrgEventsInterval > 0 {
 		go s.every(jobs, cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents)
 	}
+	data.run(jobs)
 	return s, nil
 }
 
