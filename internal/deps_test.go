@@ -39,6 +39,16 @@ var banned = map[string]map[string]string{
 		"database/sql":                    "the world knows nothing of SQL",
 		"encoding/json":                   "wire shapes live in the protocol packages",
 	},
+	"internal/console": {
+		module + "internal/awsapi":   "the console calls detective.Service, never the wire",
+		module + "internal/sqlite":   "the console reads through the service and its own interfaces, never a store",
+		module + "internal/postgres": "the console reads through the service and its own interfaces, never a store",
+	},
+	"internal/metrics": {
+		module + "internal/detective": "metrics count what the wiring tells them; they know no domain",
+		module + "internal/sqlite":    "gauges are read through functions the wiring gives",
+		module + "internal/postgres":  "gauges are read through functions the wiring gives",
+	},
 	"internal/arn": {
 		module + "internal/detective": "arn is a leaf value package",
 	},
@@ -120,6 +130,25 @@ var banned = map[string]map[string]string{
 		module + "internal/sqlite":   "domains depend on no store",
 		module + "internal/postgres": "domains depend on no store",
 		module + "internal/orgsapi":  "the wire depends on the domain, not the reverse",
+	},
+	"internal/checkpoint": {
+		"net/http":                   "checkpoints are a contract, not a transport",
+		"database/sql":               "stores implement checkpoint.Store, not the reverse",
+		module + "internal/sqlite":   "stores implement checkpoint.Store, not the reverse",
+		module + "internal/postgres": "stores implement checkpoint.Store, not the reverse",
+	},
+	"internal/ingestapi": {
+		"database/sql":               "the endpoints go through the pipeline, never a database",
+		module + "internal/sqlite":   "the endpoints go through the pipeline, never a store",
+		module + "internal/postgres": "the endpoints go through the pipeline, never a store",
+	},
+	"internal/s3source": {
+		module + "internal/sqlite":   "the source keeps checkpoints through checkpoint.Store",
+		module + "internal/postgres": "the source keeps checkpoints through checkpoint.Store",
+	},
+	"internal/awslogs": {
+		module + "internal/detective": "the delivery layout is AWS's, not Detective's",
+		"net/http":                    "the layout is read from keys; listing is the caller's",
 	},
 	"internal/sts": {
 		"net/http":                   "the STS domain knows nothing of HTTP",

@@ -12,6 +12,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/geo"
 	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/ingestapi"
 )
 
 // Main is the whole server as the binary runs it: its configuration, its
@@ -81,6 +82,12 @@ func (m *Main) Start(ctx context.Context) error {
 		Threats:               tabs.threats,
 		InvestigationInterval: m.cfg.InvestigationInterval,
 		Geo:                   locator(tabs.geo),
+		// A log file's body is read as fast as it is ingested.
+		RouteBodyTimeouts: map[string]time.Duration{ingestapi.IngestPath: m.cfg.IngestBodyTimeout},
+		IngestMaxBytes:    m.cfg.IngestMaxBytes,
+		IngestS3:          m.cfg.IngestS3,
+		IngestS3Endpoint:  m.cfg.IngestS3Endpoint,
+		IngestS3Interval:  m.cfg.IngestS3Interval,
 	})
 	if err != nil {
 		return errors.Join(err, store.Close(), tabs.geo.Close())

@@ -26,16 +26,20 @@ import (
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/console"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/dispatch"
 	"github.com/detective-local/detective-local/internal/edge"
 	"github.com/detective-local/detective-local/internal/evidence"
+	"github.com/detective-local/detective-local/internal/frame"
 	"github.com/detective-local/detective-local/internal/ingest"
 	"github.com/detective-local/detective-local/internal/investigate"
+	"github.com/detective-local/detective-local/internal/metrics"
 	"github.com/detective-local/detective-local/internal/operator"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/orgsapi"
 	"github.com/detective-local/detective-local/internal/postgres"
+	"github.com/detective-local/detective-local/internal/s3source"
 	"github.com/detective-local/detective-local/internal/sqlite"
 	"github.com/detective-local/detective-local/internal/sts"
 	"github.com/detective-local/detective-local/internal/stsapi"
@@ -44,12 +48,11 @@ import (
 	"github.com/detective-local/detective-local/internal/world"
 )
 
-// Store is what the server runs on: Detective's state, the behavior
-// graphs' data and, through World, the multi-account world, in one
-// database. sqlite.Store and postgres.Store are Stores.
+// Store is what the server runs on: Detective's state and, through World,
+// the multi-account world, in one database. sqlite.Store and postgres.Store
+// are Stores.
 type Store interface {
 	detective.Store
-	behavior.Store
 	World() world.Store
 }
 
@@ -140,6 +143,14 @@ type Config struct {
 	RouteBodyTimeouts map[string]time.Duration
 	MaxSlowBodies     int
 	MaxHeaderBytes    int
+
+	// The data plane's ways in (dataplane.go): the largest ingest body
+	// (0: ingestapi.DefaultMaxBytes), and S3 locations to poll with an
+	// S3-compatible endpoint ("" for AWS) every IngestS3Interval.
+	IngestMaxBytes   int64
+	IngestS3         []s3source.Location
+	IngestS3Endpoint string
+	IngestS3Interval time.Duration
 }
 
 // withDefaults fills the request bounds left at zero with the binary's
@@ -157,6 +168,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.MaxHeaderBytes == 0 {
 		cfg.MaxHeaderBytes = 64 << 10
 	}
+	if cfg.IngestS3Interval == 0 {
+		cfg.IngestS3Interval = time.Minute
+	}
 	return cfg
 }
 
@@ -169,7 +183,8 @@ const serverHeaderBytes = 4 << 20
 
 // Server is the running server.
 type Server struct {
-	// Pipeline ingests log records into the store's behavior graphs.
+	// Pipeline ingests log records into the store's behavior graphs, as
+	// the ingest endpoint does; nil on a store that keeps none.
 	Pipeline *ingest.Pipeline
 
 	log             *slog.Logger
@@ -194,32 +209,45 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
+	m := metrics.New(metrics.Gauges{Backlog: backlog(store), Log: log})
+	// The behavior data is read from the store as opened: the counting
+	// wrapper offers only Detective's and the world's interfaces.
+	behaviorData := newProfiles(store, clock.Now)
+	opened := store
+	store = countedStore{Store: store, m: m}
+	observe := func(o frame.Observation) { m.Request(o.Service, o.Op, o.Status, o.Elapsed) }
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
-	investigator, err := newInvestigator(store, cfg)
+	investigator, err := newInvestigator(opened, cfg)
 	if err != nil {
 		return nil, err
 	}
 	// started wakes the investigation job when this process starts an
 	// investigation; one pending wake is enough, so a full channel drops.
 	started := make(chan struct{}, 1)
-	svc := detective.NewService(store, clock, detective.RandomIDs{}, detective.Config{
+	dcfg := detective.Config{
 		Organizations:      orgs,
 		VerificationDelay:  cfg.VerificationDelay,
 		MemberLimit:        cfg.MemberLimit,
 		VolumeLimit:        cfg.VolumeLimit,
 		InvestigationDelay: cfg.InvestigationDelay,
-		Volume:             behavior.Meter{Store: store},
-		Investigator:       investigator,
 		InvestigationStarted: func() {
 			select {
 			case started <- struct{}{}:
 			default:
 			}
 		},
-	})
+	}
+	if investigator != nil {
+		dcfg.Investigator = investigator
+	}
+	svc := detective.NewService(store, clock, detective.RandomIDs{}, dcfg)
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
+	}
+	data, err := newDataPlane(ctx, cfg, opened, clock, log, m)
+	if err != nil {
+		return nil, err
 	}
 	authn := &auth.Authenticator{
 		Credentials:    cfg.Credentials,
@@ -234,21 +262,27 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		log.Warn("--verify-signatures without credentials in a seed file: every request will be refused")
 	}
 	ops := operator.New(svc, orgs, cfg.Seed, log)
-	ops.HandleInvestigations(func(ctx context.Context, graph arn.ARN) (any, error) {
-		return investigator.FindingGroups(ctx, graph)
-	})
+	if investigator != nil {
+		ops.HandleInvestigations(func(ctx context.Context, graph arn.ARN) (any, error) {
+			return investigator.FindingGroups(ctx, graph)
+		})
+	}
 	mux := &dispatch.Handler{
-		Operator:      (&operator.Guard{Auth: authn}).Wrap(ops),
-		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes}),
-		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log}),
-		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log}),
+		Operator:      (&operator.Guard{Auth: authn}).Wrap(data.route(ops)),
+		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Observe: observe}),
+		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log, Observe: observe}),
+		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log, Observe: observe}),
+		Metrics:       m.Handler(),
+		Console: console.New(console.Config{Service: svc, Verify: cfg.VerifySignatures, DefaultRegion: cfg.DefaultRegion,
+			Accounts: consoleAccounts(orgs, cfg.Credentials, cfg.DefaultAccount), Keys: consoleKeys(cfg.Credentials),
+			Profiles: behaviorData, Now: clock.Now, Logger: log}),
 	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		Pipeline: ingest.New(store, ingest.Config{Geo: cfg.Geo, Now: clock.Now}),
+		Pipeline: data.ingestPipeline(),
 		log:      log,
 		http: &http.Server{
 			Handler: &edge.Handler{
@@ -276,7 +310,10 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if cfg.OrgEventsInterval > 0 {
 		s.jobs.Go(func() { s.every(jobs, cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents) })
 	}
-	s.jobs.Go(func() { s.investigations(jobs, cfg.InvestigationInterval, started, svc.RunInvestigations) })
+	if investigator != nil {
+		s.jobs.Go(func() { s.investigations(jobs, cfg.InvestigationInterval, started, svc.RunInvestigations) })
+	}
+	data.run(jobs)
 	return s, nil
 }
 
@@ -321,9 +358,15 @@ func (s *Server) every(ctx context.Context, interval time.Duration, name string,
 	}
 }
 
-// newInvestigator is the investigation engine over store with cfg's
-// tables and thresholds.
+// newInvestigator is the investigation engine over store's behavior
+// graphs with cfg's tables and thresholds; nil for a store that keeps no
+// behavior graphs (a test double of the control plane), whose
+// investigations then complete at once with no indicators.
 func newInvestigator(store Store, cfg Config) (*evidence.Investigator, error) {
+	graphs, ok := store.(behavior.Store)
+	if !ok {
+		return nil, nil
+	}
 	settings := investigate.DefaultSettings()
 	if cfg.Investigation != nil {
 		settings = *cfg.Investigation
@@ -336,7 +379,7 @@ func newInvestigator(store Store, cfg Config) (*evidence.Investigator, error) {
 		}
 	}
 	return &evidence.Investigator{
-		Store:    evidence.Store{Behavior: store},
+		Store:    evidence.Store{Behavior: graphs},
 		TTPs:     evidence.TTPs{Table: ttps},
 		Threats:  evidence.Threats{Lists: cfg.Threats},
 		Settings: settings,
