@@ -12,8 +12,8 @@ import (
 
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/detective"
-	"github.com/detective-local/detective-local/internal/investigate"
 	"github.com/detective-local/detective-local/internal/ingestapi"
+	"github.com/detective-local/detective-local/internal/investigate"
 	"github.com/detective-local/detective-local/internal/s3source"
 	"github.com/detective-local/detective-local/internal/sigv4"
 )
