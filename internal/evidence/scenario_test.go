@@ -92,11 +92,18 @@ func mustGeo(t *testing.T) *geo.DB {
 	return db
 }
 
+// mustIngest sends a log file to the server's ingest endpoint, as
+// `detective-local ingest` does.
 func mustIngest(t *testing.T, env *apitest.Env, f format.Format, body string) {
 	t.Helper()
-	res, err := env.Pipeline.Ingest(t.Context(), strings.NewReader(body), ingest.Request{Format: f, Source: string(f)})
-	if err != nil || res.Accepted == 0 || len(res.Errors) > 0 {
-		t.Fatalf("Ingest(%s) = %+v, %v; want records accepted", f, res, err)
+	resp, err := http.Post(env.URL+"/_detective/ingest?format="+string(f), "application/octet-stream", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST /_detective/ingest (%s): %v", f, err)
+	}
+	defer resp.Body.Close()
+	var res ingest.Result
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || resp.StatusCode != http.StatusOK || res.Accepted == 0 || len(res.Errors) > 0 {
+		t.Fatalf("POST /_detective/ingest (%s) = %d %+v, %v; want records accepted", f, resp.StatusCode, res, err)
 	}
 }
 
