@@ -88,6 +88,8 @@ func (m *Main) Start(ctx context.Context) error {
 		IngestS3:          m.cfg.IngestS3,
 		IngestS3Endpoint:  m.cfg.IngestS3Endpoint,
 		IngestS3Interval:  m.cfg.IngestS3Interval,
+		Retention:         m.cfg.Retention,
+		VolumeHardLimit:   m.cfg.VolumeHardLimit,
 	})
 	if err != nil {
 		return errors.Join(err, store.Close(), tabs.geo.Close())

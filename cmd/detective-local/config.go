@@ -12,6 +12,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/ingest"
 	"github.com/detective-local/detective-local/internal/ingestapi"
 	"github.com/detective-local/detective-local/internal/investigate"
 	"github.com/detective-local/detective-local/internal/s3source"
@@ -65,6 +66,10 @@ type Config struct {
 	IngestS3          []s3source.Location
 	IngestS3Endpoint  string
 	IngestS3Interval  time.Duration
+	// What the behavior graphs keep: how long, and the daily volume above
+	// which a graph ingests no more.
+	Retention       time.Duration
+	VolumeHardLimit int64
 }
 
 var errHelp = errors.New("help requested")
@@ -142,6 +147,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fs.DurationVar(&c.GroupWindow, "finding-group-window", settings.GroupWindow, "how close in time findings sharing an entity must be to form a finding group")
 	fs.IntVar(&c.GroupMinFindings, "finding-group-min-findings", settings.GroupMinFindings, "findings that make a finding group (fewer are RELATED_FINDING only)")
 	fs.StringVar(&c.SevereTactics, "severe-tactics", strings.Join(settings.SevereTactics, ","), "ATT&CK tactics whose successful calls make an investigation HIGH, comma-separated")
+	fs.DurationVar(&c.Retention, "retention", ingest.DefaultRetention, "how long ingested data (behavior graph aggregates) is kept; older hours are deleted hourly")
+	fs.Int64Var(&c.VolumeHardLimit, "volume-hard-limit-bytes", ingest.DefaultVolumeHardLimit, "daily volume of a behavior graph above which it ingests no more records (history is kept); AWS stops at 4.5 TB")
 	fs.Int64Var(&c.IngestMaxBytes, "ingest-max-bytes", ingestapi.DefaultMaxBytes, "largest body of POST /_detective/ingest (a log file, streamed; --max-body-bytes does not apply)")
 	fs.DurationVar(&c.IngestBodyTimeout, "ingest-body-timeout", 2*time.Hour, "how long the body of POST /_detective/ingest may take to arrive (it is read as fast as it is ingested; --body-read-timeout does not apply)")
 	fs.Func("ingest-s3", "s3://bucket/prefix to ingest log objects from, polled (repeatable, or comma-separated)", func(v string) error {
@@ -238,6 +245,8 @@ func (c Config) check() error {
 	}
 	bad(c.LogFormat != "json" && c.LogFormat != "text", "log-format", "json or text")
 	bad(c.IngestMaxBytes < 1, "ingest-max-bytes", "1 or more bytes")
+	bad(c.Retention < time.Hour, "retention", "an hour or more")
+	bad(c.VolumeHardLimit < 1, "volume-hard-limit-bytes", "1 or more bytes")
 	bad(c.IngestBodyTimeout <= 0, "ingest-body-timeout", "a positive duration")
 	bad(c.IngestS3Interval <= 0, "ingest-s3-interval", "a positive duration")
 	if u, err := url.Parse(c.IngestS3Endpoint); c.IngestS3Endpoint != "" && (err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https")) {

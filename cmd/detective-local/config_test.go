@@ -70,6 +70,8 @@ func TestConfigRanges(t *testing.T) {
 		{"--body-read-timeout", "-1s"},
 		{"--max-slow-bodies", "0"},
 		{"--max-header-bytes", "100"},
+		{"--retention", "30m"},
+		{"--volume-hard-limit-bytes", "0"},
 		{"--addr", ""},
 		{"--default-region", "us-east-1:999999999999:graph:x"},
 		{"--default-region", strings.Repeat("a", 50<<10)},

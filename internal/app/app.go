@@ -151,6 +151,10 @@ type Config struct {
 	IngestS3         []s3source.Location
 	IngestS3Endpoint string
 	IngestS3Interval time.Duration
+	// Retention and VolumeHardLimit bound what the behavior graphs keep
+	// and take (0: the ingest package's defaults).
+	Retention       time.Duration
+	VolumeHardLimit int64
 }
 
 // withDefaults fills the request bounds left at zero with the binary's

@@ -49,7 +49,7 @@ func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.
 		}
 		return nil, nil
 	}
-	p := ingest.New(graphs, ingest.Config{Now: clock.Now, Geo: cfg.Geo})
+	p := ingest.New(graphs, ingest.Config{Now: clock.Now, Geo: cfg.Geo, Retention: cfg.Retention, VolumeHardLimit: cfg.VolumeHardLimit})
 	counted := countedIngester{p: p, m: m}
 	d := &dataPlane{cfg: cfg, log: log, pipeline: p,
 		handler: ingestapi.New(ingestapi.Config{Ingester: counted, Profiler: p, MaxBytes: cfg.IngestMaxBytes, Now: clock.Now, Log: log})}
