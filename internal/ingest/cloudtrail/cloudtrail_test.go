@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,59 +17,20 @@ var update = flag.Bool("update", false, "rewrite the golden files from the decod
 
 var testOptions = stream.Options{Region: "ap-southeast-2", Account: "999988887777"}
 
-func mustDecode(tb testing.TB, in []byte, opts stream.Options) *streamtest.Recorder {
-	tb.Helper()
-	var rec streamtest.Recorder
-	if err := Decode(context.Background(), bytes.NewReader(in), opts, &rec); err != nil {
-		tb.Fatalf("Decode: %v", err)
-	}
-	return &rec
-}
-
-func mustRead(tb testing.TB, path string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
+// samples are the decoder's sample files, each with its .golden file.
 func samples(tb testing.TB) []string {
 	tb.Helper()
-	var paths []string
-	for _, pattern := range []string{"*.json", "*.ndjson"} {
-		m, err := filepath.Glob(filepath.Join("testdata", pattern))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, m...)
-	}
-	if len(paths) == 0 {
-		tb.Fatal("no samples in testdata")
-	}
-	return paths
+	return streamtest.Samples(tb, "*.json", "*.ndjson")
 }
 
 func TestDecodeGolden(t *testing.T) {
-	for _, path := range samples(t) {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			t.Parallel()
-			rec := mustDecode(t, mustRead(t, path), testOptions)
-			for _, r := range rec.Records() {
-				if err := streamtest.Check(r); err != nil {
-					t.Error(err)
-				}
-			}
-			rec.Golden(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", *update)
-		})
-	}
+	streamtest.RunGolden(t, Decode, samples(t), testOptions, *update)
 }
 
 // TestDecodeRules states the mapping rules one by one, so a broken rule
 // names itself rather than only changing a golden file.
 func TestDecodeRules(t *testing.T) {
-	rec := mustDecode(t, mustRead(t, "testdata/records.json"), testOptions)
+	rec := streamtest.DecodeFile(t, Decode, "testdata/records.json", testOptions)
 	byID := map[string]behavior.Record{}
 	for _, r := range rec.Records() {
 		byID[r.Key] = r
@@ -88,7 +47,7 @@ func TestDecodeRules(t *testing.T) {
 			return string(r.API.RequestParameters) == `{"userName": "Bob"}`
 		}},
 		{"size is the record's bytes", "30e1c3f7-6fd5-4b2c-9c4a-7d0d13e28b01", func(r behavior.Record) bool {
-			line := strings.Split(string(mustRead(t, "testdata/records.json")), "\n")[1]
+			line := strings.Split(string(streamtest.ReadFile(t, "testdata/records.json")), "\n")[1]
 			return r.Size == int64(len(strings.TrimSuffix(strings.TrimSpace(line), ",")))
 		}},
 		{"assumed role names its issuing role", "5b1e1a96-6f4f-4bd0-8d5b-7c4f0c1f2e11", func(r behavior.Record) bool {
@@ -133,7 +92,7 @@ func TestDecodeRules(t *testing.T) {
 }
 
 func TestDecodeFallsBackToOptions(t *testing.T) {
-	rec := mustDecode(t, mustRead(t, "testdata/events.ndjson"), testOptions)
+	rec := streamtest.DecodeFile(t, Decode, "testdata/events.ndjson", testOptions)
 	var found bool
 	for _, r := range rec.Records() {
 		if r.Key == "no-region-0001" {
@@ -150,7 +109,7 @@ func TestDecodeFallsBackToOptions(t *testing.T) {
 
 func TestDecodeStops(t *testing.T) {
 	stop := errors.New("store full")
-	in := mustRead(t, "testdata/records.json")
+	in := streamtest.ReadFile(t, "testdata/records.json")
 	rec := &streamtest.Recorder{Fail: stop}
 	if err := Decode(context.Background(), bytes.NewReader(in), testOptions, rec); !errors.Is(err, stop) {
 		t.Errorf("Decode with a failing sink = %v, want %v", err, stop)
@@ -167,22 +126,14 @@ func TestDecodeRecordCap(t *testing.T) {
 	in := generate(3)
 	opts := testOptions
 	opts.MaxRecordBytes = 200 // every generated record is longer
-	rec := mustDecode(t, in, opts)
+	rec := streamtest.Decode(t, Decode, in, opts)
 	if records, malformed, _ := rec.Count(); records != 0 || malformed == 0 {
 		t.Errorf("Count() with a 200-byte cap = %d records, %d malformed; want 0 records and a malformed report", records, malformed)
 	}
 }
 
 func FuzzDecode(f *testing.F) {
-	for _, path := range samples(f) {
-		f.Add(mustRead(f, path))
-	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		opts := stream.Options{MaxRecordBytes: 1 << 16}
-		if err := Decode(context.Background(), bytes.NewReader(in), opts, streamtest.CheckSink{TB: t}); err != nil {
-			t.Errorf("Decode returned %v; malformed input must go through Sink.Malformed", err)
-		}
-	})
+	streamtest.Fuzz(f, Decode, samples(f), 1<<16)
 }
 
 func TestManagement(t *testing.T) {

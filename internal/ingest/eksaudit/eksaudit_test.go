@@ -1,13 +1,9 @@
 package eksaudit
 
 import (
-	"bytes"
-	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/detective-local/detective-local/internal/behavior"
@@ -19,53 +15,14 @@ var update = flag.Bool("update", false, "rewrite the golden files from the decod
 
 var testOptions = stream.Options{Region: "eu-west-1", Account: "999988887777", Cluster: "given-cluster"}
 
-func mustDecode(tb testing.TB, in []byte, opts stream.Options) *streamtest.Recorder {
-	tb.Helper()
-	var rec streamtest.Recorder
-	if err := Decode(context.Background(), bytes.NewReader(in), opts, &rec); err != nil {
-		tb.Fatalf("Decode: %v", err)
-	}
-	return &rec
-}
-
-func mustRead(tb testing.TB, path string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
+// samples are the decoder's sample files, each with its .golden file.
 func samples(tb testing.TB) []string {
 	tb.Helper()
-	var paths []string
-	for _, pattern := range []string{"*.json", "*.jsonl", "*.log"} {
-		m, err := filepath.Glob(filepath.Join("testdata", pattern))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, m...)
-	}
-	if len(paths) == 0 {
-		tb.Fatal("no samples in testdata")
-	}
-	return paths
+	return streamtest.Samples(tb, "*.json", "*.jsonl", "*.log")
 }
 
 func TestDecodeGolden(t *testing.T) {
-	for _, path := range samples(t) {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			t.Parallel()
-			rec := mustDecode(t, mustRead(t, path), testOptions)
-			for _, r := range rec.Records() {
-				if err := streamtest.Check(r); err != nil {
-					t.Error(err)
-				}
-			}
-			rec.Golden(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", *update)
-		})
-	}
+	streamtest.RunGolden(t, Decode, samples(t), testOptions, *update)
 }
 
 func TestDecodeCounts(t *testing.T) {
@@ -79,7 +36,7 @@ func TestDecodeCounts(t *testing.T) {
 		{"filter-log-events.json", 1, 0, 0},
 	}
 	for _, tc := range tests {
-		rec := mustDecode(t, mustRead(t, filepath.Join("testdata", tc.file)), testOptions)
+		rec := streamtest.DecodeFile(t, Decode, filepath.Join("testdata", tc.file), testOptions)
 		if r, m, s := rec.Count(); r != tc.records || m != tc.malformed || s != tc.skipped {
 			t.Errorf("Decode(%s) = %d records, %d malformed, %d skipped; want %d, %d, %d", tc.file, r, m, s, tc.records, tc.malformed, tc.skipped)
 		}
@@ -89,7 +46,7 @@ func TestDecodeCounts(t *testing.T) {
 func eventsOf(tb testing.TB, file string) map[string]behavior.Record {
 	tb.Helper()
 	out := map[string]behavior.Record{}
-	for _, r := range mustDecode(tb, mustRead(tb, filepath.Join("testdata", file)), testOptions).Records() {
+	for _, r := range streamtest.DecodeFile(tb, Decode, filepath.Join("testdata", file), testOptions).Records() {
 		out[r.K8s.AuditID] = r
 	}
 	return out
@@ -138,13 +95,5 @@ func TestClusterOf(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	for _, path := range samples(f) {
-		f.Add(mustRead(f, path))
-	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		opts := stream.Options{MaxRecordBytes: 1 << 16}
-		if err := Decode(context.Background(), bytes.NewReader(in), opts, streamtest.CheckSink{TB: t}); err != nil {
-			t.Errorf("Decode returned %v; malformed input must go through Sink.Malformed", err)
-		}
-	})
+	streamtest.Fuzz(f, Decode, samples(f), 1<<16)
 }

@@ -1,10 +1,7 @@
 package vpcflow
 
 import (
-	"bytes"
-	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,46 +15,14 @@ var update = flag.Bool("update", false, "rewrite the golden files from the decod
 
 var testOptions = stream.Options{Region: "eu-central-1", Account: "999988887777"}
 
-func mustDecode(tb testing.TB, in []byte, opts stream.Options) *streamtest.Recorder {
-	tb.Helper()
-	var rec streamtest.Recorder
-	if err := Decode(context.Background(), bytes.NewReader(in), opts, &rec); err != nil {
-		tb.Fatalf("Decode: %v", err)
-	}
-	return &rec
-}
-
-func mustRead(tb testing.TB, path string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
+// samples are the decoder's sample files, each with its .golden file.
 func samples(tb testing.TB) []string {
 	tb.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.log"))
-	if err != nil || len(paths) == 0 {
-		tb.Fatalf("no samples in testdata: %v", err)
-	}
-	return paths
+	return streamtest.Samples(tb, "*.log")
 }
 
 func TestDecodeGolden(t *testing.T) {
-	for _, path := range samples(t) {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			t.Parallel()
-			rec := mustDecode(t, mustRead(t, path), testOptions)
-			for _, r := range rec.Records() {
-				if err := streamtest.Check(r); err != nil {
-					t.Error(err)
-				}
-			}
-			rec.Golden(t, strings.TrimSuffix(path, ".log")+".golden", *update)
-		})
-	}
+	streamtest.RunGolden(t, Decode, samples(t), testOptions, *update)
 }
 
 func TestDecodeCounts(t *testing.T) {
@@ -71,7 +36,7 @@ func TestDecodeCounts(t *testing.T) {
 		{"custom-v8.log", 1, 0, 0},
 	}
 	for _, tc := range tests {
-		rec := mustDecode(t, mustRead(t, filepath.Join("testdata", tc.file)), testOptions)
+		rec := streamtest.DecodeFile(t, Decode, filepath.Join("testdata", tc.file), testOptions)
 		if r, m, s := rec.Count(); r != tc.records || m != tc.malformed || s != tc.skipped {
 			t.Errorf("Decode(%s) = %d records, %d malformed, %d skipped; want %d, %d, %d", tc.file, r, m, s, tc.records, tc.malformed, tc.skipped)
 		}
@@ -79,7 +44,7 @@ func TestDecodeCounts(t *testing.T) {
 }
 
 func TestDecodeFields(t *testing.T) {
-	rs := mustDecode(t, mustRead(t, "testdata/custom-v5.log"), testOptions).Records()
+	rs := streamtest.DecodeFile(t, Decode, "testdata/custom-v5.log", testOptions).Records()
 	f := rs[0].Flow
 	if rs[0].Region != "us-east-2" || rs[0].Account != "123456789012" {
 		t.Errorf("region/account = %s/%s, want the record's us-east-2/123456789012", rs[0].Region, rs[0].Account)
@@ -97,7 +62,7 @@ func TestDecodeFields(t *testing.T) {
 	if rs[0].Key == rs[1].Key || len(rs[0].Key) != 32 {
 		t.Errorf("keys %q and %q: want distinct 32-hex-digit line hashes", rs[0].Key, rs[1].Key)
 	}
-	again := mustDecode(t, mustRead(t, "testdata/custom-v5.log"), stream.Options{}).Records()
+	again := streamtest.DecodeFile(t, Decode, "testdata/custom-v5.log", stream.Options{}).Records()
 	if again[0].Key != rs[0].Key {
 		t.Errorf("key changed between reads: %q, %q", rs[0].Key, again[0].Key)
 	}
@@ -109,7 +74,7 @@ func TestDecodeLongLine(t *testing.T) {
 		"2 123456789010 eni-1 10.0.0.3 10.0.0.2 1 2 6 1 40 1418530010 1418530070 ACCEPT OK"
 	opts := testOptions
 	opts.MaxRecordBytes = 200
-	rec := mustDecode(t, []byte(in), opts)
+	rec := streamtest.Decode(t, Decode, []byte(in), opts)
 	if r, m, _ := rec.Count(); r != 2 || m != 1 {
 		t.Fatalf("Decode with one over-long line = %d records, %d malformed; want 2, 1", r, m)
 	}
@@ -122,13 +87,5 @@ func TestDecodeLongLine(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	for _, path := range samples(f) {
-		f.Add(mustRead(f, path))
-	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		opts := stream.Options{MaxRecordBytes: 1 << 12}
-		if err := Decode(context.Background(), bytes.NewReader(in), opts, streamtest.CheckSink{TB: t}); err != nil {
-			t.Errorf("Decode returned %v; malformed input must go through Sink.Malformed", err)
-		}
-	})
+	streamtest.Fuzz(f, Decode, samples(f), 1<<12)
 }

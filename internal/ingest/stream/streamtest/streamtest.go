@@ -1,6 +1,7 @@
 // Package streamtest is test support for log decoders: a Sink that
-// records what it is given, golden-file comparison of that, and the
-// invariants every decoded Record must hold. Imported only from
+// records what it is given, golden-file comparison of that, the
+// invariants every decoded Record must hold, and the golden and fuzz
+// tests every decoder runs over its samples. Imported only from
 // _test.go files.
 //
 // Imports: stdlib, internal/behavior and internal/ingest/stream.
@@ -8,9 +9,13 @@ package streamtest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/detective-local/detective-local/internal/behavior"
@@ -201,4 +206,91 @@ func (s CheckSink) Skipped(pos stream.Position, reason string) {
 	if reason == "" {
 		s.TB.Errorf("Skipped(%+v, \"\")", pos)
 	}
+}
+
+// Decoder is the signature every log decoder under internal/ingest has.
+type Decoder func(ctx context.Context, r io.Reader, opts stream.Options, sink stream.Sink) error
+
+// Decode runs decode over in and returns what it gave the sink. An
+// error from decode fails tb: the inputs tests give are whole files.
+func Decode(tb testing.TB, decode Decoder, in []byte, opts stream.Options) *Recorder {
+	tb.Helper()
+	var rec Recorder
+	if err := decode(context.Background(), bytes.NewReader(in), opts, &rec); err != nil {
+		tb.Fatalf("Decode: %v", err)
+	}
+	return &rec
+}
+
+// DecodeFile is Decode of the file at path.
+func DecodeFile(tb testing.TB, decode Decoder, path string, opts stream.Options) *Recorder {
+	tb.Helper()
+	return Decode(tb, decode, ReadFile(tb, path), opts)
+}
+
+// ReadFile returns the content of the file at path, failing tb when it
+// cannot be read.
+func ReadFile(tb testing.TB, path string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// Samples returns the files in testdata that match any of patterns,
+// failing tb when there are none: a decoder with no samples is not
+// tested at all.
+func Samples(tb testing.TB, patterns ...string) []string {
+	tb.Helper()
+	var paths []string
+	for _, pattern := range patterns {
+		m, err := filepath.Glob(filepath.Join("testdata", pattern))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		paths = append(paths, m...)
+	}
+	if len(paths) == 0 {
+		tb.Fatal("no samples in testdata")
+	}
+	return paths
+}
+
+// RunGolden decodes each sample with opts in a parallel subtest, checks
+// every record with Check, and compares the Recorder's entries with the
+// golden file named like the sample with the extension .golden (or
+// rewrites it when update is set).
+func RunGolden(t *testing.T, decode Decoder, samples []string, opts stream.Options, update bool) {
+	t.Helper()
+	for _, path := range samples {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
+			rec := DecodeFile(t, decode, path, opts)
+			for _, r := range rec.Records() {
+				if err := Check(r); err != nil {
+					t.Error(err)
+				}
+			}
+			rec.Golden(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", update)
+		})
+	}
+}
+
+// Fuzz seeds f with the samples and fuzzes decode under a record cap of
+// maxRecordBytes: it must never return an error of its own, as
+// malformed input goes through Sink.Malformed, and every record it gives
+// must pass Check.
+func Fuzz(f *testing.F, decode Decoder, samples []string, maxRecordBytes int) {
+	f.Helper()
+	for _, path := range samples {
+		f.Add(ReadFile(f, path))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		opts := stream.Options{MaxRecordBytes: maxRecordBytes}
+		if err := decode(context.Background(), bytes.NewReader(in), opts, CheckSink{TB: t}); err != nil {
+			t.Errorf("Decode returned %v; malformed input must go through Sink.Malformed", err)
+		}
+	})
 }
