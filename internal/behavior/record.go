@@ -154,8 +154,7 @@ type Finding struct {
 	Type   string // GuardDuty type, or the first ASFF Types entry
 	Title  string
 	// Severity is the label on the ASFF scale: INFORMATIONAL, LOW,
-	// MEDIUM, HIGH, CRITICAL (GuardDuty's numeric severity mapped as
-	// 1–3.9 LOW, 4–6.9 MEDIUM, 7–8.9 HIGH, 9–10 CRITICAL).
+	// MEDIUM, HIGH, CRITICAL; SeverityLabel gives it from a score.
 	Severity string
 	// SeverityScore is the source's number: GuardDuty 1–10, ASFF
 	// Normalized 0–100.
@@ -173,6 +172,24 @@ type Finding struct {
 	InstanceIDs   []string
 	Buckets       []string
 	Clusters      []string
+}
+
+// SeverityLabel is the label of a severity on the ASFF scale, normalized
+// to 0–100: 0 INFORMATIONAL, above 0 to 39 LOW, 40–69 MEDIUM, 70–89
+// HIGH, 90–100 CRITICAL. ASFF's Normalized is that number; GuardDuty's
+// 0–10 severity is it divided by ten, so both sources label alike.
+func SeverityLabel(normalized float64) string {
+	switch {
+	case normalized >= 90:
+		return "CRITICAL"
+	case normalized >= 70:
+		return "HIGH"
+	case normalized >= 40:
+		return "MEDIUM"
+	case normalized > 0:
+		return "LOW"
+	}
+	return "INFORMATIONAL"
 }
 
 // K8sEvent is one Kubernetes audit event (audit.k8s.io/v1 Event).

@@ -246,8 +246,7 @@ func arnOnly(id string) string {
 }
 
 // label is the finding's severity label; without one, it is derived
-// from Normalized: 0 INFORMATIONAL, 1–39 LOW, 40–69 MEDIUM, 70–89 HIGH,
-// 90–100 CRITICAL.
+// from Normalized.
 func (s severity) label() string {
 	if s.Label != "" {
 		return s.Label
@@ -255,17 +254,7 @@ func (s severity) label() string {
 	if s.Normalized == nil {
 		return ""
 	}
-	switch n := *s.Normalized; {
-	case n >= 90:
-		return "CRITICAL"
-	case n >= 70:
-		return "HIGH"
-	case n >= 40:
-		return "MEDIUM"
-	case n >= 1:
-		return "LOW"
-	}
-	return "INFORMATIONAL"
+	return behavior.SeverityLabel(*s.Normalized)
 }
 
 func optionalTime(s string) time.Time {

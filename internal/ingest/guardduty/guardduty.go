@@ -140,7 +140,7 @@ func (f *finding) record(opts stream.Options, size int64) (behavior.Record, erro
 		ARN:           f.ARN,
 		Type:          f.Type,
 		Title:         f.Title,
-		Severity:      SeverityLabel(f.Severity),
+		Severity:      severityLabel(f.Severity),
 		SeverityScore: f.Severity,
 		CreatedAt:     optionalTime(f.CreatedAt),
 		UpdatedAt:     updated.UTC(),
@@ -212,20 +212,10 @@ func principalARN(partition, account, userType, name string) string {
 	return ""
 }
 
-// SeverityLabel maps GuardDuty's numeric severity to the ASFF label
-// scale: 1.0–3.9 LOW, 4.0–6.9 MEDIUM, 7.0–8.9 HIGH, 9.0–10.0 CRITICAL.
-func SeverityLabel(s float64) string {
-	switch {
-	case s >= 9:
-		return "CRITICAL"
-	case s >= 7:
-		return "HIGH"
-	case s >= 4:
-		return "MEDIUM"
-	case s > 0:
-		return "LOW"
-	}
-	return "INFORMATIONAL"
+// severityLabel is the ASFF label of GuardDuty's 0–10 severity, which
+// is the ASFF normalized scale divided by ten.
+func severityLabel(s float64) string {
+	return behavior.SeverityLabel(s * 10)
 }
 
 // optionalTime parses an RFC 3339 time, zero when absent or unreadable:

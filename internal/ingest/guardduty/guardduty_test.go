@@ -90,8 +90,8 @@ func TestSeverityLabel(t *testing.T) {
 		{7, "HIGH"}, {8.9, "HIGH"}, {9, "CRITICAL"}, {10, "CRITICAL"},
 	}
 	for _, tc := range tests {
-		if got := SeverityLabel(tc.score); got != tc.want {
-			t.Errorf("SeverityLabel(%v) = %s, want %s", tc.score, got, tc.want)
+		if got := severityLabel(tc.score); got != tc.want {
+			t.Errorf("severityLabel(%v) = %s, want %s", tc.score, got, tc.want)
 		}
 	}
 }
