@@ -9,6 +9,7 @@
 package asff
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -41,7 +42,7 @@ func Decode(ctx context.Context, r io.Reader, opts stream.Options, sink stream.S
 			return nil
 		}
 		eventOpts := opts
-		eventOpts.Account = firstOf(it.Account, opts.Account)
+		eventOpts.Account = cmp.Or(it.Account, opts.Account)
 		for _, raw := range it.Detail.Findings {
 			var f finding
 			if err := fastjson.Unmarshal(raw, &f); err != nil {
@@ -177,7 +178,7 @@ func (f *finding) record(opts stream.Options, size int64) (behavior.Record, erro
 	region := f.Region
 	for _, r := range resources {
 		r.entities(out)
-		region = firstOf(region, r.Region)
+		region = cmp.Or(region, r.Region)
 	}
 	a := &f.Action
 	ips := []string{f.Network.SourceIPV4, f.Network.SourceIPV6, a.AwsAPICallAction.RemoteIPDetails.IPAddressV4, a.NetworkConnectionAction.RemoteIPDetails.IPAddressV4}
@@ -189,8 +190,8 @@ func (f *finding) record(opts stream.Options, size int64) (behavior.Record, erro
 	}
 	return behavior.Record{
 		Kind:    behavior.KindFinding,
-		Account: detective.AccountID(firstOf(f.AwsAccountID, opts.Account)),
-		Region:  firstOf(region, opts.Region),
+		Account: detective.AccountID(cmp.Or(f.AwsAccountID, opts.Account)),
+		Region:  cmp.Or(region, opts.Region),
 		Package: detective.PackageASFFSecurityHubFinding,
 		Time:    updated.UTC(),
 		Size:    size,
@@ -211,7 +212,7 @@ func (r *resource) entities(out *behavior.Finding) {
 		if id, ok := strings.CutPrefix(r.ID, accessKeyPrefix); ok {
 			out.AccessKeyIDs = appendNew(out.AccessKeyIDs, strings.TrimSpace(id))
 		}
-		out.UserNames = appendNew(out.UserNames, firstOf(key.PrincipalName, key.UserName))
+		out.UserNames = appendNew(out.UserNames, cmp.Or(key.PrincipalName, key.UserName))
 	case "AwsIamUser":
 		out.PrincipalARNs = appendNew(out.PrincipalARNs, arnOnly(r.ID))
 		out.UserNames = appendNew(out.UserNames, r.Details.AwsIamUser.UserName)
@@ -222,7 +223,7 @@ func (r *resource) entities(out *behavior.Finding) {
 	case "AwsS3Bucket":
 		out.Buckets = appendNew(out.Buckets, lastPart(r.ID, ":::"))
 	case "AwsEksCluster":
-		out.Clusters = appendNew(out.Clusters, firstOf(r.Details.AwsEksCluster.Name, lastPart(r.ID, "cluster/")))
+		out.Clusters = appendNew(out.Clusters, cmp.Or(r.Details.AwsEksCluster.Name, lastPart(r.ID, "cluster/")))
 	}
 }
 
@@ -270,13 +271,4 @@ func appendNew(list []string, v string) []string {
 		return list
 	}
 	return append(list, v)
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

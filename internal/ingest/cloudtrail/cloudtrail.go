@@ -10,6 +10,7 @@
 package cloudtrail
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -109,7 +110,7 @@ var errInsight = errors.New("insights event")
 func (ev *event) record(opts stream.Options, size int64) (behavior.Record, error) {
 	account, region := opts.Account, opts.Region
 	if ev.Detail != nil { // EventBridge: the envelope knows account and region too
-		account, region = firstOf(ev.Account, account), firstOf(ev.Region, region)
+		account, region = cmp.Or(ev.Account, account), cmp.Or(ev.Region, region)
 		ev = ev.Detail
 	}
 	if ev.EventCategory == "Insight" || ev.EventType == "AwsCloudTrailInsight" {
@@ -132,7 +133,7 @@ func (ev *event) record(opts stream.Options, size int64) (behavior.Record, error
 		ReadOnly:          ev.ReadOnly,
 		PrincipalType:     behavior.PrincipalType(id.Type),
 		PrincipalARN:      id.ARN,
-		PrincipalID:       firstOf(id.PrincipalID, id.OnBehalfOf.UserID),
+		PrincipalID:       cmp.Or(id.PrincipalID, id.OnBehalfOf.UserID),
 		AccessKeyID:       id.AccessKeyID,
 		UserName:          id.UserName,
 		IssuerARN:         id.SessionContext.SessionIssuer.ARN,
@@ -155,8 +156,8 @@ func (ev *event) record(opts stream.Options, size int64) (behavior.Record, error
 	}
 	return behavior.Record{
 		Kind:    behavior.KindAPICall,
-		Account: detective.AccountID(firstOf(ev.RecipientAccountID, id.AccountID, account)),
-		Region:  firstOf(ev.AWSRegion, region),
+		Account: detective.AccountID(cmp.Or(ev.RecipientAccountID, id.AccountID, account)),
+		Region:  cmp.Or(ev.AWSRegion, region),
 		Package: detective.PackageDetectiveCore,
 		Time:    t.UTC(),
 		Size:    size,
@@ -202,13 +203,4 @@ func present(raw json.RawMessage) []byte {
 		return nil
 	}
 	return raw
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -17,6 +17,7 @@ package eksaudit
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -133,7 +134,7 @@ func (d *decoder) entry(pos stream.Position, size int64, e *entry) error {
 				d.sink.Malformed(pos, fmt.Errorf("log event in %s: %w", e.LogGroup, err))
 				continue
 			}
-			if err := d.emit(pos, &ev, int64(len(m.Message)), firstOf(e.Owner, d.opts.Account), clusterOf(e.LogGroup)); err != nil {
+			if err := d.emit(pos, &ev, int64(len(m.Message)), cmp.Or(e.Owner, d.opts.Account), clusterOf(e.LogGroup)); err != nil {
 				return err
 			}
 		}
@@ -142,7 +143,7 @@ func (d *decoder) entry(pos stream.Position, size int64, e *entry) error {
 }
 
 func (d *decoder) emit(pos stream.Position, ev *event, size int64, account, cluster string) error {
-	rec, err := ev.record(size, account, d.opts.Region, firstOf(cluster, d.opts.Cluster))
+	rec, err := ev.record(size, account, d.opts.Region, cmp.Or(cluster, d.opts.Cluster))
 	switch {
 	case errors.Is(err, errNotAudit):
 		d.sink.Skipped(pos, stream.ReasonNotAudit)
@@ -166,13 +167,4 @@ func clusterOf(logGroup string) string {
 		return ""
 	}
 	return name
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

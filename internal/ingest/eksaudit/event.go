@@ -1,6 +1,7 @@
 package eksaudit
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,7 +86,7 @@ func (ev *event) record(size int64, account, region, cluster string) (behavior.R
 		ResponseCode: ev.ResponseStatus.Code,
 		Cluster:      cluster,
 		Images:       ev.images(),
-		PrincipalARN: firstOf(first(extra.CanonicalARN), first(extra.ARN)),
+		PrincipalARN: cmp.Or(first(extra.CanonicalARN), first(extra.ARN)),
 		AccessKeyID:  first(extra.AccessKeyID),
 	}
 	return behavior.Record{

@@ -16,6 +16,7 @@
 package guardduty
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -123,7 +124,7 @@ func (f *finding) record(opts stream.Options, size int64) (behavior.Record, erro
 		if f.DetailType != "" && f.DetailType != "GuardDuty Finding" {
 			return behavior.Record{}, fmt.Errorf("EventBridge event %q is not a GuardDuty finding", f.DetailType)
 		}
-		account = firstOf(f.Account, account)
+		account = cmp.Or(f.Account, account)
 		f = f.Detail
 	}
 	if f.ID == "" {
@@ -133,7 +134,7 @@ func (f *finding) record(opts stream.Options, size int64) (behavior.Record, erro
 	if err != nil {
 		return behavior.Record{}, fmt.Errorf("finding %s: updatedAt: %w", f.ID, err)
 	}
-	account = firstOf(f.AccountID, account)
+	account = cmp.Or(f.AccountID, account)
 	out := &behavior.Finding{
 		Source:        behavior.SourceGuardDuty,
 		ID:            f.ID,
@@ -151,7 +152,7 @@ func (f *finding) record(opts stream.Options, size int64) (behavior.Record, erro
 	return behavior.Record{
 		Kind:    behavior.KindFinding,
 		Account: detective.AccountID(account),
-		Region:  firstOf(f.Region, opts.Region),
+		Region:  cmp.Or(f.Region, opts.Region),
 		Package: detective.PackageDetectiveCore,
 		Time:    updated.UTC(),
 		Size:    size,
@@ -166,7 +167,7 @@ func (f *finding) entities(out *behavior.Finding, account string) {
 	key := &f.Resource.AccessKeyDetails
 	out.AccessKeyIDs = appendNew(out.AccessKeyIDs, key.AccessKeyID)
 	out.UserNames = appendNew(out.UserNames, key.UserName)
-	out.PrincipalARNs = appendNew(out.PrincipalARNs, principalARN(firstOf(f.Partition, "aws"), account, key.UserType, key.UserName))
+	out.PrincipalARNs = appendNew(out.PrincipalARNs, principalARN(cmp.Or(f.Partition, "aws"), account, key.UserType, key.UserName))
 	out.InstanceIDs = appendNew(out.InstanceIDs, f.Resource.InstanceDetails.InstanceID)
 	for _, b := range f.Resource.S3BucketDetails {
 		out.Buckets = appendNew(out.Buckets, b.Name)
@@ -233,13 +234,4 @@ func appendNew(list []string, v string) []string {
 		return list
 	}
 	return append(list, v)
-}
-
-func firstOf(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
