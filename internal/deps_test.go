@@ -197,66 +197,33 @@ var banned = map[string]map[string]string{
 		module + "internal/sqlite": "decoding knows nothing of storage",
 		module + "internal/ingest/stream/streamtest": "test support stays out of the decoders",
 	},
-	"internal/ingest/cloudtrail": {
+	"internal/ingest/cloudtrail": decoderRules("cloudtrail"),
+	"internal/ingest/vpcflow":    decoderRules("vpcflow"),
+	"internal/ingest/guardduty":  decoderRules("guardduty"),
+	"internal/ingest/asff":       decoderRules("asff"),
+	"internal/ingest/eksaudit":   decoderRules("eksaudit"),
+}
+
+// decoders are the log decoders under internal/ingest.
+var decoders = []string{"asff", "cloudtrail", "eksaudit", "guardduty", "vpcflow"}
+
+// decoderRules are the rules every decoder keeps: it reads an io.Reader,
+// knows nothing of storage, and stands alone from the other decoders.
+func decoderRules(self string) map[string]string {
+	rules := map[string]string{
 		"net/http":                                   "a decoder reads an io.Reader, never the network",
 		"database/sql":                               "a decoder knows nothing of storage",
 		module + "internal/sqlite":                   "a decoder knows nothing of storage",
 		module + "internal/postgres":                 "a decoder knows nothing of storage",
 		module + "internal/ingest/format":            "format dispatches to the decoders, not the reverse",
 		module + "internal/ingest/stream/streamtest": "test support stays out of the decoders",
-		module + "internal/ingest/vpcflow":           "decoders stand alone",
-		module + "internal/ingest/guardduty":         "decoders stand alone",
-		module + "internal/ingest/asff":              "decoders stand alone",
-		module + "internal/ingest/eksaudit":          "decoders stand alone",
-	},
-	"internal/ingest/vpcflow": {
-		"net/http":                                   "a decoder reads an io.Reader, never the network",
-		"database/sql":                               "a decoder knows nothing of storage",
-		module + "internal/sqlite":                   "a decoder knows nothing of storage",
-		module + "internal/postgres":                 "a decoder knows nothing of storage",
-		module + "internal/ingest/format":            "format dispatches to the decoders, not the reverse",
-		module + "internal/ingest/stream/streamtest": "test support stays out of the decoders",
-		module + "internal/ingest/cloudtrail":        "decoders stand alone",
-		module + "internal/ingest/guardduty":         "decoders stand alone",
-		module + "internal/ingest/asff":              "decoders stand alone",
-		module + "internal/ingest/eksaudit":          "decoders stand alone",
-	},
-	"internal/ingest/guardduty": {
-		"net/http":                                   "a decoder reads an io.Reader, never the network",
-		"database/sql":                               "a decoder knows nothing of storage",
-		module + "internal/sqlite":                   "a decoder knows nothing of storage",
-		module + "internal/postgres":                 "a decoder knows nothing of storage",
-		module + "internal/ingest/format":            "format dispatches to the decoders, not the reverse",
-		module + "internal/ingest/stream/streamtest": "test support stays out of the decoders",
-		module + "internal/ingest/cloudtrail":        "decoders stand alone",
-		module + "internal/ingest/vpcflow":           "decoders stand alone",
-		module + "internal/ingest/asff":              "decoders stand alone",
-		module + "internal/ingest/eksaudit":          "decoders stand alone",
-	},
-	"internal/ingest/asff": {
-		"net/http":                                   "a decoder reads an io.Reader, never the network",
-		"database/sql":                               "a decoder knows nothing of storage",
-		module + "internal/sqlite":                   "a decoder knows nothing of storage",
-		module + "internal/postgres":                 "a decoder knows nothing of storage",
-		module + "internal/ingest/format":            "format dispatches to the decoders, not the reverse",
-		module + "internal/ingest/stream/streamtest": "test support stays out of the decoders",
-		module + "internal/ingest/cloudtrail":        "decoders stand alone",
-		module + "internal/ingest/vpcflow":           "decoders stand alone",
-		module + "internal/ingest/guardduty":         "decoders stand alone",
-		module + "internal/ingest/eksaudit":          "decoders stand alone",
-	},
-	"internal/ingest/eksaudit": {
-		"net/http":                                   "a decoder reads an io.Reader, never the network",
-		"database/sql":                               "a decoder knows nothing of storage",
-		module + "internal/sqlite":                   "a decoder knows nothing of storage",
-		module + "internal/postgres":                 "a decoder knows nothing of storage",
-		module + "internal/ingest/format":            "format dispatches to the decoders, not the reverse",
-		module + "internal/ingest/stream/streamtest": "test support stays out of the decoders",
-		module + "internal/ingest/cloudtrail":        "decoders stand alone",
-		module + "internal/ingest/vpcflow":           "decoders stand alone",
-		module + "internal/ingest/guardduty":         "decoders stand alone",
-		module + "internal/ingest/asff":              "decoders stand alone",
-	},
+	}
+	for _, other := range decoders {
+		if other != self {
+			rules[module+"internal/ingest/"+other] = "decoders stand alone"
+		}
+	}
+	return rules
 }
 
 // wiringImporters are the packages that may build the whole server with
