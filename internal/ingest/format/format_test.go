@@ -37,15 +37,6 @@ func decoderSamples(tb testing.TB) map[string]Format {
 	return out
 }
 
-func mustRead(tb testing.TB, path string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
 func mustGzip(tb testing.TB, parts ...[]byte) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
@@ -72,7 +63,7 @@ func detect(tb testing.TB, in []byte) (Format, error) {
 
 func TestDetectSamples(t *testing.T) {
 	for path, want := range decoderSamples(t) {
-		in := mustRead(t, path)
+		in := streamtest.ReadFile(t, path)
 		if got, err := detect(t, in); got != want || err != nil {
 			t.Errorf("Detect(%s) = %q, %v; want %q", path, got, err, want)
 		}
@@ -137,7 +128,7 @@ func TestParse(t *testing.T) {
 // TestDecodeGzipMembers reads two gzipped log files concatenated, as one
 // stream.
 func TestDecodeGzipMembers(t *testing.T) {
-	in := mustRead(t, "../cloudtrail/testdata/records.json")
+	in := streamtest.ReadFile(t, "../cloudtrail/testdata/records.json")
 	r, err := Open(bytes.NewReader(mustGzip(t, in, in)), Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +155,7 @@ func TestOpenCap(t *testing.T) {
 		{"under the cap", VPCFlow, plain, int64(len(plain)), false},
 		{"flow log over the cap", VPCFlow, plain, int64(len(plain)) - 1, true},
 		{"zeros over the cap", VPCFlow, make([]byte, 1<<20), 64 << 10, true},
-		{"JSON over the cap", CloudTrail, mustRead(t, "../cloudtrail/testdata/records.json"), 4096, true},
+		{"JSON over the cap", CloudTrail, streamtest.ReadFile(t, "../cloudtrail/testdata/records.json"), 4096, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,7 +191,7 @@ func TestOpenPlain(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	for path := range decoderSamples(f) {
-		in := mustRead(f, path)
+		in := streamtest.ReadFile(f, path)
 		f.Add(in)
 		f.Add(mustGzip(f, in))
 	}
