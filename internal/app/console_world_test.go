@@ -162,6 +162,10 @@ func mustSeedConsoleWorld(t testing.TB, st *sqlite.Store, addr string, hours int
 	if err != nil {
 		t.Fatalf("StartInvestigation: %v", err)
 	}
+	// The engine computes the investigation as soon as it starts; the
+	// indicators below replace what it found, once it is done, so that the
+	// report shows one section of each kind the browser test follows.
+	mustAwaitInvestigation(t, adm, g.GraphArn, inv.InvestigationId)
 	err = st.Write(ctx, func(tx domain.Tx) error {
 		return tx.PutIndicators(ctx, graph, *inv.InvestigationId, []domain.Indicator{
 			{Type: domain.IndicatorTTPObserved, Detail: map[string]any{"Tactic": "Discovery", "Technique": "Cloud Infrastructure Discovery",
@@ -182,4 +186,24 @@ func finding(id, typ string, severity float64, ip string, at time.Time) string {
 	return fmt.Sprintf(`{"schemaVersion":"2.0","accountId":"%s","region":"us-east-1","partition":"aws","id":"%s","arn":"arn:aws:guardduty:us-east-1:%s:detector/d/finding/%s","type":"%s","title":"%s","resource":{"accessKeyDetails":{"accessKeyId":"ASIAEXAMPLE","userType":"AssumedRole","userName":"role-0"}},"service":{"action":{"awsApiCallAction":{"api":"ListBuckets","remoteIpDetails":{"ipAddressV4":"%s"}}},"eventFirstSeen":"%s","eventLastSeen":"%s"},"severity":%.1f,"createdAt":"%s","updatedAt":"%s"}`,
 		adminAccount, id, adminAccount, id, typ, typ, ip, at.Format(time.RFC3339), at.Add(time.Hour).Format(time.RFC3339), severity,
 		at.Format(time.RFC3339), at.Add(time.Hour).Format(time.RFC3339))
+}
+
+// mustAwaitInvestigation waits until the investigation is no longer
+// RUNNING.
+func mustAwaitInvestigation(t testing.TB, c *detective.Client, graph, id *string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err := c.GetInvestigation(context.Background(), &detective.GetInvestigationInput{GraphArn: graph, InvestigationId: id})
+		if err != nil {
+			t.Fatalf("GetInvestigation: %v", err)
+		}
+		if out.Status != types.StatusRunning {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("investigation %s still RUNNING after 30 s", *id)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
