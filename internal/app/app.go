@@ -213,7 +213,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
-	m := metrics.New(metrics.Gauges{Backlog: backlog(store), Log: log})
+	m := metrics.New(metrics.Gauges{Backlog: backlog(store), Investigations: investigationsByStatus(store), Log: log})
 	// The behavior data is read from the store as opened: the counting
 	// wrapper offers only Detective's and the world's interfaces.
 	behaviorData := newProfiles(store, clock.Now)

@@ -86,3 +86,19 @@ func (c countedIngester) Ingest(ctx context.Context, r io.Reader, req ingest.Req
 	}
 	return res, err
 }
+
+// investigationsByStatus counts investigations per stored status for the
+// metrics gauge.
+func investigationsByStatus(store Store) func(context.Context) (map[string]int, error) {
+	return func(ctx context.Context) (map[string]int, error) {
+		out := map[string]int{}
+		err := store.Read(ctx, func(tx detective.Tx) error {
+			counts, err := tx.CountInvestigations(ctx)
+			for status, n := range counts {
+				out[string(status)] = n
+			}
+			return err
+		})
+		return out, err
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/detective"
@@ -28,6 +29,17 @@ func TestMetricsCountTraffic(t *testing.T) {
 		AccountIds: []string{"222222222222"}}); err == nil {
 		t.Fatal("GetMembers of a missing graph succeeded")
 	}
+	g, err := c.CreateGraph(ctx, &detective.CreateGraphInput{})
+	if err != nil {
+		t.Fatalf("CreateGraph: %v", err)
+	}
+	inv, err := c.StartInvestigation(ctx, &detective.StartInvestigationInput{GraphArn: g.GraphArn,
+		EntityArn:      aws.String("arn:aws:iam::111111111111:role/quiet"),
+		ScopeStartTime: aws.Time(time.Now().Add(-time.Hour)), ScopeEndTime: aws.Time(time.Now())})
+	if err != nil {
+		t.Fatalf("StartInvestigation: %v", err)
+	}
+	mustAwaitInvestigation(t, c, g.GraphArn, inv.InvestigationId)
 	resp, err := http.Get("http://" + srv.Addr() + "/no/such/path")
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +54,7 @@ func TestMetricsCountTraffic(t *testing.T) {
 		`detective_request_duration_seconds_count{operation="ListGraphs",service="detective"} 3`,
 		`detective_job_backlog{job="process-org-events"} 0`,
 		`detective_job_backlog{job="enable-waiting-members"} 0`,
+		`detective_investigations{status="SUCCESSFUL"} 1`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)

@@ -218,4 +218,7 @@ type InvestigationStore interface {
 	// InvestigationExplanation returns what CompleteInvestigation stored
 	// (nil while RUNNING), or KindNotFound.
 	InvestigationExplanation(ctx context.Context, graph arn.ARN, id string) ([]byte, error)
+	// CountInvestigations returns how many investigations of every graph
+	// have each stored Status; statuses none has are absent.
+	CountInvestigations(ctx context.Context) (map[InvestigationStatus]int, error)
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 	"testing"
 	"time"
@@ -78,6 +79,25 @@ func testInvestigationJob(t *testing.T, newStore func(t *testing.T) Store) {
 		absent := runningOf(g, 9, at(10))
 		err = s.Write(ctx, func(tx detective.Tx) error { return tx.CompleteInvestigation(ctx, absent, nil) })
 		wantKind(t, "CompleteInvestigation(absent)", err, detective.KindNotFound)
+	})
+
+	t.Run("Count", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		g, h := graphOf(acct(0), region, 1), graphOf(acct(1), region, 2)
+		mustCreateGraphs(t, s, g, h)
+		mustCreateInvestigations(t, s, runningOf(g, 1, at(10)), runningOf(h, 2, at(11)), runningOf(h, 3, at(12)))
+		done := runningOf(h, 3, at(12))
+		done.Status, done.Severity, done.CompletedTime = detective.InvestigationSuccessful, detective.SeverityLow, at(20)
+		mustWrite(t, s, func(ctx context.Context, tx detective.Tx) error { return tx.CompleteInvestigation(ctx, done, nil) })
+		mustRead(t, s, func(ctx context.Context, tx detective.Tx) error {
+			got, err := tx.CountInvestigations(ctx)
+			want := map[detective.InvestigationStatus]int{detective.InvestigationRunning: 2, detective.InvestigationSuccessful: 1}
+			if err != nil || !maps.Equal(got, want) {
+				t.Errorf("CountInvestigations = %v, %v; want %v", got, err, want)
+			}
+			return nil
+		})
 	})
 
 	// Claimers racing, as replicas do, take each investigation once.
