@@ -30,6 +30,7 @@ import (
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/orgsapi"
 	"github.com/detective-local/detective-local/internal/postgres"
+	"github.com/detective-local/detective-local/internal/readmodel"
 	"github.com/detective-local/detective-local/internal/sqlite"
 	"github.com/detective-local/detective-local/internal/sts"
 	"github.com/detective-local/detective-local/internal/stsapi"
@@ -69,6 +70,15 @@ func OpenStore(ctx context.Context, spec, dataDir string) (Store, error) {
 		return st, nil
 	}
 	return nil, fmt.Errorf("--store %q: want sqlite, memory or a postgres:// DSN", spec)
+}
+
+// readModel puts the in-memory read model in front of store when store
+// names its data versions, as both stores do.
+func readModel(store Store) detective.Store {
+	if v, ok := store.(readmodel.Versioned); ok {
+		return readmodel.New(v, 0)
+	}
+	return store
 }
 
 // Config is how the server behaves. The zero value of a field is its
@@ -170,7 +180,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
-	svc := detective.NewService(store, clock, detective.RandomIDs{}, detective.Config{
+	svc := detective.NewService(readModel(store), clock, detective.RandomIDs{}, detective.Config{
 		Organizations:      orgs,
 		VerificationDelay:  cfg.VerificationDelay,
 		MemberLimit:        cfg.MemberLimit,

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strconv"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -26,7 +28,16 @@ type Store struct {
 	// keep holds an in-memory database open: it lives only as long as
 	// some connection to it, and the pools may close idle connections.
 	keep *sql.Conn
+	// writes counts write transactions: finished ones above
+	// writesInFlightBits, those under way below, in one word so that
+	// DataVersion reads both at once.
+	writes atomic.Uint64
 }
+
+const (
+	writesInFlightBits = 20
+	writesInFlightMask = 1<<writesInFlightBits - 1
+)
 
 var (
 	_ detective.Store = (*Store)(nil)
@@ -172,7 +183,23 @@ func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
 }
 
 func (s *Store) writeTx(ctx context.Context, fn func(*tx) error) error {
+	s.writes.Add(1)
+	defer s.writes.Add(1<<writesInFlightBits - 1) // one finished, one fewer under way
 	return run(ctx, s.write, s.writeSt, nil, fn)
+}
+
+// DataVersion names the state of the database that reads see now: two
+// equal versions mean no write transaction ran between them. It is ""
+// while a write is under way, when the state a read sees may change at
+// any moment. It counts this Store's writes only, so it holds while this
+// process is the only one writing the file, as it is when the server owns
+// its data directory.
+func (s *Store) DataVersion(context.Context) (string, error) {
+	w := s.writes.Load()
+	if w&writesInFlightMask != 0 {
+		return "", nil
+	}
+	return strconv.FormatUint(w>>writesInFlightBits, 10), nil
 }
 
 // run runs fn in a transaction on db and commits it if fn returns nil.

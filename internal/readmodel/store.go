@@ -1,0 +1,190 @@
+// Package readmodel serves Detective's reads from memory. Store wraps a
+// detective.Store: the answers of the store's read queries are kept in a
+// snapshot named by the database's data version (DataVersion), and a read
+// whose version is the snapshot's is answered from it without opening a
+// transaction. Any write, by this process or another replica, changes the
+// version, so the next read finds the snapshot stale and reads the
+// database again: a read never sees less than the writes acknowledged
+// before it began, on any replica.
+//
+// Only the answers of a read transaction that saw exactly the version it
+// is filed under are kept: the version is read before and after it, and a
+// transaction with a write between them keeps nothing.
+//
+// It imports detective and arn only; internal/app puts it in front of the
+// store it opens.
+package readmodel
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// Versioned is a store that names the state its reads see.
+type Versioned interface {
+	detective.Store
+	// DataVersion returns a name for the committed state a read would see
+	// now: equal names mean equal data. "" means the state may be changing
+	// (a write is under way) and reads must go to the database.
+	DataVersion(ctx context.Context) (string, error)
+}
+
+// DefaultMaxEntries bounds a snapshot: about 0.5 KB an entry, the
+// members, answers and package states of about 40 graphs of 1,200
+// members, some 25 MB at most.
+const DefaultMaxEntries = 50_000
+
+// Store is a detective.Store whose reads are served from memory while the
+// database is unchanged. It is safe for concurrent use.
+type Store struct {
+	inner      Versioned
+	maxEntries int
+	current    atomic.Pointer[snapshot]
+}
+
+var _ detective.Store = (*Store)(nil)
+
+// New returns a Store in front of inner keeping at most maxEntries answers
+// (0 means DefaultMaxEntries).
+func New(inner Versioned, maxEntries int) *Store {
+	if maxEntries <= 0 {
+		maxEntries = DefaultMaxEntries
+	}
+	return &Store{inner: inner, maxEntries: maxEntries}
+}
+
+// Read runs fn on the snapshot of the current data version when every
+// query fn makes has its answer there, and otherwise in a read transaction
+// of the inner store, whose answers then join the snapshot. fn may run
+// twice, so it must have no effect but its result, as every read has.
+func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
+	v, err := s.inner.DataVersion(ctx)
+	if err != nil || v == "" {
+		return s.inner.Read(ctx, fn)
+	}
+	if snap := s.current.Load(); snap != nil && snap.version == v {
+		if err, ok := snap.serve(fn); ok {
+			return err
+		}
+	}
+	return s.fill(ctx, v, fn)
+}
+
+// fill runs fn in a read transaction, recording the store's answers, and
+// files them under v if the version is still v afterwards.
+func (s *Store) fill(ctx context.Context, v string, fn func(detective.Tx) error) error {
+	var rec *recording
+	err := s.inner.Read(ctx, func(tx detective.Tx) error {
+		rec = newRecording() // the inner store may run fn again
+		return fn(&fillTx{Tx: tx, rec: rec})
+	})
+	if rec == nil {
+		return err
+	}
+	if after, verr := s.inner.DataVersion(ctx); verr == nil && after == v {
+		s.snapshotAt(v).add(rec, s.maxEntries)
+	}
+	return err
+}
+
+// snapshotAt returns the snapshot of version v, replacing the current one
+// if it is of another version.
+func (s *Store) snapshotAt(v string) *snapshot {
+	for {
+		cur := s.current.Load()
+		if cur != nil && cur.version == v {
+			return cur
+		}
+		next := newSnapshot(v)
+		if s.current.CompareAndSwap(cur, next) {
+			return next
+		}
+	}
+}
+
+// Write runs fn in a write transaction of the inner store. Its commit
+// changes the data version, which retires the snapshot.
+func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
+	return s.inner.Write(ctx, fn)
+}
+
+// Ping reports whether the inner store answers.
+func (s *Store) Ping(ctx context.Context) error { return s.inner.Ping(ctx) }
+
+// Close closes the inner store.
+func (s *Store) Close() error {
+	s.current.Store(nil)
+	return s.inner.Close()
+}
+
+// errMiss stops a run on the snapshot at a query it has no answer to.
+var errMiss = errors.New("readmodel: not in the snapshot")
+
+// serve runs fn on snap. ok is false if fn asked a question snap cannot
+// answer, in which case fn's result means nothing.
+func (snap *snapshot) serve(fn func(detective.Tx) error) (err error, ok bool) {
+	t := &snapshotTx{snap: snap}
+	defer func() {
+		// A query the snapshot does not keep at all reaches the nil
+		// Tx that snapshotTx embeds and panics there: that, too, is a
+		// miss, and the run goes to the database, where a panic of fn's
+		// own happens again and is not hidden.
+		if r := recover(); r != nil {
+			if _, nilCall := r.(runtime.Error); !nilCall {
+				panic(r)
+			}
+			err, ok = nil, false
+		}
+	}()
+	err = fn(t)
+	if t.missed {
+		return nil, false
+	}
+	return err, true
+}
+
+// snapshot is the answers recorded at one data version.
+type snapshot struct {
+	version string
+
+	mu       sync.RWMutex
+	size     int
+	calls    map[callKey]answer
+	members  map[memberKey]memberAnswer
+	packages map[memberKey]packagesAnswer
+}
+
+func newSnapshot(v string) *snapshot {
+	return &snapshot{version: v, calls: map[callKey]answer{},
+		members: map[memberKey]memberAnswer{}, packages: map[memberKey]packagesAnswer{}}
+}
+
+// add files rec's answers, up to maxEntries in all; past that the
+// snapshot answers what it has and the rest goes to the database.
+func (snap *snapshot) add(rec *recording, maxEntries int) {
+	snap.mu.Lock()
+	defer snap.mu.Unlock()
+	for k, a := range rec.calls {
+		if _, ok := snap.calls[k]; !ok && snap.size < maxEntries {
+			snap.calls[k] = a
+			snap.size++
+		}
+	}
+	for k, a := range rec.members {
+		if _, ok := snap.members[k]; !ok && snap.size < maxEntries {
+			snap.members[k] = a
+			snap.size++
+		}
+	}
+	for k, a := range rec.packages {
+		if _, ok := snap.packages[k]; !ok && snap.size < maxEntries {
+			snap.packages[k] = a
+			snap.size++
+		}
+	}
+}
