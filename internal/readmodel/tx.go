@@ -230,7 +230,9 @@ func (t *fillTx) Investigation(ctx context.Context, g arn.ARN, id string) (detec
 	return v, err
 }
 
-func listInvestigationsKey(g arn.ARN) callKey { return callKey{query: queryListInvestigations, graph: g} }
+func listInvestigationsKey(g arn.ARN) callKey {
+	return callKey{query: queryListInvestigations, graph: g}
+}
 
 func (t *snapshotTx) ListInvestigations(_ context.Context, g arn.ARN) ([]detective.Investigation, error) {
 	return answerOf(t, listInvestigationsKey(g), slices.Clone[[]detective.Investigation])
