@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -115,8 +116,10 @@ func appendKey(b []byte, key string, first bool) []byte {
 	return append(b, ':')
 }
 
-// appendMemberDetail appends m as newMemberDetail's memberDetail encodes.
-func appendMemberDetail(b []byte, m detective.Member) []byte {
+// appendMemberDetail appends m as newMemberDetail's memberDetail encodes;
+// graphARN is m.Graph's string form, which a list of members of one graph
+// builds once.
+func appendMemberDetail(b []byte, m detective.Member, graphARN string) []byte {
 	b = append(b, '{')
 	b = appendField(b, "AccountId", true)
 	b = appendString(b, string(m.Account))
@@ -125,7 +128,7 @@ func appendMemberDetail(b []byte, m detective.Member) []byte {
 		b = appendString(b, m.Email)
 	}
 	b = appendField(b, "GraphArn", false)
-	b = appendString(b, m.Graph.String())
+	b = appendString(b, graphARN)
 	b = appendField(b, "MasterId", false)
 	b = appendString(b, string(m.Admin))
 	b = appendField(b, "AdministratorId", false)
@@ -155,16 +158,10 @@ func appendMemberDetail(b []byte, m detective.Member) []byte {
 // appendMemberVolume appends the volume members of a member that has
 // package states.
 func appendMemberVolume(b []byte, m detective.Member) []byte {
-	ps := m.Packages
 	// The maps of the reference encoding are sorted by key, with the last
-	// state of a repeated package winning; the stores return each package
-	// once, in name order, which a stable sort keeps.
-	if !slices.IsSortedFunc(ps, func(x, y detective.PackageState) int { return compareStrings(string(x.Package), string(y.Package)) }) ||
-		hasRepeatedPackage(ps) {
-		ps = slices.Clone(ps)
-		slices.SortStableFunc(ps, func(x, y detective.PackageState) int { return compareStrings(string(x.Package), string(y.Package)) })
-		ps = lastOfEachPackage(ps)
-	}
+	// state of a repeated package winning.
+	var order [8]int
+	ps := packagesByName(m.Packages, order[:0])
 	var measured time.Time
 	for _, p := range m.Packages {
 		if p.VolumeTime.After(measured) {
@@ -185,7 +182,8 @@ func appendMemberVolume(b []byte, m detective.Member) []byte {
 	}
 	b = appendField(b, "VolumeUsageByDatasourcePackage", false)
 	b = append(b, '{')
-	for i, p := range ps {
+	for i, j := range ps {
+		p := m.Packages[j]
 		b = appendKey(b, string(p.Package), i == 0)
 		b = append(b, '{')
 		b = appendField(b, "VolumeUsageInBytes", true)
@@ -199,53 +197,46 @@ func appendMemberVolume(b []byte, m detective.Member) []byte {
 	b = append(b, '}')
 	b = appendField(b, "DatasourcePackageIngestStates", false)
 	b = append(b, '{')
-	for i, p := range ps {
+	for i, j := range ps {
+		p := m.Packages[j]
 		b = appendKey(b, string(p.Package), i == 0)
 		b = appendString(b, string(p.State))
 	}
 	return append(b, '}')
 }
 
-func compareStrings(x, y string) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
-}
-
-func hasRepeatedPackage(ps []detective.PackageState) bool {
-	for i := 1; i < len(ps); i++ {
-		if ps[i].Package == ps[i-1].Package {
-			return true
-		}
-	}
-	return false
-}
-
-// lastOfEachPackage keeps, of a sorted run of states of one package, the
-// last, as assigning them to a map in order does.
-func lastOfEachPackage(ps []detective.PackageState) []detective.PackageState {
-	out := ps[:0]
+// packagesByName appends to order the indexes of ps sorted by package
+// name, keeping of each name the last: the order, and the states, that a
+// map keyed by name encodes. A member has a handful of packages, so an
+// insertion sort into the caller's array allocates nothing.
+func packagesByName(ps []detective.PackageState, order []int) []int {
 	for i, p := range ps {
-		if i+1 < len(ps) && ps[i+1].Package == p.Package {
+		j := len(order)
+		for j > 0 && ps[order[j-1]].Package > p.Package {
+			j--
+		}
+		if j > 0 && ps[order[j-1]].Package == p.Package {
+			order[j-1] = i // a later state of the same package wins
 			continue
 		}
-		out = append(out, p)
+		order = slices.Insert(order, j, i)
 	}
-	return out
+	return order
 }
 
 // appendMemberDetails appends a JSON array of member details.
 func appendMemberDetails(b []byte, ms []detective.Member) []byte {
 	b = append(b, '[')
+	var graph arn.ARN
+	var graphARN string
 	for i, m := range ms {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendMemberDetail(b, m)
+		if i == 0 || m.Graph != graph {
+			graph, graphARN = m.Graph, m.Graph.String()
+		}
+		b = appendMemberDetail(b, m, graphARN)
 	}
 	return append(b, ']')
 }

@@ -166,6 +166,6 @@ func FuzzAppendMemberDetail(f *testing.F) {
 		if err != nil {
 			t.Skip() // a year encoding/json's time format refuses
 		}
-		checkSameBytes(t, "member", appendMemberDetail(nil, m), want)
+		checkSameBytes(t, "member", appendMemberDetail(nil, m, m.Graph.String()), want)
 	})
 }
