@@ -142,6 +142,15 @@ func TestAppendTagsMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+func TestAppendTimeMatchesIsoTime(t *testing.T) {
+	t.Parallel()
+	for _, at := range []time.Time{sampleTime, time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 2, 29, 9, 8, 7, 6_000_000, time.FixedZone("x", -5*3600)), time.UnixMilli(1)} {
+		checkSameBytes(t, "time", appendTime(nil, at), mustMarshal(t, isoTime(at)))
+	}
+}
+
 func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
 	for _, f := range []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 1e20, 1e21, 123e300,
