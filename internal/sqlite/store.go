@@ -184,8 +184,37 @@ func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
 
 func (s *Store) writeTx(ctx context.Context, fn func(*tx) error) error {
 	s.writes.Add(1)
-	defer s.writes.Add(1<<writesInFlightBits - 1) // one finished, one fewer under way
-	return run(ctx, s.write, s.writeSt, nil, fn)
+	changed := true
+	defer func() {
+		if changed {
+			s.writes.Add(1<<writesInFlightBits - 1) // one more finished, one fewer under way
+		} else {
+			s.writes.Add(^uint64(0)) // one fewer under way
+		}
+	}()
+	return run(ctx, s.write, s.writeSt, nil, func(t *tx) error {
+		// A write that changed nothing, as the periodic jobs' usually do,
+		// leaves the data version as it was. total_changes counts the
+		// rows the transaction's connection has changed since it opened.
+		before, err := t.totalChanges(ctx)
+		if err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		after, err := t.totalChanges(ctx)
+		changed = err != nil || after != before
+		return err
+	})
+}
+
+func (t *tx) totalChanges(ctx context.Context) (int64, error) {
+	var n int64
+	if err := t.tx.QueryRowContext(ctx, "SELECT total_changes()").Scan(&n); err != nil {
+		return 0, wrap("total changes", err)
+	}
+	return n, nil
 }
 
 // DataVersion names the state of the database that reads see now: two
