@@ -17,7 +17,6 @@ package readmodel
 
 import (
 	"context"
-	"errors"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -60,8 +59,11 @@ func New(inner Versioned, maxEntries int) *Store {
 
 // Read runs fn on the snapshot of the current data version when every
 // query fn makes has its answer there, and otherwise in a read transaction
-// of the inner store, whose answers then join the snapshot. fn may run
-// twice, so it must have no effect but its result, as every read has.
+// of the inner store, whose answers then join the snapshot. A run on the
+// snapshot stops at the first question it cannot answer (fn sees no
+// error, only the exact answers before it) and fn runs again in the
+// transaction, so what fn did before the miss it does twice: Service's
+// reads keep their result only.
 func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
 	v, err := s.inner.DataVersion(ctx)
 	if err != nil || v == "" {
@@ -80,8 +82,13 @@ func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
 func (s *Store) fill(ctx context.Context, v string, fn func(detective.Tx) error) error {
 	var rec *recording
 	err := s.inner.Read(ctx, func(tx detective.Tx) error {
+		full, ok := tx.(fullTx)
+		if !ok {
+			rec = nil
+			return fn(tx)
+		}
 		rec = newRecording() // the inner store may run fn again
-		return fn(&fillTx{Tx: tx, rec: rec})
+		return fn(&fillTx{fullTx: full, rec: rec})
 	})
 	if rec == nil {
 		return err
@@ -122,30 +129,29 @@ func (s *Store) Close() error {
 	return s.inner.Close()
 }
 
-// errMiss stops a run on the snapshot at a query it has no answer to.
-var errMiss = errors.New("readmodel: not in the snapshot")
+// miss is the panic with which snapshotTx stops a run at a question the
+// snapshot has no answer to. A panic rather than an error, so that fn
+// never sees a miss: it sees the database's answers or nothing, and the
+// run is done again in a transaction.
+type miss struct{}
 
 // serve runs fn on snap. ok is false if fn asked a question snap cannot
-// answer, in which case fn's result means nothing.
+// answer, in which case fn's run was cut short and means nothing.
 func (snap *snapshot) serve(fn func(detective.Tx) error) (err error, ok bool) {
-	t := &snapshotTx{snap: snap}
 	defer func() {
-		// A query the snapshot does not keep at all reaches the nil
-		// Tx that snapshotTx embeds and panics there: that, too, is a
-		// miss, and the run goes to the database, where a panic of fn's
-		// own happens again and is not hidden.
 		if r := recover(); r != nil {
-			if _, nilCall := r.(runtime.Error); !nilCall {
+			// A query the snapshot does not keep at all reaches the
+			// nil Tx that snapshotTx embeds and panics there: that,
+			// too, is a miss. A panic of fn's own happens again in the
+			// transaction and is not hidden.
+			_, isMiss := r.(miss)
+			if _, nilCall := r.(runtime.Error); !isMiss && !nilCall {
 				panic(r)
 			}
 			err, ok = nil, false
 		}
 	}()
-	err = fn(t)
-	if t.missed {
-		return nil, false
-	}
-	return err, true
+	return fn(&snapshotTx{snap: snap}), true
 }
 
 // snapshot is the answers recorded at one data version.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/world"
 )
 
 // The queries kept are those the read operations make (graphs, members,
@@ -82,37 +83,41 @@ func (r *recording) call(k callKey, val any, err error) {
 	}
 }
 
-// snapshotTx answers from a snapshot. Its embedded Tx is nil: a query it
-// does not keep panics, and Store.serve takes that as a miss.
-type snapshotTx struct {
+// fullTx is what both stores' transactions are: Detective's queries and
+// the whole world's. The read model's transactions are fullTx too, so
+// that a caller's type assertions (the conformance suite's, a world
+// service's) see what they would see without it.
+type fullTx interface {
 	detective.Tx
-	snap   *snapshot
-	missed bool
+	world.Tx
+}
+
+// snapshotTx answers from a snapshot. Its embedded fullTx is nil: a query
+// it does not keep panics, and Store.serve takes that as a miss.
+type snapshotTx struct {
+	fullTx
+	snap *snapshot
 }
 
 // fillTx asks the database and records the answers.
 type fillTx struct {
-	detective.Tx
+	fullTx
 	rec *recording
 }
 
-// lookup returns the answer to k, or marks the run as missed.
-func (t *snapshotTx) lookup(k callKey) (answer, bool) {
+// lookup returns the answer to k, or stops the run as a miss.
+func (t *snapshotTx) lookup(k callKey) answer {
 	t.snap.mu.RLock()
 	a, ok := t.snap.calls[k]
 	t.snap.mu.RUnlock()
 	if !ok {
-		t.missed = true
+		panic(miss{})
 	}
-	return a, ok
+	return a
 }
 
 func answerOf[T any](t *snapshotTx, k callKey, clone func(T) T) (T, error) {
-	a, ok := t.lookup(k)
-	if !ok {
-		var zero T
-		return zero, errMiss
-	}
+	a := t.lookup(k)
 	v, _ := a.val.(T)
 	return clone(v), a.err
 }
@@ -126,7 +131,7 @@ func (t *snapshotTx) Graph(_ context.Context, g arn.ARN) (detective.Graph, error
 }
 
 func (t *fillTx) Graph(ctx context.Context, g arn.ARN) (detective.Graph, error) {
-	v, err := t.Tx.Graph(ctx, g)
+	v, err := t.fullTx.Graph(ctx, g)
 	t.rec.call(graphKey(g), v, err)
 	return v, err
 }
@@ -140,7 +145,7 @@ func (t *snapshotTx) GraphByAdmin(_ context.Context, admin detective.AccountID, 
 }
 
 func (t *fillTx) GraphByAdmin(ctx context.Context, admin detective.AccountID, region string) (detective.Graph, error) {
-	v, err := t.Tx.GraphByAdmin(ctx, admin, region)
+	v, err := t.fullTx.GraphByAdmin(ctx, admin, region)
 	t.rec.call(graphByAdminKey(admin, region), v, err)
 	return v, err
 }
@@ -154,7 +159,7 @@ func (t *snapshotTx) ListGraphs(_ context.Context, p detective.ListGraphsParams)
 }
 
 func (t *fillTx) ListGraphs(ctx context.Context, p detective.ListGraphsParams) ([]detective.Graph, error) {
-	v, err := t.Tx.ListGraphs(ctx, p)
+	v, err := t.fullTx.ListGraphs(ctx, p)
 	t.rec.call(listGraphsKey(p), slices.Clone(v), err)
 	return v, err
 }
@@ -168,7 +173,7 @@ func (t *snapshotTx) ListMembers(_ context.Context, p detective.ListMembersParam
 }
 
 func (t *fillTx) ListMembers(ctx context.Context, p detective.ListMembersParams) ([]detective.Member, error) {
-	v, err := t.Tx.ListMembers(ctx, p)
+	v, err := t.fullTx.ListMembers(ctx, p)
 	t.rec.call(listMembersKey(p), slices.Clone(v), err)
 	return v, err
 }
@@ -187,7 +192,7 @@ func (t *snapshotTx) CountMembers(_ context.Context, g arn.ARN, except []detecti
 }
 
 func (t *fillTx) CountMembers(ctx context.Context, g arn.ARN, except []detective.MemberStatus) (int, error) {
-	v, err := t.Tx.CountMembers(ctx, g, except)
+	v, err := t.fullTx.CountMembers(ctx, g, except)
 	t.rec.call(countMembersKey(g, except), v, err)
 	return v, err
 }
@@ -199,7 +204,7 @@ func (t *snapshotTx) Tags(_ context.Context, resource arn.ARN) (map[string]strin
 }
 
 func (t *fillTx) Tags(ctx context.Context, resource arn.ARN) (map[string]string, error) {
-	v, err := t.Tx.Tags(ctx, resource)
+	v, err := t.fullTx.Tags(ctx, resource)
 	t.rec.call(tagsKey(resource), maps.Clone(v), err)
 	return v, err
 }
@@ -211,7 +216,7 @@ func (t *snapshotTx) GraphPackages(_ context.Context, g arn.ARN) ([]detective.Pa
 }
 
 func (t *fillTx) GraphPackages(ctx context.Context, g arn.ARN) ([]detective.PackageState, error) {
-	v, err := t.Tx.GraphPackages(ctx, g)
+	v, err := t.fullTx.GraphPackages(ctx, g)
 	t.rec.call(graphPackagesKey(g), slices.Clone(v), err)
 	return v, err
 }
@@ -225,7 +230,7 @@ func (t *snapshotTx) Investigation(_ context.Context, g arn.ARN, id string) (det
 }
 
 func (t *fillTx) Investigation(ctx context.Context, g arn.ARN, id string) (detective.Investigation, error) {
-	v, err := t.Tx.Investigation(ctx, g, id)
+	v, err := t.fullTx.Investigation(ctx, g, id)
 	t.rec.call(investigationKey(g, id), v, err)
 	return v, err
 }
@@ -239,7 +244,7 @@ func (t *snapshotTx) ListInvestigations(_ context.Context, g arn.ARN) ([]detecti
 }
 
 func (t *fillTx) ListInvestigations(ctx context.Context, g arn.ARN) ([]detective.Investigation, error) {
-	v, err := t.Tx.ListInvestigations(ctx, g)
+	v, err := t.fullTx.ListInvestigations(ctx, g)
 	t.rec.call(listInvestigationsKey(g), slices.Clone(v), err)
 	return v, err
 }
@@ -251,7 +256,7 @@ func (t *snapshotTx) OrgAdminByGraph(_ context.Context, g arn.ARN) (detective.Or
 }
 
 func (t *fillTx) OrgAdminByGraph(ctx context.Context, g arn.ARN) (detective.OrgAdmin, error) {
-	v, err := t.Tx.OrgAdminByGraph(ctx, g)
+	v, err := t.fullTx.OrgAdminByGraph(ctx, g)
 	t.rec.call(orgAdminByGraphKey(g), v, err)
 	return v, err
 }
@@ -266,8 +271,7 @@ func (t *snapshotTx) Members(_ context.Context, g arn.ARN, accounts []detective.
 	for _, id := range accounts {
 		a, ok := t.snap.members[memberKey{g, id}]
 		if !ok {
-			t.missed = true
-			return nil, errMiss
+			panic(miss{})
 		}
 		if a.ok {
 			out = append(out, a.member)
@@ -280,7 +284,7 @@ func (t *snapshotTx) Members(_ context.Context, g arn.ARN, accounts []detective.
 }
 
 func (t *fillTx) Members(ctx context.Context, g arn.ARN, accounts []detective.AccountID) ([]detective.Member, error) {
-	ms, err := t.Tx.Members(ctx, g, accounts)
+	ms, err := t.fullTx.Members(ctx, g, accounts)
 	if err != nil {
 		return ms, err
 	}
@@ -302,8 +306,7 @@ func (t *snapshotTx) MemberPackages(_ context.Context, g arn.ARN, accounts []det
 	for i, id := range accounts {
 		a, ok := t.snap.packages[memberKey{g, id}]
 		if !ok {
-			t.missed = true
-			return nil, errMiss
+			panic(miss{})
 		}
 		if a.ok && !slices.Contains(accounts[:i], id) {
 			out = append(out, detective.MemberPackages{Account: id, Packages: slices.Clone(a.packages)})
@@ -313,7 +316,7 @@ func (t *snapshotTx) MemberPackages(_ context.Context, g arn.ARN, accounts []det
 }
 
 func (t *fillTx) MemberPackages(ctx context.Context, g arn.ARN, accounts []detective.AccountID) ([]detective.MemberPackages, error) {
-	mps, err := t.Tx.MemberPackages(ctx, g, accounts)
+	mps, err := t.fullTx.MemberPackages(ctx, g, accounts)
 	if err != nil {
 		return mps, err
 	}
