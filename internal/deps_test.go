@@ -74,6 +74,20 @@ var banned = map[string]map[string]string{
 		module + "internal/detective": "signature checking knows nothing of Detective",
 		"net/http/httptest":           "test support stays out of the server",
 	},
+	"internal/behavior": {
+		"net/http":                   "the behavior graph's rules know nothing of HTTP",
+		"database/sql":               "the behavior graph's rules know nothing of SQL; stores implement behavior.Store",
+		"encoding/json":              "log formats are the decoders' business",
+		module + "internal/sqlite":   "domains depend on no store",
+		module + "internal/postgres": "domains depend on no store",
+		module + "internal/ingest":   "the pipeline depends on the rules, not the reverse",
+	},
+	"internal/ingest": {
+		"net/http":                   "every way in (HTTP, CLI, S3) calls the pipeline; it serves none",
+		"database/sql":               "the pipeline writes through behavior.Store",
+		module + "internal/sqlite":   "the pipeline names no store",
+		module + "internal/postgres": "the pipeline names no store",
+	},
 	"internal/columncodec": {
 		"database/sql":               "the codec encodes values; the stores run the SQL",
 		"github.com/jackc/pgx/v5":    "the codec encodes values; the stores run the SQL",
@@ -101,6 +115,25 @@ var banned = map[string]map[string]string{
 		module + "internal/sqlite":   "domains depend on no store",
 		module + "internal/postgres": "domains depend on no store",
 		module + "internal/orgsapi":  "the wire depends on the domain, not the reverse",
+	},
+	"internal/checkpoint": {
+		"net/http":                   "checkpoints are a contract, not a transport",
+		"database/sql":               "stores implement checkpoint.Store, not the reverse",
+		module + "internal/sqlite":   "stores implement checkpoint.Store, not the reverse",
+		module + "internal/postgres": "stores implement checkpoint.Store, not the reverse",
+	},
+	"internal/ingestapi": {
+		"database/sql":               "the endpoints go through the pipeline, never a database",
+		module + "internal/sqlite":   "the endpoints go through the pipeline, never a store",
+		module + "internal/postgres": "the endpoints go through the pipeline, never a store",
+	},
+	"internal/s3source": {
+		module + "internal/sqlite":   "the source keeps checkpoints through checkpoint.Store",
+		module + "internal/postgres": "the source keeps checkpoints through checkpoint.Store",
+	},
+	"internal/awslogs": {
+		module + "internal/detective": "the delivery layout is AWS's, not Detective's",
+		"net/http":                    "the layout is read from keys; listing is the caller's",
 	},
 	"internal/sts": {
 		"net/http":                   "the STS domain knows nothing of HTTP",

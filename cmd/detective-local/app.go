@@ -10,6 +10,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/app"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/ingestapi"
 )
 
 // Main is the whole server as the binary runs it: its configuration, its
@@ -67,6 +68,12 @@ func (m *Main) Start(ctx context.Context) error {
 		BodyReadTimeout:    m.cfg.BodyReadTimeout,
 		MaxSlowBodies:      m.cfg.MaxSlowBodies,
 		MaxHeaderBytes:     m.cfg.MaxHeaderBytes,
+		// A log file's body is read as fast as it is ingested.
+		RouteBodyTimeouts: map[string]time.Duration{ingestapi.IngestPath: m.cfg.IngestBodyTimeout},
+		IngestMaxBytes:    m.cfg.IngestMaxBytes,
+		IngestS3:          m.cfg.IngestS3,
+		IngestS3Endpoint:  m.cfg.IngestS3Endpoint,
+		IngestS3Interval:  m.cfg.IngestS3Interval,
 	})
 	if err != nil {
 		store.Close()

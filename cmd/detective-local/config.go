@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/ingestapi"
+	"github.com/detective-local/detective-local/internal/s3source"
 	"github.com/detective-local/detective-local/internal/sigv4"
 )
 
@@ -40,6 +43,12 @@ type Config struct {
 	BodyReadTimeout    time.Duration
 	MaxSlowBodies      int
 	MaxHeaderBytes     int
+	// The data plane's ways in (dataplane.go).
+	IngestMaxBytes    int64
+	IngestBodyTimeout time.Duration
+	IngestS3          []s3source.Location
+	IngestS3Endpoint  string
+	IngestS3Interval  time.Duration
 }
 
 var errHelp = errors.New("help requested")
@@ -60,7 +69,10 @@ otherwise the access key ID itself when it is 12 digits; otherwise
 
 Operator endpoints: GET /_detective/health, POST /_detective/reset,
 GET|PUT /_detective/accounts[/{id}], GET|POST /_detective/organizations[/{id}],
-GET /_detective/org-events.
+GET /_detective/org-events, POST /_detective/ingest,
+GET /_detective/graphs/{graphArn}/entities/{entity}.
+
+Sending log files: detective-local ingest --help.
 
 Flags (each also read from DETECTIVE_<NAME>, e.g. DETECTIVE_ADDR):
 `
@@ -95,6 +107,20 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fs.DurationVar(&c.BodyReadTimeout, "body-read-timeout", 30*time.Second, "how long a client may take to send a request's body")
 	fs.IntVar(&c.MaxSlowBodies, "max-slow-bodies", 256, "request bodies read at once; more wait a tenth of their body deadline for a slot, then get 503")
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", 64<<10, "largest request header block answered (larger: 431 in the service's own error shape)")
+	fs.Int64Var(&c.IngestMaxBytes, "ingest-max-bytes", ingestapi.DefaultMaxBytes, "largest body of POST /_detective/ingest (a log file, streamed; --max-body-bytes does not apply)")
+	fs.DurationVar(&c.IngestBodyTimeout, "ingest-body-timeout", 2*time.Hour, "how long the body of POST /_detective/ingest may take to arrive (it is read as fast as it is ingested; --body-read-timeout does not apply)")
+	fs.Func("ingest-s3", "s3://bucket/prefix to ingest log objects from, polled (repeatable, or comma-separated)", func(v string) error {
+		for part := range strings.SplitSeq(v, ",") {
+			loc, err := s3source.ParseLocation(strings.TrimSpace(part))
+			if err != nil {
+				return err
+			}
+			c.IngestS3 = append(c.IngestS3, loc)
+		}
+		return nil
+	})
+	fs.StringVar(&c.IngestS3Endpoint, "ingest-s3-endpoint", "", "URL of an S3-compatible endpoint for --ingest-s3 (path-style); default: AWS")
+	fs.DurationVar(&c.IngestS3Interval, "ingest-s3-interval", time.Minute, "how often --ingest-s3 locations are listed for new objects")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, errHelp
@@ -168,6 +194,12 @@ func (c Config) check() error {
 		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
 	}
 	bad(c.LogFormat != "json" && c.LogFormat != "text", "log-format", "json or text")
+	bad(c.IngestMaxBytes < 1, "ingest-max-bytes", "1 or more bytes")
+	bad(c.IngestBodyTimeout <= 0, "ingest-body-timeout", "a positive duration")
+	bad(c.IngestS3Interval <= 0, "ingest-s3-interval", "a positive duration")
+	if u, err := url.Parse(c.IngestS3Endpoint); c.IngestS3Endpoint != "" && (err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https")) {
+		bad(true, "ingest-s3-endpoint", "an http(s) URL")
+	}
 	return errors.Join(errs...)
 }
 

@@ -16,11 +16,18 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
-		if !errors.Is(err, errHelp) {
-			fmt.Fprintln(os.Stderr, "detective-local:", err)
-			os.Exit(1)
-		}
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "ingest" {
+		err = runIngest(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr)
+	} else {
+		err = run(ctx, os.Args[1:], os.Getenv, os.Stderr)
+	}
+	switch {
+	case errors.Is(err, errFilesFailed):
+		os.Exit(1) // each failure was reported with its file
+	case err != nil && !errors.Is(err, errHelp):
+		fmt.Fprintln(os.Stderr, "detective-local:", err)
+		os.Exit(1)
 	}
 }
 

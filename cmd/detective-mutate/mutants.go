@@ -56,7 +56,7 @@ func mutants() []mutant {
 		},
 		{
 			Name: "quota/counts-failed-invitations", File: member,
-			From: "if outcome != MemberStatusVerificationFailed {", To: "if true {",
+			From: "if m.Status != MemberStatusVerificationFailed {\n\t\t\tadding++", To: "if m.Status != \"\" {\n\t\t\tadding++",
 			Packages: []string{awsapi}, Tests: quotaTests,
 		},
 		{

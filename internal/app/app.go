@@ -23,6 +23,7 @@ import (
 
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
+	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/dispatch"
 	"github.com/detective-local/detective-local/internal/edge"
@@ -31,6 +32,7 @@ import (
 	"github.com/detective-local/detective-local/internal/orgsapi"
 	"github.com/detective-local/detective-local/internal/postgres"
 	"github.com/detective-local/detective-local/internal/readmodel"
+	"github.com/detective-local/detective-local/internal/s3source"
 	"github.com/detective-local/detective-local/internal/sqlite"
 	"github.com/detective-local/detective-local/internal/sts"
 	"github.com/detective-local/detective-local/internal/stsapi"
@@ -128,6 +130,14 @@ type Config struct {
 	RouteBodyTimeouts map[string]time.Duration
 	MaxSlowBodies     int
 	MaxHeaderBytes    int
+
+	// The data plane's ways in (dataplane.go): the largest ingest body
+	// (0: ingestapi.DefaultMaxBytes), and S3 locations to poll with an
+	// S3-compatible endpoint ("" for AWS) every IngestS3Interval.
+	IngestMaxBytes   int64
+	IngestS3         []s3source.Location
+	IngestS3Endpoint string
+	IngestS3Interval time.Duration
 }
 
 // withDefaults fills the request bounds left at zero with the binary's
@@ -144,6 +154,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxHeaderBytes == 0 {
 		cfg.MaxHeaderBytes = 64 << 10
+	}
+	if cfg.IngestS3Interval == 0 {
+		cfg.IngestS3Interval = time.Minute
 	}
 	return cfg
 }
@@ -180,15 +193,23 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
-	svc := detective.NewService(readModel(store), clock, detective.RandomIDs{}, detective.Config{
+	dcfg := detective.Config{
 		Organizations:      orgs,
 		VerificationDelay:  cfg.VerificationDelay,
 		MemberLimit:        cfg.MemberLimit,
 		VolumeLimit:        cfg.VolumeLimit,
 		InvestigationDelay: cfg.InvestigationDelay,
-	})
+	}
+	if bs, ok := store.(behavior.Store); ok { // both stores are; a test double may not be
+		dcfg.Volume = behavior.Meter{Store: bs}
+	}
+	svc := detective.NewService(readModel(store), clock, detective.RandomIDs{}, dcfg)
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
+	}
+	data, err := newDataPlane(ctx, cfg, store, clock, log)
+	if err != nil {
+		return nil, err
 	}
 	authn := &auth.Authenticator{
 		Credentials:    cfg.Credentials,
@@ -203,7 +224,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		log.Warn("--verify-signatures without credentials in a seed file: every request will be refused")
 	}
 	mux := &dispatch.Handler{
-		Operator:      (&operator.Guard{Auth: authn}).Wrap(operator.New(svc, orgs, cfg.Seed, log)),
+		Operator:      (&operator.Guard{Auth: authn}).Wrap(data.route(operator.New(svc, orgs, cfg.Seed, log))),
 		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes}),
 		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log}),
 		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log}),
@@ -240,6 +261,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if cfg.OrgEventsInterval > 0 {
 		go s.every(jobs, cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents)
 	}
+	data.run(jobs)
 	return s, nil
 }
 

@@ -4,8 +4,13 @@
 // SQL or any log format; decoders (internal/ingest/<format>) produce its
 // Records, and the ingest pipeline routes and stores them.
 //
-// Imports: stdlib and internal/detective (for AccountID and the package
-// enum) only.
+// The rules that decide what a record becomes live here: Route (which
+// graphs take it), Principals (which entities it counts under), PublicIP
+// (which addresses are enriched), and Batch (how records collapse into
+// hourly aggregates).
+//
+// Imports: stdlib, internal/arn and internal/detective (for AccountID,
+// the member states and the package enum) only.
 package behavior
 
 import (

@@ -46,32 +46,32 @@ func accountFacts(ctx context.Context, tx Tx, id AccountID) (world.Account, erro
 	return a, err
 }
 
-// volumeIn sums an account's daily volume over the graph's started
-// packages.
-func volumeIn(a world.Account, graphPackages []PackageState) int64 {
-	var v int64
-	for _, p := range graphPackages {
-		if p.State == IngestStarted {
-			v += a.Volume[string(p.Package)]
-		}
-	}
-	return v
-}
-
 // graphVolume is the graph's daily volume: the administrator's own data and
-// that of every ENABLED member but except, as last measured.
+// that of every ENABLED member but except, each measured if it has
+// ingested into the graph and as its facts (for members, as stored when
+// they were enabled) otherwise.
 func (s *Service) graphVolume(ctx context.Context, tx Tx, g Graph, graphPackages []PackageState, now time.Time, except AccountID) (int64, error) {
 	admin, err := accountFacts(ctx, tx, g.Admin)
 	if err != nil {
 		return 0, err
 	}
-	total := volumeIn(admin, graphPackages)
 	enabled, err := s.membersWithStatus(ctx, tx, g, now, MemberStatusEnabled)
 	if err != nil {
 		return 0, err
 	}
+	enabled = slices.DeleteFunc(enabled, func(m Member) bool { return m.Account == except })
+	accounts := []AccountID{g.Admin}
 	for _, m := range enabled {
-		if m.Account == except {
+		accounts = append(accounts, m.Account)
+	}
+	measured, err := s.measuredVolume(ctx, g.ARN, accounts, now)
+	if err != nil {
+		return 0, err
+	}
+	total := dailyVolume(admin, measured, graphPackages)
+	for _, m := range enabled {
+		if _, ok := measured[m.Account]; ok {
+			total += dailyVolume(world.Account{ID: m.Account}, measured, m.Packages)
 			continue
 		}
 		for _, p := range m.Packages { // read with the member
@@ -106,7 +106,11 @@ func (s *Service) activate(ctx context.Context, tx Tx, g Graph, m Member, now ti
 		if err != nil {
 			return m, err
 		}
-		if vol+volumeIn(facts, gps) > s.cfg.VolumeLimit {
+		own, err := s.measuredVolume(ctx, g.ARN, []AccountID{m.Account}, now)
+		if err != nil {
+			return m, err
+		}
+		if vol+dailyVolume(facts, own, gps) > s.cfg.VolumeLimit {
 			status, reason = MemberStatusAcceptedButDisabled, DisabledReasonVolumeTooHigh
 		}
 	}
@@ -151,7 +155,8 @@ func (s *Service) putMemberPackages(ctx context.Context, tx Tx, g Graph, m Membe
 // withPackages readies ms for MemberDetail's volume fields, which only
 // ENABLED and ACCEPTED_BUT_DISABLED members have: those keep the package
 // states the store read with them, or get them from MemberPackages if they
-// have none (a Member built rather than read, as by CreateMembers), and
+// have none (a Member built rather than read, as by CreateMembers), with
+// the volume measured once the account has ingested into the graph, and
 // get their utilization; members in any other status get no packages,
 // whatever is stored.
 func (s *Service) withPackages(ctx context.Context, tx Tx, graph arn.ARN, ms []Member) error {
@@ -181,7 +186,20 @@ func (s *Service) withPackages(ctx context.Context, tx Tx, graph arn.ARN, ms []M
 			}
 		}
 	}
+	var withVolume []AccountID
 	for i := range ms {
+		if len(ms[i].Packages) > 0 {
+			withVolume = append(withVolume, ms[i].Account)
+		}
+	}
+	measured, err := s.measuredVolume(ctx, graph, withVolume, s.now())
+	if err != nil {
+		return err
+	}
+	for i := range ms {
+		if mv, ok := measured[ms[i].Account]; ok && len(ms[i].Packages) > 0 {
+			ms[i].Packages = withMeasured(ms[i].Packages, mv)
+		}
 		if len(ms[i].Packages) > 0 {
 			ms[i].Utilization = 100 * float64(ms[i].VolumeBytes()) / float64(s.cfg.VolumeLimit)
 		}

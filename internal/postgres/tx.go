@@ -32,7 +32,13 @@ func (t *tx) DeleteAll(ctx context.Context) error {
 	for _, table := range []string{"indicators", "investigations", "graph_packages",
 		"members", "tags", "graphs", "accounts", "organization_admins",
 		// What else belongs to an organization goes by ON DELETE CASCADE.
-		"organizations", "sessions", "org_events"} {
+		"organizations", "sessions", "org_events",
+		// The behavior graphs' data, as SQLite's reset empties it too.
+		"behavior_keys", "behavior_api_calls", "behavior_entities", "behavior_links", "behavior_ips",
+		"behavior_flows", "behavior_findings", "behavior_finding_entities", "behavior_k8s", "behavior_volume",
+		"behavior_files", "behavior_file_routes", "behavior_file_graphs",
+		// Which S3 objects were ingested goes with what they brought.
+		"ingest_objects"} {
 		b.Queue(`DELETE FROM ` + table)
 	}
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {

@@ -28,6 +28,7 @@ type Store struct {
 	// keep holds an in-memory database open: it lives only as long as
 	// some connection to it, and the pools may close idle connections.
 	keep *sql.Conn
+	bulk bulkStatements // the behavior store's multi-row statements, on write
 	// writes counts write transactions: finished ones above
 	// writesInFlightBits, those under way below, in one word so that
 	// DataVersion reads both at once.
@@ -58,6 +59,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		// synchronous=FULL every commit is fsynced before Write returns.
 		"journal_mode(WAL)",
 		"synchronous(FULL)",
+		// Ingest rewrites the same index pages batch after batch; SQLite's
+		// default 2 MB page cache would read them back from the file
+		// every time.
+		"cache_size(-65536)",
 	})
 }
 
@@ -268,6 +273,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the database. An in-memory database is gone afterwards.
 func (s *Store) Close() error {
 	var errs []error
+	for _, sts := range s.bulk.m {
+		for _, st := range sts {
+			errs = append(errs, st.Close())
+		}
+	}
 	for _, st := range []*statements{s.readSt, s.writeSt} {
 		if st != nil {
 			errs = append(errs, st.close())

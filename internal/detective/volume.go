@@ -1,0 +1,68 @@
+package detective
+
+import (
+	"context"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/world"
+)
+
+// VolumeMeter reads the data volume that accounts have ingested into a
+// graph: the behavior graphs' own metering (behavior.Meter).
+type VolumeMeter interface {
+	// MeasuredVolume returns, for each of accounts that has ever ingested
+	// into graph, the raw bytes per package it ingested at or after since
+	// and the time of its last ingest. Accounts that never ingested are
+	// absent.
+	MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []AccountID, since time.Time) (map[AccountID]MeasuredVolume, error)
+}
+
+// MeasuredVolume is one account's measured volume in a graph.
+type MeasuredVolume struct {
+	Bytes      map[DatasourcePackage]int64
+	LastIngest time.Time
+}
+
+// volumeWindow is the span VolumeUsageInBytes covers: the last 24 hours,
+// rolling, so that an ingest shows at once.
+const volumeWindow = 24 * time.Hour
+
+// measuredVolume returns what the meter measured for accounts in graph
+// over the last day; nil without a meter.
+func (s *Service) measuredVolume(ctx context.Context, graph arn.ARN, accounts []AccountID, now time.Time) (map[AccountID]MeasuredVolume, error) {
+	if s.cfg.Volume == nil || len(accounts) == 0 {
+		return nil, nil
+	}
+	return s.cfg.Volume.MeasuredVolume(ctx, graph, accounts, now.Add(-volumeWindow))
+}
+
+// dailyVolume is an account's daily volume over the started packages of
+// ps: measured once the account has ingested into the graph, and its
+// account facts (the estimate AWS makes for a new member) until then.
+func dailyVolume(facts world.Account, measured map[AccountID]MeasuredVolume, ps []PackageState) int64 {
+	mv, ok := measured[facts.ID]
+	var v int64
+	for _, p := range ps {
+		if p.State != IngestStarted {
+			continue
+		}
+		if ok {
+			v += mv.Bytes[p.Package]
+		} else {
+			v += facts.Volume[string(p.Package)]
+		}
+	}
+	return v
+}
+
+// withMeasured returns ps with each package's volume and its time as
+// measured in mv.
+func withMeasured(ps []PackageState, mv MeasuredVolume) []PackageState {
+	out := make([]PackageState, len(ps))
+	for i, p := range ps {
+		p.VolumeBytes, p.VolumeTime = mv.Bytes[p.Package], mv.LastIngest.UTC().Truncate(time.Millisecond)
+		out[i] = p
+	}
+	return out
+}
