@@ -46,6 +46,16 @@ var banned = map[string]map[string]string{
 		module + "internal/postgres": "the read model wraps any Versioned store, not one in particular",
 		module + "internal/awsapi":   "the wire depends on the domain, not on the read model",
 	},
+	"internal/console": {
+		module + "internal/awsapi":   "the console calls detective.Service, never the wire",
+		module + "internal/sqlite":   "the console reads through the service and its own interfaces, never a store",
+		module + "internal/postgres": "the console reads through the service and its own interfaces, never a store",
+	},
+	"internal/metrics": {
+		module + "internal/detective": "metrics count what the wiring tells them; they know no domain",
+		module + "internal/sqlite":    "gauges are read through functions the wiring gives",
+		module + "internal/postgres":  "gauges are read through functions the wiring gives",
+	},
 	"internal/arn": {
 		module + "internal/detective": "arn is a leaf value package",
 	},

@@ -24,9 +24,12 @@ import (
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/console"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/dispatch"
 	"github.com/detective-local/detective-local/internal/edge"
+	"github.com/detective-local/detective-local/internal/frame"
+	"github.com/detective-local/detective-local/internal/metrics"
 	"github.com/detective-local/detective-local/internal/operator"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/orgsapi"
@@ -74,13 +77,28 @@ func OpenStore(ctx context.Context, spec, dataDir string) (Store, error) {
 	return nil, fmt.Errorf("--store %q: want sqlite, memory or a postgres:// DSN", spec)
 }
 
-// readModel puts the in-memory read model in front of store when store
-// names its data versions, as both stores do.
-func readModel(store Store) detective.Store {
-	if v, ok := store.(readmodel.Versioned); ok {
-		return readmodel.New(v, 0)
+// readModel puts the in-memory read model in front of store when opened,
+// the store under it, names its data versions, as both stores do.
+func readModel(store, opened Store) detective.Store {
+	v, ok := opened.(dataVersioner)
+	if !ok {
+		return store
 	}
-	return store
+	return readmodel.New(versionedStore{Store: store, versions: v}, 0)
+}
+
+type dataVersioner interface {
+	DataVersion(ctx context.Context) (string, error)
+}
+
+// versionedStore is store with the data versions of the store under it.
+type versionedStore struct {
+	Store
+	versions dataVersioner
+}
+
+func (s versionedStore) DataVersion(ctx context.Context) (string, error) {
+	return s.versions.DataVersion(ctx)
 }
 
 // Config is how the server behaves. The zero value of a field is its
@@ -191,6 +209,13 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
+	m := metrics.New(metrics.Gauges{Backlog: backlog(store), Log: log})
+	// The behavior data is read from the store as opened: the counting
+	// wrapper offers only Detective's and the world's interfaces.
+	behaviorData := newProfiles(store, clock.Now)
+	opened := store
+	store = countedStore{Store: store, m: m}
+	observe := func(o frame.Observation) { m.Request(o.Service, o.Op, o.Status, o.Elapsed) }
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
 	dcfg := detective.Config{
@@ -200,14 +225,14 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		VolumeLimit:        cfg.VolumeLimit,
 		InvestigationDelay: cfg.InvestigationDelay,
 	}
-	if bs, ok := store.(behavior.Store); ok { // both stores are; a test double may not be
+	if bs, ok := opened.(behavior.Store); ok { // both stores are; a test double may not be
 		dcfg.Volume = behavior.Meter{Store: bs}
 	}
-	svc := detective.NewService(readModel(store), clock, detective.RandomIDs{}, dcfg)
+	svc := detective.NewService(readModel(store, opened), clock, detective.RandomIDs{}, dcfg)
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
 	}
-	data, err := newDataPlane(ctx, cfg, store, clock, log)
+	data, err := newDataPlane(ctx, cfg, opened, clock, log, m)
 	if err != nil {
 		return nil, err
 	}
@@ -225,9 +250,13 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	}
 	mux := &dispatch.Handler{
 		Operator:      (&operator.Guard{Auth: authn}).Wrap(data.route(operator.New(svc, orgs, cfg.Seed, log))),
-		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes}),
-		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log}),
-		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log}),
+		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Observe: observe}),
+		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log, Observe: observe}),
+		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log, Observe: observe}),
+		Metrics:       m.Handler(),
+		Console: console.New(console.Config{Service: svc, Verify: cfg.VerifySignatures, DefaultRegion: cfg.DefaultRegion,
+			Accounts: consoleAccounts(orgs, cfg.Credentials, cfg.DefaultAccount), Keys: consoleKeys(cfg.Credentials),
+			Profiles: behaviorData, Now: clock.Now, Logger: log}),
 	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/ingest"
 	"github.com/detective-local/detective-local/internal/ingestapi"
+	"github.com/detective-local/detective-local/internal/metrics"
 	"github.com/detective-local/detective-local/internal/s3source"
 )
 
@@ -40,7 +41,7 @@ type dataPlane struct {
 // graphs and checkpoints; a store that keeps no behavior graphs (a test
 // double of the control plane) gets none: a nil *dataPlane, which routes
 // nothing and runs nothing.
-func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.Clock, log *slog.Logger) (*dataPlane, error) {
+func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.Clock, log *slog.Logger, m *metrics.Metrics) (*dataPlane, error) {
 	graphs, ok := store.(behavior.Store)
 	if !ok {
 		if len(cfg.IngestS3) > 0 {
@@ -49,8 +50,9 @@ func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.
 		return nil, nil
 	}
 	p := ingest.New(graphs, ingest.Config{Now: clock.Now})
+	counted := countedIngester{p: p, m: m}
 	d := &dataPlane{cfg: cfg, log: log, pipeline: p,
-		handler: ingestapi.New(ingestapi.Config{Ingester: p, Profiler: p, MaxBytes: cfg.IngestMaxBytes, Now: clock.Now, Log: log})}
+		handler: ingestapi.New(ingestapi.Config{Ingester: counted, Profiler: p, MaxBytes: cfg.IngestMaxBytes, Now: clock.Now, Log: log})}
 	if len(cfg.IngestS3) == 0 {
 		return d, nil
 	}
@@ -62,7 +64,7 @@ func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.
 	if err != nil {
 		return nil, err
 	}
-	d.s3 = s3source.New(s3source.Config{Locations: cfg.IngestS3, Client: client, Ingester: p, Checkpoints: cps,
+	d.s3 = s3source.New(s3source.Config{Locations: cfg.IngestS3, Client: client, Ingester: counted, Checkpoints: cps,
 		Owner: replicaName(), Now: clock.Now, Log: log})
 	return d, nil
 }

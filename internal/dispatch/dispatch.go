@@ -23,7 +23,10 @@ import (
 // Handler routes requests to the service handlers.
 type Handler struct {
 	// Operator serves every path under OperatorPrefix.
-	Operator      http.Handler
+	Operator http.Handler
+	// Metrics serves MetricsPath; Console every path under ConsolePrefix.
+	Metrics       http.Handler
+	Console       http.Handler
 	Detective     http.Handler
 	STS           http.Handler
 	Organizations http.Handler
@@ -39,7 +42,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // OperatorPrefix is the path prefix of the operator endpoints.
 const OperatorPrefix = "/_detective/"
 
+// MetricsPath is where the metrics are served, without the operator's
+// guard: like health, scrapers cannot sign, and the counts name no
+// account or resource.
+const MetricsPath = OperatorPrefix + "metrics"
+
+// ConsolePrefix is the web console's path prefix.
+const ConsolePrefix = "/console/"
+
 func (h *Handler) route(r *http.Request) http.Handler {
+	if h.Metrics != nil && r.URL.Path == MetricsPath && r.Method == http.MethodGet {
+		return h.Metrics
+	}
+	if h.Console != nil && (strings.HasPrefix(r.URL.Path, ConsolePrefix) || r.URL.Path+"/" == ConsolePrefix) {
+		return h.Console
+	}
 	if h.Operator != nil && (strings.HasPrefix(r.URL.Path, OperatorPrefix) || r.URL.Path+"/" == OperatorPrefix) {
 		return h.Operator
 	}

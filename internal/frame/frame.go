@@ -35,7 +35,25 @@ type Frame struct {
 	// *BodyError for a body that could not be read and an error that is
 	// neither a *BodyError nor one of the layer's own for a panic.
 	WriteError func(w http.ResponseWriter, r *http.Request, c *Call, err error)
+	// Observe, when set, is told of every call once it is answered, for
+	// metrics.
+	Observe func(Observation)
 }
+
+// Observation is one answered call, as metrics count it.
+type Observation struct {
+	Service string
+	Op      string // "" when no operation matched
+	// Status is the HTTP status sent; StatusClientGone when the client
+	// hung up before an answer was written.
+	Status  int
+	Elapsed time.Duration
+}
+
+// StatusClientGone is the status an Observation reports for a client that
+// disconnected before any answer: nginx's 499, so that dashboards tell it
+// apart from the server's own failures.
+const StatusClientGone = 499
 
 // Call is one request in its frame.
 type Call struct {
@@ -107,6 +125,13 @@ func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
 			slog.String("caller", c.Caller), slog.String("error", sw.Header().Get("X-Amzn-ErrorType")),
 			slog.String("request_id", c.ID), slog.Duration("elapsed", time.Since(start)))
+		if f.Observe != nil {
+			status := sw.status
+			if status == 0 {
+				status = StatusClientGone
+			}
+			f.Observe(Observation{Service: f.Service, Op: c.Op, Status: status, Elapsed: time.Since(start)})
+		}
 	}()
 	if HeadersTooLarge(r) {
 		f.WriteError(sw, r, c, ErrHeadersTooLarge)

@@ -29,6 +29,8 @@ type Config struct {
 	Auth         *auth.Authenticator
 	Logger       *slog.Logger
 	MaxBodyBytes int64 // 0 means DefaultMaxBodyBytes
+	// Observe is told of every answered call (metrics); nil: nobody.
+	Observe func(frame.Observation)
 }
 
 // Server is the Organizations API as an http.Handler.
@@ -50,7 +52,7 @@ func NewServer(cfg Config) *Server {
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBodyBytes
 	}
-	s.frame = &frame.Frame{Service: "organizations", Log: s.log, MaxBody: maxBody, JSONBody: true, WriteError: s.writeError}
+	s.frame = &frame.Frame{Service: "organizations", Log: s.log, MaxBody: maxBody, JSONBody: true, WriteError: s.writeError, Observe: cfg.Observe}
 	for _, rt := range routes {
 		s.routes[rt.name] = rt
 	}

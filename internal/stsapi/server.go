@@ -29,6 +29,8 @@ type Config struct {
 	Auth         *auth.Authenticator
 	Logger       *slog.Logger
 	MaxBodyBytes int64 // 0 means DefaultMaxBodyBytes
+	// Observe is told of every answered call (metrics); nil: nobody.
+	Observe func(frame.Observation)
 }
 
 // Server is the STS query API as an http.Handler.
@@ -50,7 +52,7 @@ func NewServer(cfg Config) *Server {
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBodyBytes
 	}
-	s.frame = &frame.Frame{Service: "sts", Log: s.log, MaxBody: maxBody, WriteError: s.writeError}
+	s.frame = &frame.Frame{Service: "sts", Log: s.log, MaxBody: maxBody, WriteError: s.writeError, Observe: cfg.Observe}
 	for _, a := range actions {
 		s.actions[a.name] = a
 	}
