@@ -152,6 +152,16 @@ func (s *Store) DataVersion(ctx context.Context) (string, error) {
 	return v, nil
 }
 
+// DataVersion is Store.DataVersion inside a transaction: in a REPEATABLE
+// READ transaction, the snapshot every one of its queries sees.
+func (t *tx) DataVersion(ctx context.Context) (string, error) {
+	var v string
+	if err := t.tx.QueryRow(ctx, "SELECT pg_current_snapshot()::text").Scan(&v); err != nil {
+		return "", wrap("data version", err)
+	}
+	return v, nil
+}
+
 func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
 	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
 }

@@ -81,11 +81,18 @@ func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
 // files them under v if the version is still v afterwards.
 func (s *Store) fill(ctx context.Context, v string, fn func(detective.Tx) error) error {
 	var rec *recording
+	inTx := "" // the version the transaction itself reads, where it can
 	err := s.inner.Read(ctx, func(tx detective.Tx) error {
 		full, ok := tx.(fullTx)
 		if !ok {
 			rec = nil
 			return fn(tx)
+		}
+		if tv, ok := tx.(txVersioner); ok {
+			var err error
+			if inTx, err = tv.DataVersion(ctx); err != nil {
+				return err
+			}
 		}
 		rec = newRecording() // the inner store may run fn again
 		return fn(&fillTx{fullTx: full, rec: rec})
@@ -93,10 +100,20 @@ func (s *Store) fill(ctx context.Context, v string, fn func(detective.Tx) error)
 	if rec == nil {
 		return err
 	}
-	if after, verr := s.inner.DataVersion(ctx); verr == nil && after == v {
+	if inTx != "" {
+		// The transaction's own version names exactly what it read, and
+		// spares a second look, and a connection, after it.
+		s.snapshotAt(inTx).add(rec, s.maxEntries)
+	} else if after, verr := s.inner.DataVersion(ctx); verr == nil && after == v {
 		s.snapshotAt(v).add(rec, s.maxEntries)
 	}
 	return err
+}
+
+// txVersioner is a read transaction that can name the data version it
+// reads, as a PostgreSQL snapshot can.
+type txVersioner interface {
+	DataVersion(ctx context.Context) (string, error)
 }
 
 // snapshotAt returns the snapshot of version v, replacing the current one
