@@ -23,7 +23,6 @@ import (
 
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
-	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/console"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/dispatch"
@@ -218,17 +217,13 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	observe := func(o frame.Observation) { m.Request(o.Service, o.Op, o.Status, o.Elapsed) }
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
-	dcfg := detective.Config{
+	svc := detective.NewService(readModel(store, opened), clock, detective.RandomIDs{}, detective.Config{
 		Organizations:      orgs,
 		VerificationDelay:  cfg.VerificationDelay,
 		MemberLimit:        cfg.MemberLimit,
 		VolumeLimit:        cfg.VolumeLimit,
 		InvestigationDelay: cfg.InvestigationDelay,
-	}
-	if bs, ok := opened.(behavior.Store); ok { // both stores are; a test double may not be
-		dcfg.Volume = behavior.Meter{Store: bs}
-	}
-	svc := detective.NewService(readModel(store, opened), clock, detective.RandomIDs{}, dcfg)
+	})
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
 	}

@@ -64,7 +64,7 @@ func (s *Service) graphVolume(ctx context.Context, tx Tx, g Graph, graphPackages
 	for _, m := range enabled {
 		accounts = append(accounts, m.Account)
 	}
-	measured, err := s.measuredVolume(ctx, g.ARN, accounts, now)
+	measured, err := measuredVolume(ctx, tx, g.ARN, accounts, now)
 	if err != nil {
 		return 0, err
 	}
@@ -106,7 +106,7 @@ func (s *Service) activate(ctx context.Context, tx Tx, g Graph, m Member, now ti
 		if err != nil {
 			return m, err
 		}
-		own, err := s.measuredVolume(ctx, g.ARN, []AccountID{m.Account}, now)
+		own, err := measuredVolume(ctx, tx, g.ARN, []AccountID{m.Account}, now)
 		if err != nil {
 			return m, err
 		}
@@ -192,7 +192,7 @@ func (s *Service) withPackages(ctx context.Context, tx Tx, graph arn.ARN, ms []M
 			withVolume = append(withVolume, ms[i].Account)
 		}
 	}
-	measured, err := s.measuredVolume(ctx, graph, withVolume, s.now())
+	measured, err := measuredVolume(ctx, tx, graph, withVolume, s.now())
 	if err != nil {
 		return err
 	}

@@ -28,10 +28,6 @@ type Config struct {
 	// Organizations registers delegated administrators; nil skips the
 	// registration.
 	Organizations OrgRegistrar
-	// Volume measures what accounts ingest into graphs; it replaces an
-	// account's volume facts once the account has ingested. nil: the
-	// facts alone.
-	Volume VolumeMeter
 }
 
 // DefaultVolumeLimit is the graph data volume, per day, above which

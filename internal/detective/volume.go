@@ -8,9 +8,12 @@ import (
 	"github.com/detective-local/detective-local/internal/world"
 )
 
-// VolumeMeter reads the data volume that accounts have ingested into a
-// graph: the behavior graphs' own metering (behavior.Meter).
-type VolumeMeter interface {
+// VolumeReader is a Tx of a store that also meters what graphs ingest,
+// as both stores do. The Service reads volume through the Tx it already
+// holds: a second connection from inside a write could wait for one that
+// writers hold (PostgreSQL's pool) or for the write itself (SQLite's
+// in-memory database). A Tx without it has only the account facts.
+type VolumeReader interface {
 	// MeasuredVolume returns, for each of accounts that has ever ingested
 	// into graph, the raw bytes per package it ingested at or after since
 	// and the time of its last ingest. Accounts that never ingested are
@@ -28,13 +31,14 @@ type MeasuredVolume struct {
 // rolling, so that an ingest shows at once.
 const volumeWindow = 24 * time.Hour
 
-// measuredVolume returns what the meter measured for accounts in graph
-// over the last day; nil without a meter.
-func (s *Service) measuredVolume(ctx context.Context, graph arn.ARN, accounts []AccountID, now time.Time) (map[AccountID]MeasuredVolume, error) {
-	if s.cfg.Volume == nil || len(accounts) == 0 {
+// measuredVolume returns what was measured for accounts in graph over the
+// last day; nil when tx has no meter.
+func measuredVolume(ctx context.Context, tx Tx, graph arn.ARN, accounts []AccountID, now time.Time) (map[AccountID]MeasuredVolume, error) {
+	vr, ok := tx.(VolumeReader)
+	if !ok || len(accounts) == 0 {
 		return nil, nil
 	}
-	return s.cfg.Volume.MeasuredVolume(ctx, graph, accounts, now.Add(-volumeWindow))
+	return vr.MeasuredVolume(ctx, graph, accounts, now.Add(-volumeWindow))
 }
 
 // dailyVolume is an account's daily volume over the started packages of

@@ -58,8 +58,7 @@ type world struct {
 
 func mustWorld(tb testing.TB) world { tb.Helper(); return mustWorldWith(tb, detective.Config{}) }
 
-// mustWorldWith is mustWorld with a Service configured by cfg, measuring
-// volume through the store.
+// mustWorldWith is mustWorld with a Service configured by cfg.
 func mustWorldWith(tb testing.TB, cfg detective.Config) world {
 	tb.Helper()
 	s, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "d.db"))
@@ -75,7 +74,6 @@ func mustWorldOn(tb testing.TB, store store, cfg detective.Config) world {
 	tb.Helper()
 	ctx := tb.Context()
 	clk := &clock{t: now}
-	cfg.Volume = behavior.Meter{Store: store}
 	svc := detective.NewService(store, clk, detective.RandomIDs{}, cfg)
 	a := detective.Caller{Account: admin, Region: region}
 	out, err := svc.CreateGraph(ctx, a, detective.CreateGraphInput{})

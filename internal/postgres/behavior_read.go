@@ -37,6 +37,32 @@ func (s *Store) GraphVolume(ctx context.Context, graph arn.ARN, since time.Time)
 
 // MeasuredVolume implements behavior.Store.
 func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
+	defer cancel()
+	return measuredVolume(ctx, s.pool, graph, accounts, since)
+}
+
+// MeasuredVolume implements detective.VolumeReader, in the transaction.
+func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
+	vs, err := measuredVolume(ctx, t.tx, graph, accounts, since)
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	out := make(map[detective.AccountID]detective.MeasuredVolume, len(vs))
+	for _, v := range vs {
+		out[v.Account] = detective.MeasuredVolume{Bytes: v.Bytes, LastIngest: v.LastIngest}
+	}
+	return out, nil
+}
+
+var _ detective.VolumeReader = (*tx)(nil)
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
 	if len(accounts) == 0 {
 		return nil, nil
 	}
@@ -47,22 +73,25 @@ func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []de
 	var out []behavior.AccountVolume
 	var account, pkg string
 	var bytes, last int64
-	err := s.each(ctx, "measured volume", `SELECT account_id, package,
+	rows, _ := q.Query(ctx, `SELECT account_id, package,
 		sum(CASE WHEN minute >= $1 THEN bytes ELSE 0 END)::bigint, max(last_ingest) FROM behavior_volume
 		WHERE graph_key = $2 AND account_id = ANY($3) GROUP BY account_id, package ORDER BY account_id, package`,
-		[]any{ms(since.Truncate(time.Minute)), behavior.GraphKey(graph), ids}, []any{&account, &pkg, &bytes, &last},
-		func() error {
-			if len(out) == 0 || out[len(out)-1].Account != detective.AccountID(account) {
-				out = append(out, behavior.AccountVolume{Account: detective.AccountID(account), Bytes: map[detective.DatasourcePackage]int64{}})
-			}
-			v := &out[len(out)-1]
-			v.Bytes[detective.DatasourcePackage(pkg)] = bytes
-			if t := fromMS(last); t.After(v.LastIngest) {
-				v.LastIngest = t
-			}
-			return nil
-		})
-	return out, err
+		ms(since.Truncate(time.Minute)), behavior.GraphKey(graph), ids)
+	_, err := pgx.ForEachRow(rows, []any{&account, &pkg, &bytes, &last}, func() error {
+		if len(out) == 0 || out[len(out)-1].Account != detective.AccountID(account) {
+			out = append(out, behavior.AccountVolume{Account: detective.AccountID(account), Bytes: map[detective.DatasourcePackage]int64{}})
+		}
+		v := &out[len(out)-1]
+		v.Bytes[detective.DatasourcePackage(pkg)] = bytes
+		if t := fromMS(last); t.After(v.LastIngest) {
+			v.LastIngest = t
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("measured volume", err)
+	}
+	return out, nil
 }
 
 const apiCallColumns = `entity, hour, event_source, event_name, source_ip, user_agent, account_id, success,

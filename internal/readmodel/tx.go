@@ -83,13 +83,16 @@ func (r *recording) call(k callKey, val any, err error) {
 	}
 }
 
-// fullTx is what both stores' transactions are: Detective's queries and
-// the whole world's. The read model's transactions are fullTx too, so
-// that a caller's type assertions (the conformance suite's, a world
-// service's) see what they would see without it.
+// fullTx is what both stores' transactions are: Detective's queries, the
+// whole world's and the measured volume. The read model's transactions
+// are fullTx too, so that a caller's type assertions (the Service's for
+// VolumeReader, the conformance suite's) see what they would see without
+// it. Measured volume is never kept: ingestion changes it without a
+// Detective write, and each read asks for a window ending at its own now.
 type fullTx interface {
 	detective.Tx
 	world.Tx
+	detective.VolumeReader
 }
 
 // snapshotTx answers from a snapshot. Its embedded fullTx is nil: a query

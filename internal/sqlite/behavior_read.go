@@ -15,8 +15,8 @@ import (
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
-// queryRows runs q on the read pool and scans each row with scan.
-func queryRows(ctx context.Context, db *sql.DB, what, q string, args []any, scan func(*sql.Rows) error) error {
+// queryRows runs q and scans each row with scan.
+func queryRows(ctx context.Context, db querier, what, q string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: %s: %w", what, err)
@@ -46,6 +46,30 @@ func (s *Store) GraphVolume(ctx context.Context, graph arn.ARN, since time.Time)
 
 // MeasuredVolume implements behavior.Store.
 func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
+	return measuredVolume(ctx, s.read, graph, accounts, since)
+}
+
+// MeasuredVolume implements detective.VolumeReader, in the transaction.
+func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
+	vs, err := measuredVolume(ctx, t.tx, graph, accounts, since)
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	out := make(map[detective.AccountID]detective.MeasuredVolume, len(vs))
+	for _, v := range vs {
+		out[v.Account] = detective.MeasuredVolume{Bytes: v.Bytes, LastIngest: v.LastIngest}
+	}
+	return out, nil
+}
+
+var _ detective.VolumeReader = (*tx)(nil)
+
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
 	if len(accounts) == 0 {
 		return nil, nil
 	}
@@ -54,7 +78,7 @@ func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []de
 		args = append(args, string(a))
 	}
 	var out []behavior.AccountVolume
-	err := queryRows(ctx, s.read, "measured volume", `SELECT account_id, package,
+	err := queryRows(ctx, q, "measured volume", `SELECT account_id, package,
 		sum(CASE WHEN minute >= ? THEN bytes ELSE 0 END), max(last_ingest) FROM behavior_volume
 		WHERE graph_key = ? AND account_id IN (`+placeholders(len(accounts))+`)
 		GROUP BY account_id, package ORDER BY account_id, package`, args, func(rows *sql.Rows) error {
