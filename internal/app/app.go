@@ -33,7 +33,6 @@ import (
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/orgsapi"
 	"github.com/detective-local/detective-local/internal/postgres"
-	"github.com/detective-local/detective-local/internal/readmodel"
 	"github.com/detective-local/detective-local/internal/s3source"
 	"github.com/detective-local/detective-local/internal/sqlite"
 	"github.com/detective-local/detective-local/internal/sts"
@@ -74,30 +73,6 @@ func OpenStore(ctx context.Context, spec, dataDir string) (Store, error) {
 		return st, nil
 	}
 	return nil, fmt.Errorf("--store %q: want sqlite, memory or a postgres:// DSN", spec)
-}
-
-// readModel puts the in-memory read model in front of store when opened,
-// the store under it, names its data versions, as both stores do.
-func readModel(store, opened Store) detective.Store {
-	v, ok := opened.(dataVersioner)
-	if !ok {
-		return store
-	}
-	return readmodel.New(versionedStore{Store: store, versions: v}, 0)
-}
-
-type dataVersioner interface {
-	DataVersion(ctx context.Context) (string, error)
-}
-
-// versionedStore is store with the data versions of the store under it.
-type versionedStore struct {
-	Store
-	versions dataVersioner
-}
-
-func (s versionedStore) DataVersion(ctx context.Context) (string, error) {
-	return s.versions.DataVersion(ctx)
 }
 
 // Config is how the server behaves. The zero value of a field is its

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/detective-local/detective-local/internal/app"
 	domain "github.com/detective-local/detective-local/internal/detective"
-	"github.com/detective-local/detective-local/internal/readmodel"
 	"github.com/detective-local/detective-local/internal/sqlite"
 )
 
@@ -24,7 +24,7 @@ func BenchmarkMembershipCycleByGraphSize(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer store.Close()
-			svc := domain.NewService(readmodel.New(store, 0), domain.SystemClock{}, domain.RandomIDs{}, domain.Config{})
+			svc := domain.NewService(app.ReadModel(store), domain.SystemClock{}, domain.RandomIDs{}, domain.Config{})
 			c := domain.Caller{Account: admin, Region: "us-east-1"}
 			g, err := svc.CreateGraph(ctx, c, domain.CreateGraphInput{})
 			if err != nil {
@@ -73,7 +73,7 @@ func BenchmarkCreateMembersDurable(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	svc := domain.NewService(readmodel.New(store, 0), domain.SystemClock{}, domain.RandomIDs{}, domain.Config{})
+	svc := domain.NewService(app.ReadModel(store), domain.SystemClock{}, domain.RandomIDs{}, domain.Config{})
 	const batch = 50
 	var graph domain.CreateGraphOutput
 	var c domain.Caller

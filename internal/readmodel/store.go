@@ -43,6 +43,7 @@ const DefaultMaxEntries = 50_000
 type Store struct {
 	inner      Versioned
 	maxEntries int
+	volume     detective.VolumeReader
 	current    atomic.Pointer[snapshot]
 }
 
@@ -55,6 +56,16 @@ func New(inner Versioned, maxEntries int) *Store {
 		maxEntries = DefaultMaxEntries
 	}
 	return &Store{inner: inner, maxEntries: maxEntries}
+}
+
+// WithLiveVolume returns s answering measured volume, in reads served
+// from memory, from volume outside any transaction. Measured volume is
+// never kept (ingestion changes it without a Detective write, and each
+// read asks for a window ending at its own now); without this, a read
+// that asks for it goes to the database whole.
+func (s *Store) WithLiveVolume(volume detective.VolumeReader) *Store {
+	s.volume = volume
+	return s
 }
 
 // Read runs fn on the snapshot of the current data version when every
@@ -70,7 +81,7 @@ func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
 		return s.inner.Read(ctx, fn)
 	}
 	if snap := s.current.Load(); snap != nil && snap.version == v {
-		if err, ok := snap.serve(fn); ok {
+		if err, ok := snap.serve(fn, s.volume); ok {
 			return err
 		}
 	}
@@ -154,7 +165,7 @@ type miss struct{}
 
 // serve runs fn on snap. ok is false if fn asked a question snap cannot
 // answer, in which case fn's run was cut short and means nothing.
-func (snap *snapshot) serve(fn func(detective.Tx) error) (err error, ok bool) {
+func (snap *snapshot) serve(fn func(detective.Tx) error, volume detective.VolumeReader) (err error, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			// A query the snapshot does not keep at all reaches the
@@ -168,7 +179,7 @@ func (snap *snapshot) serve(fn func(detective.Tx) error) (err error, ok bool) {
 			err, ok = nil, false
 		}
 	}()
-	return fn(&snapshotTx{snap: snap}), true
+	return fn(&snapshotTx{snap: snap, volume: volume}), true
 }
 
 // snapshot is the answers recorded at one data version.

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
@@ -99,7 +100,18 @@ type fullTx interface {
 // it does not keep panics, and Store.serve takes that as a miss.
 type snapshotTx struct {
 	fullTx
-	snap *snapshot
+	snap   *snapshot
+	volume detective.VolumeReader // nil: measured volume is a miss
+}
+
+// MeasuredVolume is read live: it is data of its own, not Detective's, so
+// reading it beside the snapshot is as exact as reading it in the
+// transaction, where ingestion may have added to it just the same.
+func (t *snapshotTx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
+	if t.volume == nil {
+		panic(miss{})
+	}
+	return t.volume.MeasuredVolume(ctx, graph, accounts, since)
 }
 
 // fillTx asks the database and records the answers.
