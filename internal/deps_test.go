@@ -98,6 +98,18 @@ var banned = map[string]map[string]string{
 		module + "internal/sqlite":   "the pipeline names no store",
 		module + "internal/postgres": "the pipeline names no store",
 	},
+	"internal/investigate": {
+		"net/http":                   "the engine's rules know nothing of HTTP",
+		module + "internal/behavior": "the engine owns the interfaces it reads through; internal/evidence adapts the store",
+		module + "internal/sqlite":   "the engine names no store",
+		module + "internal/postgres": "the engine names no store",
+	},
+	"internal/evidence": {
+		"net/http":                   "the adapters serve no HTTP; the operator endpoints call them",
+		module + "internal/sqlite":   "the adapters name no store",
+		module + "internal/postgres": "the adapters name no store",
+		module + "internal/awsapi":   "investigations reach the wire through detective.Service",
+	},
 	"internal/columncodec": {
 		"database/sql":               "the codec encodes values; the stores run the SQL",
 		"github.com/jackc/pgx/v5":    "the codec encodes values; the stores run the SQL",

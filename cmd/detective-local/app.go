@@ -10,6 +10,8 @@ import (
 
 	"github.com/detective-local/detective-local/internal/app"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/geo"
+	"github.com/detective-local/detective-local/internal/ingest"
 	"github.com/detective-local/detective-local/internal/ingestapi"
 )
 
@@ -21,6 +23,7 @@ type Main struct {
 	log    *slog.Logger
 	store  app.Store
 	server *app.Server
+	geo    *geo.DB // closed after the server
 }
 
 // NewMain returns a Main that logs to logOut.
@@ -43,10 +46,15 @@ func (m *Main) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	store, err := app.OpenStore(ctx, m.cfg.Store, m.cfg.DataDir)
+	tabs, err := loadTables(m.cfg)
 	if err != nil {
 		return err
 	}
+	store, err := app.OpenStore(ctx, m.cfg.Store, m.cfg.DataDir)
+	if err != nil {
+		return errors.Join(err, tabs.geo.Close())
+	}
+	settings := m.cfg.investigationSettings()
 	srv, err := app.Start(ctx, store, app.Config{
 		Addr:               m.cfg.Addr,
 		Logger:             m.log,
@@ -68,18 +76,25 @@ func (m *Main) Start(ctx context.Context) error {
 		BodyReadTimeout:    m.cfg.BodyReadTimeout,
 		MaxSlowBodies:      m.cfg.MaxSlowBodies,
 		MaxHeaderBytes:     m.cfg.MaxHeaderBytes,
+
+		Investigation:         &settings,
+		TTPs:                  tabs.ttps,
+		Threats:               tabs.threats,
+		InvestigationInterval: m.cfg.InvestigationInterval,
+		Geo:                   locator(tabs.geo),
 		// A log file's body is read as fast as it is ingested.
 		RouteBodyTimeouts: map[string]time.Duration{ingestapi.IngestPath: m.cfg.IngestBodyTimeout},
 		IngestMaxBytes:    m.cfg.IngestMaxBytes,
 		IngestS3:          m.cfg.IngestS3,
 		IngestS3Endpoint:  m.cfg.IngestS3Endpoint,
 		IngestS3Interval:  m.cfg.IngestS3Interval,
+		Retention:         m.cfg.Retention,
+		VolumeHardLimit:   m.cfg.VolumeHardLimit,
 	})
 	if err != nil {
-		store.Close()
-		return err
+		return errors.Join(err, store.Close(), tabs.geo.Close())
 	}
-	m.store, m.server = store, srv
+	m.store, m.server, m.geo = store, srv, tabs.geo
 	m.log.Info("listening", slog.String("addr", m.Addr()), slog.String("store", storeKind(m.cfg.Store)),
 		slog.Bool("verify_signatures", m.cfg.VerifySignatures), slog.Duration("startup", time.Since(start)))
 	return nil
@@ -93,7 +108,7 @@ func (m *Main) Addr() string { return m.server.Addr() }
 func (m *Main) Close() error {
 	m.log.Info("shutting down")
 	err := m.server.Close()
-	return errors.Join(err, m.store.Close())
+	return errors.Join(err, m.store.Close(), m.geo.Close())
 }
 
 // storeKind names the store for logs without leaking a DSN's password.
@@ -111,4 +126,13 @@ func readableDurations(_ []string, a slog.Attr) slog.Attr {
 		return slog.String(a.Key, a.Value.Duration().String())
 	}
 	return a
+}
+
+// locator is db as the ingest's enrichment, or nil for none: a nil *geo.DB
+// in the interface would be a Locator that locates nothing, at a cost.
+func locator(db *geo.DB) ingest.Locator {
+	if db == nil {
+		return nil
+	}
+	return db
 }

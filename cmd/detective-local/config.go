@@ -12,7 +12,9 @@ import (
 
 	"github.com/detective-local/detective-local/internal/awsapi"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/ingest"
 	"github.com/detective-local/detective-local/internal/ingestapi"
+	"github.com/detective-local/detective-local/internal/investigate"
 	"github.com/detective-local/detective-local/internal/s3source"
 	"github.com/detective-local/detective-local/internal/sigv4"
 )
@@ -43,12 +45,31 @@ type Config struct {
 	BodyReadTimeout    time.Duration
 	MaxSlowBodies      int
 	MaxHeaderBytes     int
+
+	// Investigations: the engine's tables and the thresholds of its rules.
+	ThreatIntel           []string
+	ThreatIntelMinScore   int
+	TTPMap                string
+	GeoIPCity             string
+	GeoIPASN              string
+	InvestigationInterval time.Duration
+	Baseline              time.Duration
+	Training              time.Duration
+	TravelKm              float64
+	TravelKmh             float64
+	GroupWindow           time.Duration
+	GroupMinFindings      int
+	SevereTactics         string
 	// The data plane's ways in (dataplane.go).
 	IngestMaxBytes    int64
 	IngestBodyTimeout time.Duration
 	IngestS3          []s3source.Location
 	IngestS3Endpoint  string
 	IngestS3Interval  time.Duration
+	// What the behavior graphs keep: how long, and the daily volume above
+	// which a graph ingests no more.
+	Retention       time.Duration
+	VolumeHardLimit int64
 }
 
 var errHelp = errors.New("help requested")
@@ -70,7 +91,9 @@ otherwise the access key ID itself when it is 12 digits; otherwise
 Operator endpoints: GET /_detective/health, POST /_detective/reset,
 GET|PUT /_detective/accounts[/{id}], GET|POST /_detective/organizations[/{id}],
 GET /_detective/org-events, POST /_detective/ingest,
-GET /_detective/graphs/{graphArn}/entities/{entity}.
+GET /_detective/graphs/{graphArn}/entities/{entity}, POST /_detective/jobs/run-investigations,
+GET /_detective/graphs/{arn}/finding-groups,
+GET /_detective/graphs/{arn}/investigations/{id}/explanation.
 
 Sending log files: detective-local ingest --help.
 
@@ -93,7 +116,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fs.StringVar(&c.DefaultAccount, "default-account", "000000000000", "account of unsigned requests and of unknown non-numeric access keys")
 	fs.StringVar(&c.DefaultRegion, "default-region", "us-east-1", "region of requests without a credential scope")
 	fs.DurationVar(&c.VerificationDelay, "verification-delay", 0, "how long new members stay VERIFICATION_IN_PROGRESS (0: until the next read)")
-	fs.DurationVar(&c.InvestigationDelay, "investigation-delay", 0, "how long investigations stay RUNNING (0: until the next read)")
+	fs.DurationVar(&c.InvestigationDelay, "investigation-delay", 0, "least time investigations are reported RUNNING, however soon they are computed (0: until computed)")
 	fs.DurationVar(&c.AutoEnableInterval, "auto-enable-interval", time.Hour, "how often ACCEPTED_BUT_DISABLED members are enabled where their graph has room (0: never)")
 	fs.DurationVar(&c.OrgEventsInterval, "org-events-interval", time.Second, "how often organization changes (accounts joining or leaving) are applied to organization behavior graphs (0: never)")
 	fs.Int64Var(&c.VolumeLimit, "volume-limit-bytes", detective.DefaultVolumeLimit, "daily data volume above which a behavior graph takes no new members")
@@ -107,6 +130,25 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	fs.DurationVar(&c.BodyReadTimeout, "body-read-timeout", 30*time.Second, "how long a client may take to send a request's body")
 	fs.IntVar(&c.MaxSlowBodies, "max-slow-bodies", 256, "request bodies read at once; more wait a tenth of their body deadline for a slot, then get 503")
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", 64<<10, "largest request header block answered (larger: 431 in the service's own error shape)")
+	settings := investigate.DefaultSettings()
+	fs.Func("threat-intel", "threat list file: an IP or CIDR per line, optional second column a score (repeatable)", func(v string) error {
+		c.ThreatIntel = append(c.ThreatIntel, v)
+		return nil
+	})
+	fs.IntVar(&c.ThreatIntelMinScore, "threat-intel-min-score", settings.ThreatMinScore, "least score (lists an address is on) that flags it")
+	fs.StringVar(&c.TTPMap, "ttp-map", "", "TSV file of TTP mappings that add to or override the built-in table")
+	fs.StringVar(&c.GeoIPCity, "geoip-city", "", "city .mmdb file(s), comma-separated, that locate ingested source addresses")
+	fs.StringVar(&c.GeoIPASN, "geoip-asn", "", "ASN .mmdb or CSV file(s), comma-separated, that name ingested source addresses' ASOs")
+	fs.DurationVar(&c.InvestigationInterval, "investigation-interval", time.Second, "how often RUNNING investigations started elsewhere are looked for (0: only those this replica starts)")
+	fs.DurationVar(&c.Baseline, "investigation-baseline", settings.Baseline, "how far before scope start an entity's normal behaviour is read from")
+	fs.DurationVar(&c.Training, "investigation-training", settings.Training, "data an account must have before scope start before anything counts as new (0: none)")
+	fs.Float64Var(&c.TravelKm, "impossible-travel-km", settings.TravelMinDistanceKm, "least distance between two uses that can be impossible travel")
+	fs.Float64Var(&c.TravelKmh, "impossible-travel-kmh", settings.TravelMinSpeedKmh, "speed above which travel between two uses is impossible")
+	fs.DurationVar(&c.GroupWindow, "finding-group-window", settings.GroupWindow, "how close in time findings sharing an entity must be to form a finding group")
+	fs.IntVar(&c.GroupMinFindings, "finding-group-min-findings", settings.GroupMinFindings, "findings that make a finding group (fewer are RELATED_FINDING only)")
+	fs.StringVar(&c.SevereTactics, "severe-tactics", strings.Join(settings.SevereTactics, ","), "ATT&CK tactics whose successful calls make an investigation HIGH, comma-separated")
+	fs.DurationVar(&c.Retention, "retention", ingest.DefaultRetention, "how long ingested data (behavior graph aggregates) is kept; older hours are deleted hourly")
+	fs.Int64Var(&c.VolumeHardLimit, "volume-hard-limit-bytes", ingest.DefaultVolumeHardLimit, "daily volume of a behavior graph above which it ingests no more records (history is kept); AWS stops at 4.5 TB")
 	fs.Int64Var(&c.IngestMaxBytes, "ingest-max-bytes", ingestapi.DefaultMaxBytes, "largest body of POST /_detective/ingest (a log file, streamed; --max-body-bytes does not apply)")
 	fs.DurationVar(&c.IngestBodyTimeout, "ingest-body-timeout", 2*time.Hour, "how long the body of POST /_detective/ingest may take to arrive (it is read as fast as it is ingested; --body-read-timeout does not apply)")
 	fs.Func("ingest-s3", "s3://bucket/prefix to ingest log objects from, polled (repeatable, or comma-separated)", func(v string) error {
@@ -189,12 +231,22 @@ func (c Config) check() error {
 	bad(c.MaxSlowBodies < 1, "max-slow-bodies", "1 or more")
 	bad(c.MaxHeaderBytes < minHeaderBytes || c.MaxHeaderBytes > maxHeaderBytesLimit, "max-header-bytes",
 		fmt.Sprintf("%d to %d bytes", minHeaderBytes, maxHeaderBytesLimit))
+	bad(c.ThreatIntelMinScore < 1, "threat-intel-min-score", "1 or more")
+	bad(c.InvestigationInterval < 0, "investigation-interval", "a duration of 0 or more")
+	bad(c.Baseline <= 0 || c.Baseline > maxBaseline, "investigation-baseline", "a positive duration up to "+maxBaseline.String())
+	bad(c.Training < 0 || c.Training > maxBaseline, "investigation-training", "a duration of 0 to "+maxBaseline.String())
+	bad(!(c.TravelKm > 0 && c.TravelKm <= maxTravelKm), "impossible-travel-km", fmt.Sprintf("more than 0 and at most %d km", maxTravelKm))
+	bad(!(c.TravelKmh > 0 && c.TravelKmh <= maxTravelKmh), "impossible-travel-kmh", fmt.Sprintf("more than 0 and at most %d km/h", maxTravelKmh))
+	bad(c.GroupWindow < 0 || c.GroupWindow > maxBaseline, "finding-group-window", "a duration of 0 to "+maxBaseline.String())
+	bad(c.GroupMinFindings < 1, "finding-group-min-findings", "1 or more")
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
 	}
 	bad(c.LogFormat != "json" && c.LogFormat != "text", "log-format", "json or text")
 	bad(c.IngestMaxBytes < 1, "ingest-max-bytes", "1 or more bytes")
+	bad(c.Retention < time.Hour, "retention", "an hour or more")
+	bad(c.VolumeHardLimit < 1, "volume-hard-limit-bytes", "1 or more bytes")
 	bad(c.IngestBodyTimeout <= 0, "ingest-body-timeout", "a positive duration")
 	bad(c.IngestS3Interval <= 0, "ingest-s3-interval", "a positive duration")
 	if u, err := url.Parse(c.IngestS3Endpoint); c.IngestS3Endpoint != "" && (err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https")) {
@@ -211,4 +263,26 @@ const (
 	maxMemberLimit      = 1_000_000
 	minHeaderBytes      = 4 << 10
 	maxHeaderBytesLimit = 4 << 20
+	// maxBaseline is a year: Detective keeps a year of data.
+	maxBaseline = 366 * 24 * time.Hour
+	// maxTravelKm is half the earth's circumference: no two places are
+	// farther apart. maxTravelKmh is about orbital speed.
+	maxTravelKm  = 20_038
+	maxTravelKmh = 30_000
 )
+
+// investigationSettings is the engine's thresholds as c sets them.
+func (c Config) investigationSettings() investigate.Settings {
+	s := investigate.DefaultSettings()
+	s.Baseline, s.Training = c.Baseline, c.Training
+	s.TravelMinDistanceKm, s.TravelMinSpeedKmh = c.TravelKm, c.TravelKmh
+	s.ThreatMinScore = c.ThreatIntelMinScore
+	s.GroupWindow, s.GroupMinFindings = c.GroupWindow, c.GroupMinFindings
+	s.SevereTactics = nil
+	for t := range strings.SplitSeq(c.SevereTactics, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			s.SevereTactics = append(s.SevereTactics, t)
+		}
+	}
+	return s
+}

@@ -70,9 +70,23 @@ func TestConfigRanges(t *testing.T) {
 		{"--body-read-timeout", "-1s"},
 		{"--max-slow-bodies", "0"},
 		{"--max-header-bytes", "100"},
+		{"--retention", "30m"},
+		{"--volume-hard-limit-bytes", "0"},
 		{"--addr", ""},
 		{"--default-region", "us-east-1:999999999999:graph:x"},
 		{"--default-region", strings.Repeat("a", 50<<10)},
+		{"--threat-intel-min-score", "0"},
+		{"--investigation-interval", "-1s"},
+		{"--investigation-baseline", "0"},
+		{"--investigation-baseline", "9000h"},
+		{"--investigation-training", "-1h"},
+		{"--impossible-travel-km", "0"},
+		{"--impossible-travel-km", "NaN"},
+		{"--impossible-travel-km", "30000"},
+		{"--impossible-travel-kmh", "-900"},
+		{"--impossible-travel-kmh", "+Inf"},
+		{"--finding-group-window", "-1h"},
+		{"--finding-group-min-findings", "0"},
 	}
 	for _, args := range bad {
 		if _, err := parseConfig(args, envOf(nil), io.Discard); err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(args[0], "--")) {
@@ -82,7 +96,9 @@ func TestConfigRanges(t *testing.T) {
 	if _, err := parseConfig(nil, envOf(map[string]string{"DETECTIVE_MEMBER_LIMIT": "-1"}), io.Discard); err == nil {
 		t.Errorf("DETECTIVE_MEMBER_LIMIT=-1 accepted")
 	}
-	if _, err := parseConfig([]string{"--member-limit", "1", "--max-body-bytes", "1", "--verification-delay", "0"}, envOf(nil), io.Discard); err != nil {
+	if _, err := parseConfig([]string{"--member-limit", "1", "--max-body-bytes", "1", "--verification-delay", "0",
+		"--investigation-training", "0", "--investigation-interval", "0", "--finding-group-window", "0",
+		"--finding-group-min-findings", "1", "--impossible-travel-km", "20038", "--threat-intel-min-score", "1"}, envOf(nil), io.Discard); err != nil {
 		t.Errorf("parseConfig at the edges of the ranges: %v", err)
 	}
 }

@@ -22,8 +22,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/detective"
 
 	"github.com/detective-local/detective-local/internal/auth"
+	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/investigate"
 	"github.com/detective-local/detective-local/internal/organizations"
 	"github.com/detective-local/detective-local/internal/sdkhttp"
+	"github.com/detective-local/detective-local/internal/threatintel"
+	"github.com/detective-local/detective-local/internal/ttp"
 	"github.com/detective-local/detective-local/internal/world"
 )
 
@@ -39,6 +43,14 @@ type Options struct {
 	Accounts           []world.Account            // seeded account facts
 	Credentials        map[string]auth.Credential // access key → account
 	VerifySignatures   bool
+
+	// Investigation, TTPs, Threats and Geo configure the investigation
+	// engine and the enrichment of ingested addresses as app.Config does.
+	Investigation         *investigate.Settings
+	TTPs                  *ttp.Table
+	Threats               *threatintel.Set
+	Geo                   ingest.Locator
+	InvestigationInterval time.Duration
 }
 
 // Env is one running server on one store.
@@ -47,7 +59,10 @@ type Env struct {
 	Clock   *Clock
 	Backend Backend
 	Store   Store
-	t       testing.TB
+	// Pipeline ingests into the server's behavior graphs, as the binary's
+	// ingest endpoint does.
+	Pipeline *ingest.Pipeline
+	t        testing.TB
 }
 
 // Run runs fn once per backend (SQLite always; PostgreSQL when configured),
@@ -156,4 +171,18 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(bytes.TrimRight(p, "\n")))
 	return len(p), nil
+}
+
+// RunJob runs a periodic job now through its operator endpoint
+// (POST /_detective/jobs/NAME), and fails t unless it succeeds.
+func (e *Env) RunJob(name string) {
+	e.t.Helper()
+	resp, err := http.Post(e.URL+"/_detective/jobs/"+name, "application/json", nil)
+	if err != nil {
+		e.t.Fatalf("run job %s: %v", name, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		e.t.Fatalf("run job %s: status %d", name, resp.StatusCode)
+	}
 }

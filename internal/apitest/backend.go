@@ -5,16 +5,19 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/detective-local/detective-local/internal/behavior"
 	domain "github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/pgtest"
 	"github.com/detective-local/detective-local/internal/sqlite"
 	"github.com/detective-local/detective-local/internal/world"
 )
 
-// Store is a store the server runs on: Detective's state, and through
-// World the multi-account world, in one database.
+// Store is a store the server runs on: Detective's state, the behavior
+// graphs' data, and through World the multi-account world, in one
+// database.
 type Store interface {
 	domain.Store
+	behavior.Store
 	World() world.Store
 }
 

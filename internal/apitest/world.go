@@ -66,6 +66,12 @@ func StartWorldOn(t testing.TB, b Backend, store Store, opts Options, seed organ
 		MemberLimit:        opts.MemberLimit,
 		VolumeLimit:        opts.VolumeLimit,
 		ShutdownTimeout:    5 * time.Second,
+
+		Investigation:         opts.Investigation,
+		TTPs:                  opts.TTPs,
+		Threats:               opts.Threats,
+		Geo:                   opts.Geo,
+		InvestigationInterval: opts.InvestigationInterval,
 	})
 	if err != nil {
 		t.Fatalf("start the server: %v", err)
@@ -75,7 +81,7 @@ func StartWorldOn(t testing.TB, b Backend, store Store, opts Options, seed organ
 			t.Errorf("close the server: %v", err)
 		}
 	})
-	return &Env{URL: "http://" + srv.Addr(), Clock: clock, Backend: b, Store: store, t: t}
+	return &Env{URL: "http://" + srv.Addr(), Clock: clock, Backend: b, Store: store, Pipeline: srv.Pipeline, t: t}
 }
 
 // Keys returns static credentials for account: the account ID as access

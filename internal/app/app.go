@@ -19,15 +19,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
+	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/console"
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/dispatch"
 	"github.com/detective-local/detective-local/internal/edge"
+	"github.com/detective-local/detective-local/internal/evidence"
 	"github.com/detective-local/detective-local/internal/frame"
+	"github.com/detective-local/detective-local/internal/ingest"
+	"github.com/detective-local/detective-local/internal/investigate"
 	"github.com/detective-local/detective-local/internal/metrics"
 	"github.com/detective-local/detective-local/internal/operator"
 	"github.com/detective-local/detective-local/internal/organizations"
@@ -37,6 +43,8 @@ import (
 	"github.com/detective-local/detective-local/internal/sqlite"
 	"github.com/detective-local/detective-local/internal/sts"
 	"github.com/detective-local/detective-local/internal/stsapi"
+	"github.com/detective-local/detective-local/internal/threatintel"
+	"github.com/detective-local/detective-local/internal/ttp"
 	"github.com/detective-local/detective-local/internal/world"
 )
 
@@ -104,10 +112,23 @@ type Config struct {
 	MemberLimit        int
 	VolumeLimit        int64
 
-	// AutoEnableInterval and OrgEventsInterval run the periodic jobs; 0
-	// runs them only when the operator endpoints ask.
-	AutoEnableInterval time.Duration
-	OrgEventsInterval  time.Duration
+	// Investigation holds the thresholds of the indicator rules; nil is
+	// investigate.DefaultSettings.
+	Investigation *investigate.Settings
+	// TTPs maps API calls to ATT&CK; nil is the embedded table.
+	TTPs *ttp.Table
+	// Threats are the threat lists; nil is none (the IPs that findings
+	// name still count).
+	Threats *threatintel.Set
+	// Geo enriches ingested source addresses; nil enriches none.
+	Geo ingest.Locator
+
+	// AutoEnableInterval, OrgEventsInterval and InvestigationInterval run
+	// the periodic jobs; 0 runs them only when the operator endpoints ask
+	// (and, for investigations, when one starts in this process).
+	AutoEnableInterval    time.Duration
+	OrgEventsInterval     time.Duration
+	InvestigationInterval time.Duration
 	// ShutdownTimeout bounds how long Close waits for requests in flight;
 	// at 0 it cuts them off.
 	ShutdownTimeout time.Duration
@@ -130,6 +151,10 @@ type Config struct {
 	IngestS3         []s3source.Location
 	IngestS3Endpoint string
 	IngestS3Interval time.Duration
+	// Retention and VolumeHardLimit bound what the behavior graphs keep
+	// and take (0: the ingest package's defaults).
+	Retention       time.Duration
+	VolumeHardLimit int64
 }
 
 // withDefaults fills the request bounds left at zero with the binary's
@@ -162,11 +187,16 @@ const serverHeaderBytes = 4 << 20
 
 // Server is the running server.
 type Server struct {
+	// Pipeline ingests log records into the store's behavior graphs, as
+	// the ingest endpoint does; nil on a store that keeps none.
+	Pipeline *ingest.Pipeline
+
 	log             *slog.Logger
 	http            *http.Server
 	listener        net.Listener
 	served          chan error
 	stopJobs        context.CancelFunc
+	jobs            sync.WaitGroup // the periodic jobs, which Close waits for so that none outlives the store
 	shutdownTimeout time.Duration
 }
 
@@ -192,13 +222,30 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	observe := func(o frame.Observation) { m.Request(o.Service, o.Op, o.Status, o.Elapsed) }
 	orgs := organizations.NewService(store.World(), clock, organizations.RandomIDs{}, organizations.Config{})
 	tokens := sts.NewService(store.World(), clock, sts.RandomKeys{})
-	svc := detective.NewService(readModel(store, opened), clock, detective.RandomIDs{}, detective.Config{
+	investigator, err := newInvestigator(opened, cfg)
+	if err != nil {
+		return nil, err
+	}
+	// started wakes the investigation job when this process starts an
+	// investigation; one pending wake is enough, so a full channel drops.
+	started := make(chan struct{}, 1)
+	dcfg := detective.Config{
 		Organizations:      orgs,
 		VerificationDelay:  cfg.VerificationDelay,
 		MemberLimit:        cfg.MemberLimit,
 		VolumeLimit:        cfg.VolumeLimit,
 		InvestigationDelay: cfg.InvestigationDelay,
-	})
+		InvestigationStarted: func() {
+			select {
+			case started <- struct{}{}:
+			default:
+			}
+		},
+	}
+	if investigator != nil {
+		dcfg.Investigator = investigator
+	}
+	svc := detective.NewService(readModel(store, opened), clock, detective.RandomIDs{}, dcfg)
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
 	}
@@ -218,8 +265,14 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if cfg.VerifySignatures && len(cfg.Credentials) == 0 {
 		log.Warn("--verify-signatures without credentials in a seed file: every request will be refused")
 	}
+	ops := operator.New(svc, orgs, cfg.Seed, log)
+	if investigator != nil {
+		ops.HandleInvestigations(func(ctx context.Context, graph arn.ARN) (any, error) {
+			return investigator.FindingGroups(ctx, graph)
+		})
+	}
 	mux := &dispatch.Handler{
-		Operator:      (&operator.Guard{Auth: authn}).Wrap(data.route(operator.New(svc, orgs, cfg.Seed, log))),
+		Operator:      (&operator.Guard{Auth: authn}).Wrap(data.route(ops)),
 		Detective:     awsapi.NewServer(awsapi.Config{Service: svc, Auth: authn, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Observe: observe}),
 		STS:           stsapi.NewServer(stsapi.Config{Service: tokens, Auth: authn, Logger: log, Observe: observe}),
 		Organizations: orgsapi.NewServer(orgsapi.Config{Service: orgs, Auth: authn, Logger: log, Observe: observe}),
@@ -233,7 +286,8 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		log: log,
+		Pipeline: data.ingestPipeline(),
+		log:      log,
 		http: &http.Server{
 			Handler: &edge.Handler{
 				Next:              mux,
@@ -255,10 +309,13 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	jobs, stopJobs := context.WithCancel(context.Background())
 	s.stopJobs = stopJobs
 	if cfg.AutoEnableInterval > 0 {
-		go s.every(jobs, cfg.AutoEnableInterval, "enable waiting members", svc.EnableWaitingMembers)
+		s.jobs.Go(func() { s.every(jobs, cfg.AutoEnableInterval, "enable waiting members", svc.EnableWaitingMembers) })
 	}
 	if cfg.OrgEventsInterval > 0 {
-		go s.every(jobs, cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents)
+		s.jobs.Go(func() { s.every(jobs, cfg.OrgEventsInterval, "process organization events", svc.ProcessOrgEvents) })
+	}
+	if investigator != nil {
+		s.jobs.Go(func() { s.investigations(jobs, cfg.InvestigationInterval, started, svc.RunInvestigations) })
 	}
 	data.run(jobs)
 	return s, nil
@@ -267,12 +324,14 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 // Addr is the address the server listens on, e.g. 127.0.0.1:8080.
 func (s *Server) Addr() string { return s.listener.Addr().String() }
 
-// Close stops the jobs and accepting requests, and lets in-flight ones
-// finish, up to the shutdown timeout.
+// Close stops the jobs and accepting requests, lets in-flight requests
+// finish, up to the shutdown timeout, and returns once the jobs have
+// ended, so that the store may be closed.
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout)
 	defer cancel()
 	s.stopJobs()
+	defer s.jobs.Wait()
 	err := s.http.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		// Body deadlines bound every request, but one may outlast the
@@ -299,6 +358,57 @@ func (s *Server) every(ctx context.Context, interval time.Duration, name string,
 			if err := job(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("periodic job failed", slog.String("job", name), slog.Any("err", err))
 			}
+		}
+	}
+}
+
+// newInvestigator is the investigation engine over store's behavior
+// graphs with cfg's tables and thresholds; nil for a store that keeps no
+// behavior graphs (a test double of the control plane), whose
+// investigations then complete at once with no indicators.
+func newInvestigator(store Store, cfg Config) (*evidence.Investigator, error) {
+	graphs, ok := store.(behavior.Store)
+	if !ok {
+		return nil, nil
+	}
+	settings := investigate.DefaultSettings()
+	if cfg.Investigation != nil {
+		settings = *cfg.Investigation
+	}
+	ttps := cfg.TTPs
+	if ttps == nil {
+		var err error
+		if ttps, err = ttp.Load(); err != nil {
+			return nil, fmt.Errorf("TTP table: %w", err)
+		}
+	}
+	return &evidence.Investigator{
+		Store:    evidence.Store{Behavior: graphs},
+		TTPs:     evidence.TTPs{Table: ttps},
+		Threats:  evidence.Threats{Lists: cfg.Threats},
+		Settings: settings,
+	}, nil
+}
+
+// investigations runs the investigation job when an investigation starts
+// in this process and, when interval is set, at each interval too, for
+// those other replicas started and those whose computing replica stopped.
+func (s *Server) investigations(ctx context.Context, interval time.Duration, started <-chan struct{}, job func(context.Context) error) {
+	var tick <-chan time.Time
+	if interval > 0 {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-started:
+		case <-tick:
+		}
+		if err := job(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("investigation job", slog.Any("err", err))
 		}
 	}
 }

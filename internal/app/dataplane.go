@@ -49,7 +49,7 @@ func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.
 		}
 		return nil, nil
 	}
-	p := ingest.New(graphs, ingest.Config{Now: clock.Now})
+	p := ingest.New(graphs, ingest.Config{Now: clock.Now, Geo: cfg.Geo, Retention: cfg.Retention, VolumeHardLimit: cfg.VolumeHardLimit})
 	counted := countedIngester{p: p, m: m}
 	d := &dataPlane{cfg: cfg, log: log, pipeline: p,
 		handler: ingestapi.New(ingestapi.Config{Ingester: counted, Profiler: p, MaxBytes: cfg.IngestMaxBytes, Now: clock.Now, Log: log})}
@@ -67,6 +67,14 @@ func newDataPlane(ctx context.Context, cfg Config, store Store, clock detective.
 	d.s3 = s3source.New(s3source.Config{Locations: cfg.IngestS3, Client: client, Ingester: counted, Checkpoints: cps,
 		Owner: replicaName(), Now: clock.Now, Log: log})
 	return d, nil
+}
+
+// ingestPipeline is the pipeline every way in feeds, or nil without one.
+func (d *dataPlane) ingestPipeline() *ingest.Pipeline {
+	if d == nil {
+		return nil
+	}
+	return d.pipeline
 }
 
 // route returns a handler that serves the data plane's endpoints and hands

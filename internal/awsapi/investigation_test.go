@@ -45,6 +45,13 @@ func TestInvestigations(t *testing.T) {
 			t.Errorf("ListIndicators while running = %+v, %v; want none", inds, err)
 		}
 
+		// Computed now (it has no data, so no indicators), but RUNNING
+		// until the delay has passed.
+		env.RunJob("run-investigations")
+		got, err = adm.GetInvestigation(ctx, &detective.GetInvestigationInput{GraphArn: aws.String(g), InvestigationId: aws.String(id)})
+		if err != nil || got.Status != types.StatusRunning {
+			t.Errorf("computed investigation before the delay = %+v, %v; want RUNNING", got, err)
+		}
 		env.Clock.Advance(time.Hour)
 		got, err = adm.GetInvestigation(ctx, &detective.GetInvestigationInput{GraphArn: aws.String(g), InvestigationId: aws.String(id)})
 		if err != nil || got.Status != types.StatusSuccessful || got.Severity != types.SeverityInformational {

@@ -55,6 +55,17 @@ type Store interface {
 	// FindingsOf returns the findings of graph that involve entity, in ID
 	// order.
 	FindingsOf(ctx context.Context, graph arn.ARN, entity string) ([]FindingRow, error)
+	// AccountSources returns the distinct user agents and source IPs of
+	// every API-call row of account in graph whose hour is in [from, to),
+	// each list sorted: what an account's principals had used, against
+	// which an investigation tells what is new to the account.
+	AccountSources(ctx context.Context, graph arn.ARN, account detective.AccountID, from, to time.Time) (Sources, error)
+	// AccountFirstHour returns the earliest hour of account's API-call
+	// rows in graph, and false when it has none.
+	AccountFirstHour(ctx context.Context, graph arn.ARN, account detective.AccountID) (time.Time, bool, error)
+	// GraphFindings returns the findings of graph, of account only when
+	// account is not empty, in ID order.
+	GraphFindings(ctx context.Context, graph arn.ARN, account detective.AccountID) ([]FindingRow, error)
 	// K8sEvents returns subject's Kubernetes rows in graph and cluster
 	// whose hour is in [from, to), ordered by hour, then the rest of the
 	// key.
@@ -72,6 +83,12 @@ type Store interface {
 	// findings last updated before it, and files ingested before it. It
 	// returns how many rows went.
 	Retain(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Sources are the user agents and source IPs some principals used.
+type Sources struct {
+	UserAgents []string
+	SourceIPs  []string
 }
 
 // IngestTx is what IngestBatch's transaction offers.

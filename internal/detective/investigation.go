@@ -124,8 +124,9 @@ type StartInvestigationInput struct {
 }
 
 // StartInvestigation starts investigating an IAM user or role of c's graph
-// over a time scope. Until indicators are computed from ingested data, an
-// investigation completes with none and severity INFORMATIONAL.
+// over a time scope. The investigation is stored RUNNING for
+// RunInvestigations to compute; with no Investigator configured it
+// completes at once with no indicators and severity INFORMATIONAL.
 func (s *Service) StartInvestigation(ctx context.Context, c Caller, in StartInvestigationInput) (string, error) {
 	m := entityPattern.FindStringSubmatch(in.EntityARN)
 	if m == nil {
@@ -143,16 +144,22 @@ func (s *Service) StartInvestigation(ctx context.Context, c Caller, in StartInve
 		now := s.now()
 		inv := Investigation{
 			Graph: g.ARN, ID: s.ids.InvestigationID(now), EntityARN: in.EntityARN, EntityType: EntityIAMUser,
-			Status: InvestigationSuccessful, Severity: SeverityInformational, State: InvestigationActive,
+			Status: InvestigationRunning, State: InvestigationActive,
 			CreatedTime: now, ScopeStart: in.ScopeStart.UTC().Truncate(time.Millisecond),
 			ScopeEnd: in.ScopeEnd.UTC().Truncate(time.Millisecond), CompletedTime: now.Add(s.cfg.InvestigationDelay),
 		}
 		if m[1] == "role" {
 			inv.EntityType = EntityIAMRole
 		}
+		if s.cfg.Investigator == nil {
+			inv.Status, inv.Severity = InvestigationSuccessful, SeverityInformational
+		}
 		id = inv.ID
 		return tx.CreateInvestigation(ctx, inv)
 	})
+	if err == nil && s.cfg.Investigator != nil && s.cfg.InvestigationStarted != nil {
+		s.cfg.InvestigationStarted()
+	}
 	return id, err
 }
 

@@ -2,6 +2,7 @@ package detective
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -22,9 +23,21 @@ type Config struct {
 	// VolumeLimit is the daily data volume in bytes above which a graph
 	// takes no new members; 0 means DefaultVolumeLimit.
 	VolumeLimit int64
-	// InvestigationDelay is how long an investigation stays RUNNING. Zero
-	// means it completes on the first read after StartInvestigation.
+	// InvestigationDelay is the least time an investigation stays
+	// RUNNING: it is reported RUNNING until CreatedTime plus this, even
+	// when computed sooner.
 	InvestigationDelay time.Duration
+	// Investigator computes investigations (RunInvestigations). Nil
+	// completes each at once with no indicators, severity INFORMATIONAL.
+	Investigator Investigator
+	// InvestigationLease is how long a claimed investigation is left to
+	// the replica computing it before another may take it over; 0 means
+	// DefaultInvestigationLease.
+	InvestigationLease time.Duration
+	// InvestigationStarted, when set, is called after StartInvestigation
+	// commits, so that the process can compute the investigation at once
+	// rather than at its next periodic run. It must not block.
+	InvestigationStarted func()
 	// Organizations registers delegated administrators; nil skips the
 	// registration.
 	Organizations OrgRegistrar
@@ -41,6 +54,10 @@ type Service struct {
 	clock Clock
 	ids   IDSource
 	cfg   Config
+	// investigating serializes RunInvestigations in this process, so
+	// that a call returns only once the investigations another call of
+	// this process had claimed are computed too.
+	investigating sync.Mutex
 }
 
 // NewService returns a Service over store. clock and ids are injected so
@@ -51,6 +68,9 @@ func NewService(store Store, clock Clock, ids IDSource, cfg Config) *Service {
 	}
 	if cfg.VolumeLimit == 0 {
 		cfg.VolumeLimit = DefaultVolumeLimit
+	}
+	if cfg.InvestigationLease == 0 {
+		cfg.InvestigationLease = DefaultInvestigationLease
 	}
 	return &Service{store: store, clock: clock, ids: ids, cfg: cfg}
 }

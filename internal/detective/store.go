@@ -202,4 +202,20 @@ type InvestigationStore interface {
 	Indicators(ctx context.Context, graph arn.ARN, id string) ([]Indicator, error)
 	// PutIndicators replaces the indicators of an investigation.
 	PutIndicators(ctx context.Context, graph arn.ARN, id string, inds []Indicator) error
+	// ClaimInvestigation leases one investigation of any graph whose
+	// stored Status is RUNNING and whose lease ended at or before now (a
+	// new one has none): it sets the lease to end at until and returns
+	// the investigation, oldest created first; false when none is due.
+	// The lease is what keeps two replicas from computing one
+	// investigation at once; on PostgreSQL a row another transaction is
+	// claiming is skipped, not waited for.
+	ClaimInvestigation(ctx context.Context, now, until time.Time) (Investigation, bool, error)
+	// CompleteInvestigation stores the outcome of a RUNNING investigation:
+	// inv's Status, Severity and CompletedTime, and the explanation (opaque
+	// to the store), and ends its lease. KindNotFound if absent;
+	// KindConflict if its stored Status is no longer RUNNING.
+	CompleteInvestigation(ctx context.Context, inv Investigation, explanation []byte) error
+	// InvestigationExplanation returns what CompleteInvestigation stored
+	// (nil while RUNNING), or KindNotFound.
+	InvestigationExplanation(ctx context.Context, graph arn.ARN, id string) ([]byte, error)
 }

@@ -37,8 +37,16 @@ const IngestPath = "/_detective/ingest"
 const graphsPrefix = "/_detective/graphs/"
 
 // Serves reports whether path is one of Handler's, for the wiring to route
-// to it.
-func Serves(path string) bool { return path == IngestPath || strings.HasPrefix(path, graphsPrefix) }
+// to it: the ingest path and a graph's entity views. Other paths under a
+// graph (its finding groups, its investigations' explanations) are the
+// operator endpoints'.
+func Serves(path string) bool {
+	if path == IngestPath {
+		return true
+	}
+	graph, _, ok := strings.Cut(strings.TrimPrefix(path, graphsPrefix), "/entities/")
+	return strings.HasPrefix(path, graphsPrefix) && ok && !strings.Contains(graph, "/")
+}
 
 // DefaultMaxBytes is the default limit of one ingest body: 5 GiB, a large
 // CloudTrail or flow-log file. Decompression has its own limits, in the

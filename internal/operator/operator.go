@@ -1,8 +1,9 @@
 // Package operator serves the operator endpoints under /_detective/:
-// health, reset, and running periodic jobs on demand, and the
-// multi-account world (account facts, organizations, the organization
-// event log: world.go). They never collide with AWS routes. It imports
-// detective, organizations, net/http and encoding/json.
+// health, reset, and running periodic jobs on demand, the multi-account
+// world (account facts, organizations, the organization event log:
+// world.go), and why investigations came out as they did (finding groups,
+// explanations: investigation.go). They never collide with AWS routes. It
+// imports detective, organizations, arn, net/http and encoding/json.
 package operator
 
 import (
@@ -44,6 +45,7 @@ func New(svc *detective.Service, orgs *organizations.Service, world organization
 	h.mux.HandleFunc("POST "+Prefix+"reset", h.reset)
 	h.mux.HandleFunc("POST "+Prefix+"jobs/enable-waiting-members", h.job("enable waiting members", svc.EnableWaitingMembers))
 	h.mux.HandleFunc("POST "+Prefix+"jobs/process-org-events", h.job("process organization events", svc.ProcessOrgEvents))
+	h.mux.HandleFunc("POST "+Prefix+"jobs/run-investigations", h.job("run investigations", svc.RunInvestigations))
 	h.handleWorld()
 	h.mux.HandleFunc(Prefix, h.notFound)
 	return h

@@ -170,7 +170,9 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		}
 		return k
 	}
-	queueAPICalls(batch, b.APICalls(), gk)
+	calls := b.APICalls()
+	queueAPICalls(batch, calls, gk)
+	queueAccountSources(batch, behavior.SourceRows(calls), gk)
 	queueEntities(batch, b.Entities(), gk)
 	queueLinks(batch, b.Links(), gk)
 	queueIPs(batch, b.IPs(), gk)
@@ -192,6 +194,20 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 
 // The queueX functions queue the upsert of a batch's rows of one table,
 // if it has any, each column an array.
+
+func queueAccountSources(batch *pgx.Batch, rows []behavior.SourceRow, gk func(arn.ARN) int64) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	g, acct, day, kind, value := make([]int64, n), make([]string, n), make([]int64, n), make([]string, n), make([]string, n)
+	for i, r := range rows {
+		g[i], acct[i], day[i], kind[i], value[i] = gk(r.Graph), string(r.Account), ms(r.Day), string(r.Kind), r.Value
+	}
+	batch.Queue(`INSERT INTO behavior_account_sources (graph_key, account_id, day, kind, value)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[])
+		ON CONFLICT DO NOTHING`, g, acct, day, kind, value)
+}
 
 func queueAPICalls(batch *pgx.Batch, rows []behavior.APICallRow, gk func(arn.ARN) int64) {
 	if len(rows) == 0 {

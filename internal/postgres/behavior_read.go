@@ -267,6 +267,7 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 		for _, q := range []string{
 			`DELETE FROM behavior_keys WHERE at < $1`,
 			`DELETE FROM behavior_api_calls WHERE hour < $1`,
+			`DELETE FROM behavior_account_sources WHERE day + 86400000 <= $1`, // days all of whose hours went
 			`DELETE FROM behavior_flows WHERE hour < $1`,
 			`DELETE FROM behavior_k8s WHERE hour < $1`,
 			`DELETE FROM behavior_volume WHERE minute < $1`,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -142,4 +143,58 @@ func (t *tx) PutIndicators(ctx context.Context, graph arn.ARN, id string, inds [
 
 func investigationNotFound(graph arn.ARN, id string) error {
 	return detective.NotFound("The investigation %s does not exist in the behavior graph %s", id, graph)
+}
+
+// ClaimInvestigation leases the oldest RUNNING investigation whose lease
+// ended at or before now. SKIP LOCKED passes over a row another
+// transaction is claiming or completing, so replicas never wait on each
+// other or take the same one.
+func (t *tx) ClaimInvestigation(ctx context.Context, now, until time.Time) (detective.Investigation, bool, error) {
+	rows, _ := t.tx.Query(ctx, `UPDATE investigations SET lease_until = $2
+		WHERE (graph_arn, id) = (SELECT graph_arn, id FROM investigations
+			WHERE status = 'RUNNING' AND lease_until <= $1 ORDER BY lease_until, created_time LIMIT 1
+			FOR UPDATE SKIP LOCKED)
+		RETURNING `+investigationColumns, storedTime(now), storedTime(until))
+	inv, err := pgx.CollectExactlyOneRow(rows, scanInvestigation)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return detective.Investigation{}, false, nil
+	}
+	if err != nil {
+		return detective.Investigation{}, false, wrap("claim investigation", err)
+	}
+	return inv, true, nil
+}
+
+// CompleteInvestigation stores the outcome of a RUNNING investigation, or
+// returns KindNotFound (absent) or KindConflict (no longer RUNNING).
+func (t *tx) CompleteInvestigation(ctx context.Context, inv detective.Investigation, explanation []byte) error {
+	tag, err := t.tx.Exec(ctx, `UPDATE investigations
+		SET status = $3, severity = $4, completed_time = $5, explanation = $6, lease_until = '-infinity'
+		WHERE graph_arn = $1 AND id = $2 AND status = 'RUNNING'`,
+		inv.Graph.String(), inv.ID, string(inv.Status), string(inv.Severity), storedTime(inv.CompletedTime), explanation)
+	if err != nil {
+		return wrap("complete investigation", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	if _, err := t.Investigation(ctx, inv.Graph, inv.ID); err != nil {
+		return err
+	}
+	return detective.Conflict("The investigation %s is no longer running", inv.ID)
+}
+
+// InvestigationExplanation returns the stored explanation of an
+// investigation, or KindNotFound.
+func (t *tx) InvestigationExplanation(ctx context.Context, graph arn.ARN, id string) ([]byte, error) {
+	var expl []byte
+	err := t.tx.QueryRow(ctx, `SELECT explanation FROM investigations WHERE graph_arn = $1 AND id = $2`,
+		graph.String(), id).Scan(&expl)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, investigationNotFound(graph, id)
+	}
+	if err != nil {
+		return nil, wrap("investigation explanation", err)
+	}
+	return expl, nil
 }

@@ -136,7 +136,7 @@ type bulkStatements struct {
 
 // bulks are every multi-row statement of the behavior store.
 var bulks = []*bulk{&knownKeys, &putKeys, &putAPICalls, &putEntities, &putLinks, &putIPs, &putFlows, &putFindings,
-	&putFindingEntities, &putK8s, &putVolume}
+	&putFindingEntities, &putK8s, &putVolume, &putAccountSources}
 
 func (s *Store) prepareBulk(ctx context.Context) error {
 	s.bulk.once.Do(func() {
@@ -297,6 +297,8 @@ var (
 	putLinks = bulk{"put links", `INSERT INTO behavior_links (graph_key, from_entity, relation, to_entity,
 		first_seen, last_seen) VALUES `, 6, ` ON CONFLICT (graph_key, from_entity, relation, to_entity) DO UPDATE SET
 		first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`}
+	putAccountSources = bulk{"put account sources", `INSERT INTO behavior_account_sources (graph_key, account_id,
+		day, kind, value) VALUES `, 5, ` ON CONFLICT DO NOTHING`}
 	putIPs = bulk{"put ips", `INSERT INTO behavior_ips (ip, city, region, country, country_code, latitude,
 		longitude, asn, aso) VALUES `, 9, ` ON CONFLICT (ip) DO NOTHING`}
 	putFlows = bulk{"put flows", `INSERT INTO behavior_flows (graph_key, instance, hour, remote_ip, local_port,
@@ -334,6 +336,13 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		r := &calls[i]
 		return append(v, t.graphKey(r.Graph), r.Entity, ms(r.Hour), r.EventSource, r.EventName, r.SourceIP,
 			r.UserAgent, string(r.Account), r.Success, r.Failure, ms(r.First), ms(r.Last))
+	}); err != nil {
+		return err
+	}
+	sources := behavior.SourceRows(calls)
+	if err := t.exec(ctx, &putAccountSources, len(sources), func(v []any, i int) []any {
+		r := &sources[i]
+		return append(v, t.graphKey(r.Graph), string(r.Account), ms(r.Day), string(r.Kind), r.Value)
 	}); err != nil {
 		return err
 	}

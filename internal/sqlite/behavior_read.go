@@ -294,6 +294,7 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 	for _, q := range []string{
 		`DELETE FROM behavior_keys WHERE at < ?`,
 		`DELETE FROM behavior_api_calls WHERE hour < ?`,
+		`DELETE FROM behavior_account_sources WHERE day + 86400000 <= ?`, // days all of whose hours went
 		`DELETE FROM behavior_flows WHERE hour < ?`,
 		`DELETE FROM behavior_k8s WHERE hour < ?`,
 		`DELETE FROM behavior_volume WHERE minute < ?`,

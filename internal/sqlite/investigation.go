@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/columncodec"
@@ -176,4 +177,57 @@ func scanInvestigation(row interface{ Scan(...any) error }) (detective.Investiga
 	inv.CreatedTime, inv.ScopeStart, inv.ScopeEnd = fromMillis(created), fromMillis(start), fromMillis(end)
 	inv.CompletedTime = fromMillis(completed)
 	return inv, nil
+}
+
+// ClaimInvestigation leases the oldest RUNNING investigation whose lease
+// ended at or before now. The transaction is BEGIN IMMEDIATE, so no other
+// writer can claim between the read and the update.
+func (t *tx) ClaimInvestigation(ctx context.Context, now, until time.Time) (detective.Investigation, bool, error) {
+	inv, err := scanInvestigation(t.tx.QueryRowContext(ctx, `UPDATE investigations SET lease_until = ?2
+		WHERE (graph_arn, id) = (SELECT graph_arn, id FROM investigations
+			WHERE status = 'RUNNING' AND lease_until <= ?1 ORDER BY lease_until, created_time LIMIT 1)
+		RETURNING `+investigationColumns, millis(now), millis(until)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return detective.Investigation{}, false, nil
+	}
+	if err != nil {
+		return detective.Investigation{}, false, wrap("claim investigation", err)
+	}
+	return inv, true, nil
+}
+
+// CompleteInvestigation stores the outcome of a RUNNING investigation, or
+// returns KindNotFound (absent) or KindConflict (no longer RUNNING).
+func (t *tx) CompleteInvestigation(ctx context.Context, inv detective.Investigation, explanation []byte) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE investigations
+		SET status = ?3, severity = ?4, completed_time = ?5, explanation = ?6, lease_until = 0
+		WHERE graph_arn = ?1 AND id = ?2 AND status = 'RUNNING'`,
+		inv.Graph.String(), inv.ID, string(inv.Status), string(inv.Severity), millis(inv.CompletedTime), explanation)
+	if err != nil {
+		return wrap("complete investigation", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return wrap("complete investigation", err)
+	} else if n == 1 {
+		return nil
+	}
+	if _, err := t.Investigation(ctx, inv.Graph, inv.ID); err != nil {
+		return err
+	}
+	return detective.Conflict("The investigation %s is no longer running", inv.ID)
+}
+
+// InvestigationExplanation returns the stored explanation of an
+// investigation, or KindNotFound.
+func (t *tx) InvestigationExplanation(ctx context.Context, graph arn.ARN, id string) ([]byte, error) {
+	var expl []byte
+	err := t.tx.QueryRowContext(ctx, `SELECT explanation FROM investigations WHERE graph_arn = ? AND id = ?`,
+		graph.String(), id).Scan(&expl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, investigationNotFound(graph, id)
+	}
+	if err != nil {
+		return nil, wrap("investigation explanation", err)
+	}
+	return expl, nil
 }

@@ -32,6 +32,7 @@ func RunBehavior(t *testing.T, newStore func(t *testing.T) BehaviorStore) {
 	t.Run("APICalls", func(t *testing.T) { t.Parallel(); testAPICalls(t, newStore(t)) })
 	t.Run("Flows", func(t *testing.T) { t.Parallel(); testFlows(t, newStore(t)) })
 	t.Run("Findings", func(t *testing.T) { t.Parallel(); testFindings(t, newStore(t)) })
+	t.Run("AccountReads", func(t *testing.T) { t.Parallel(); testAccountReads(t, newStore(t)) })
 	t.Run("K8s", func(t *testing.T) { t.Parallel(); testK8s(t, newStore(t)) })
 	t.Run("Volume", func(t *testing.T) { t.Parallel(); testVolume(t, newStore(t)) })
 	t.Run("Retain", func(t *testing.T) { t.Parallel(); testRetain(t, newStore(t)) })

@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Account", func(t *testing.T) { t.Parallel(); testAccount(t, newStore) })
 	t.Run("Datasource", func(t *testing.T) { t.Parallel(); testDatasource(t, newStore) })
 	t.Run("Investigation", func(t *testing.T) { t.Parallel(); testInvestigation(t, newStore) })
+	t.Run("InvestigationJob", func(t *testing.T) { t.Parallel(); testInvestigationJob(t, newStore) })
 	t.Run("OrgAdmin", func(t *testing.T) { t.Parallel(); testOrgAdmin(t, newStore) })
 	t.Run("AccountFacts", func(t *testing.T) { t.Parallel(); testAccountFacts(t, newStore) })
 	t.Run("Organization", func(t *testing.T) { t.Parallel(); testOrganization(t, newStore) })

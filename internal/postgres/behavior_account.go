@@ -1,0 +1,89 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/behavior"
+	"github.com/detective-local/detective-local/internal/columncodec"
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// AccountSources implements behavior.Store. The whole days of [from, to)
+// come from behavior_account_sources, a few rows per account and day; the
+// hours left at either end from behavior_api_calls.
+func (s *Store) AccountSources(ctx context.Context, graph arn.ARN, account detective.AccountID, from, to time.Time) (behavior.Sources, error) {
+	gk := behavior.GraphKey(graph)
+	set := behavior.NewSourceSet()
+	hours := func(from, to time.Time) error {
+		if !from.Before(to) {
+			return nil
+		}
+		var ua, ip string
+		return s.each(ctx, "account sources", `SELECT DISTINCT user_agent, source_ip FROM behavior_api_calls
+			WHERE graph_key = $1 AND account_id = $2 AND hour >= $3 AND hour < $4`, []any{gk, string(account), ms(from), ms(to)},
+			[]any{&ua, &ip}, func() error {
+				set.Add(behavior.SourceUserAgent, ua)
+				set.Add(behavior.SourceAddress, ip)
+				return nil
+			})
+	}
+	daysFrom, daysTo, ok := behavior.SplitDays(from, to)
+	if !ok {
+		err := hours(from, to)
+		return set.Sources(), err
+	}
+	var kind, value string
+	err := s.each(ctx, "account sources", `SELECT DISTINCT kind, value FROM behavior_account_sources
+		WHERE graph_key = $1 AND account_id = $2 AND day >= $3 AND day < $4`, []any{gk, string(account), ms(daysFrom), ms(daysTo)},
+		[]any{&kind, &value}, func() error {
+			set.Add(behavior.SourceKind(kind), value)
+			return nil
+		})
+	if err == nil {
+		err = hours(from, daysFrom)
+	}
+	if err == nil {
+		err = hours(daysTo, to)
+	}
+	return set.Sources(), err
+}
+
+// AccountFirstHour implements behavior.Store.
+func (s *Store) AccountFirstHour(ctx context.Context, graph arn.ARN, account detective.AccountID) (time.Time, bool, error) {
+	var first *int64
+	err := s.each(ctx, "account first hour", `SELECT min(hour) FROM behavior_api_calls
+		WHERE graph_key = $1 AND account_id = $2`, []any{behavior.GraphKey(graph), string(account)},
+		[]any{&first}, func() error { return nil })
+	if err != nil || first == nil {
+		return time.Time{}, false, err
+	}
+	return fromMS(*first), true, nil
+}
+
+// GraphFindings implements behavior.Store.
+func (s *Store) GraphFindings(ctx context.Context, graph arn.ARN, account detective.AccountID) ([]behavior.FindingRow, error) {
+	var out []behavior.FindingRow
+	var r behavior.FindingRow
+	var f behavior.Finding
+	var acct, source, entities string
+	var created, updated, first, last int64
+	err := s.each(ctx, "graph findings", `SELECT id, account_id, region, source, arn, type, title, severity,
+		score, created, updated, first_seen, last_seen, entities FROM behavior_findings
+		WHERE graph_key = $1 AND ($2 = '' OR account_id = $2) ORDER BY id`,
+		[]any{behavior.GraphKey(graph), string(account)},
+		[]any{&f.ID, &acct, &r.Region, &source, &f.ARN, &f.Type, &f.Title, &f.Severity, &f.SeverityScore,
+			&created, &updated, &first, &last, &entities}, func() error {
+			row := behavior.FindingRow{Graph: graph, Account: detective.AccountID(acct), Region: r.Region, Finding: f}
+			g := &row.Finding
+			g.Source = behavior.FindingSource(source)
+			g.CreatedAt, g.UpdatedAt, g.FirstSeen, g.LastSeen = fromMS(created), fromMS(updated), fromMS(first), fromMS(last)
+			if err := columncodec.DecodeFindingEntities(entities, g); err != nil {
+				return err
+			}
+			out = append(out, row)
+			return nil
+		})
+	return out, err
+}

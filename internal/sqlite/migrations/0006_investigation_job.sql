@@ -1,0 +1,35 @@
+-- Investigations computed by a background job (detective.RunInvestigations)
+-- from the behavior graphs' data.
+--
+-- lease_until: unix milliseconds until which a replica computes a RUNNING
+-- investigation (0: never claimed). explanation: what the engine said
+-- about a completed one, opaque to the store.
+ALTER TABLE investigations ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE investigations ADD COLUMN explanation BLOB;
+
+-- ClaimInvestigation: the RUNNING few among every investigation kept.
+CREATE INDEX investigations_running ON investigations (lease_until, created_time) WHERE status = 'RUNNING';
+
+-- GraphFindings of one account: an investigation reads its account's
+-- findings, not the graph's.
+CREATE INDEX behavior_findings_account ON behavior_findings (graph_key, account_id);
+
+-- What each account's principals used, per day: user agents and source
+-- addresses (kind 'user-agent' or 'source-ip'), derived from
+-- behavior_api_calls as they are written (behavior.SourceRows), so that an
+-- investigation learns what a whole account used over its 45-day baseline
+-- from a few thousand rows rather than every hourly aggregate. day is the
+-- unix milliseconds of the day's start (UTC).
+CREATE TABLE behavior_account_sources (
+	graph_key  INTEGER NOT NULL,
+	account_id TEXT NOT NULL,
+	day        INTEGER NOT NULL,
+	kind       TEXT NOT NULL,
+	value      TEXT NOT NULL,
+	PRIMARY KEY (graph_key, account_id, day, kind, value)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO behavior_account_sources
+	SELECT DISTINCT graph_key, account_id, hour - hour % 86400000, 'user-agent', user_agent FROM behavior_api_calls;
+INSERT INTO behavior_account_sources
+	SELECT DISTINCT graph_key, account_id, hour - hour % 86400000, 'source-ip', source_ip FROM behavior_api_calls;
