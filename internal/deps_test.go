@@ -39,6 +39,13 @@ var banned = map[string]map[string]string{
 		"database/sql":                    "the world knows nothing of SQL",
 		"encoding/json":                   "wire shapes live in the protocol packages",
 	},
+	"internal/readmodel": {
+		"database/sql":               "the read model sits on detective.Store; the stores own SQL",
+		"net/http":                   "the read model knows nothing of HTTP",
+		module + "internal/sqlite":   "the read model wraps any Versioned store, not one in particular",
+		module + "internal/postgres": "the read model wraps any Versioned store, not one in particular",
+		module + "internal/awsapi":   "the wire depends on the domain, not on the read model",
+	},
 	"internal/console": {
 		module + "internal/awsapi":   "the console calls detective.Service, never the wire",
 		module + "internal/sqlite":   "the console reads through the service and its own interfaces, never a store",

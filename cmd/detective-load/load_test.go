@@ -4,10 +4,28 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
+
+// TestMain serves as the bare server when TestRun re-executes the test
+// binary for it, as main does for the command.
+func TestMain(m *testing.M) {
+	if len(os.Args) == 2 && os.Args[1] == bareCommand {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err := serveBare(ctx, os.Stderr)
+		stop()
+		if err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
 
 // TestRun runs the whole command briefly on the memory store: it builds
 // the server, starts it, runs every scenario at two concurrencies and
@@ -27,13 +45,15 @@ func TestRun(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout.String())
 	}
-	if len(rep.Servers) != 1 {
-		t.Fatalf("%d servers in the report, want 1", len(rep.Servers))
+	if len(rep.Servers) != 2 {
+		t.Fatalf("%d servers in the report, want the replica and the bare server", len(rep.Servers))
 	}
-	if s := rep.Servers[0]; s.StartMillis <= 0 || s.IdleRSSKiB <= 0 || s.LoadedKiB <= 0 || s.PeakKiB < s.LoadedKiB {
-		t.Errorf("server = %+v, want positive times and sizes, peak ≥ loaded", s)
+	for _, s := range rep.Servers {
+		if s.StartMillis <= 0 || s.IdleRSSKiB <= 0 || s.LoadedKiB <= 0 || s.PeakKiB < s.LoadedKiB {
+			t.Errorf("server = %+v, want positive times and sizes, peak ≥ loaded", s)
+		}
 	}
-	if want := len(scenarios()) * 2; len(rep.Rows) != want {
+	if want := (len(scenarios()) + 1) * 2; len(rep.Rows) != want {
 		t.Fatalf("%d rows, want %d", len(rep.Rows), want)
 	}
 	for _, r := range rep.Rows {
@@ -45,7 +65,8 @@ func TestRun(t *testing.T) {
 	if err := rep.writeMarkdown(&md); err != nil {
 		t.Fatalf("writeMarkdown: %v", err)
 	}
-	for _, want := range []string{"| replica 1 |", "| get-members | 1 |", "| invite-cycle | 2 |"} {
+	for _, want := range []string{"| replica 1 |", "| get-members | 1 |", "| invite-cycle | 2 |",
+		"| " + bareScenario + " | 2 |", "get-members at concurrency 2: "} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("Markdown report lacks %q:\n%s", want, md.String())
 		}

@@ -36,6 +36,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) == 2 && os.Args[1] == bareCommand {
+		if err := serveBare(ctx, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "detective-load serve-bare:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "detective-load:", err)
@@ -56,6 +63,7 @@ type config struct {
 	scenarios   []scenario
 	json        bool
 	pgScratch   bool
+	bare        bool
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -71,6 +79,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	names := fs.String("scenarios", "all", "comma-separated scenarios to run, or all")
 	fs.BoolVar(&cfg.json, "json", false, "print the report as JSON instead of Markdown")
 	fs.BoolVar(&cfg.pgScratch, "pg-scratch", true, "with a postgres store, run in a new schema (search_path) created for the run and dropped after it, so existing data is neither seen nor changed")
+	fs.BoolVar(&cfg.bare, "bare", true, "also run get-members against a bare net/http server answering a fixed GetMembers body (this program, re-executed), so that ratios to it are measured in the same run")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -206,6 +215,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 	if rep.Rows, err = c.runScenarios(ctx, cfg, stderr); err != nil {
 		return err
+	}
+	if cfg.bare {
+		if err := runBare(ctx, cfg, rep, stderr); err != nil {
+			return err
+		}
 	}
 	for _, r := range rep.Rows {
 		rep.Failures += r.Errors + r.WarmupErrors

@@ -88,6 +88,7 @@ func (r *report) writeMarkdown(w io.Writer) error {
 			x.Scenario, x.Concurrency, x.Requests, x.RequestsPerSecond, ms(x.P50Millis), ms(x.P99Millis),
 			errs, x.Retries, x.ServerCPUMicros, x.ClientCPUMicros, x.OtherCores)
 	}
+	r.writeRatios(&b)
 	for _, x := range r.Rows {
 		if x.FirstError != "" {
 			fmt.Fprintf(&b, "\n%s at concurrency %d, first error: %s\n", x.Scenario, x.Concurrency, x.FirstError)
@@ -111,4 +112,20 @@ func ms(v float64) string {
 		return fmt.Sprintf("%.1f ms", v)
 	}
 	return fmt.Sprintf("%.0f ms", v)
+}
+
+// writeRatios compares each get-members row with the bare server's at the
+// same concurrency, measured in the same run.
+func (r *report) writeRatios(b *strings.Builder) {
+	for _, x := range r.Rows {
+		if x.Scenario != "get-members" {
+			continue
+		}
+		for _, y := range r.Rows {
+			if y.Scenario == bareScenario && y.Concurrency == x.Concurrency && y.RequestsPerSecond > 0 && y.ServerCPUMicros > 0 {
+				fmt.Fprintf(b, "\nget-members at concurrency %d: %.0f%% of the bare server's rate, %.2f× its server CPU per request.\n",
+					x.Concurrency, 100*x.RequestsPerSecond/y.RequestsPerSecond, x.ServerCPUMicros/y.ServerCPUMicros)
+			}
+		}
+	}
 }

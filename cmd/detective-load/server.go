@@ -72,9 +72,16 @@ type server struct {
 // returns once the server has logged the address it listens on, together
 // with the time at which it was exec'd.
 func startServer(ctx context.Context, name, bin, store, dataDir string, stderr io.Writer) (*server, time.Time, error) {
-	cmd := exec.Command(bin,
+	return startProcess(ctx, name, exec.Command(bin,
 		"--addr", "127.0.0.1:0", "--store", store, "--data-dir", dataDir,
-		"--log-level", "info", "--log-format", "json", "--shutdown-timeout", "2s")
+		"--log-level", "info", "--log-format", "json", "--shutdown-timeout", "2s"), stderr)
+}
+
+// startProcess starts cmd, a server that logs its address as a JSON
+// "listening" line on stderr, and returns once it has, together with the
+// time at which it was exec'd.
+func startProcess(ctx context.Context, name string, cmd *exec.Cmd, stderr io.Writer) (*server, time.Time, error) {
+	bin := cmd.Path
 	cmd.Env = serverEnv(os.Environ())
 	// Pdeathsig kills the server even when this process dies without
 	// running its deferred cleanup (SIGKILL, a crash). Its own process

@@ -245,7 +245,7 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if investigator != nil {
 		dcfg.Investigator = investigator
 	}
-	svc := detective.NewService(store, clock, detective.RandomIDs{}, dcfg)
+	svc := detective.NewService(readModel(store, opened), clock, detective.RandomIDs{}, dcfg)
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/detective-local/detective-local/internal/app"
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/awsapi"
 	domain "github.com/detective-local/detective-local/internal/detective"
@@ -30,7 +31,8 @@ func BenchmarkGetMembersHandler(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	svc := domain.NewService(store, domain.SystemClock{}, domain.RandomIDs{}, domain.Config{})
+	// The read model in front of the store, as internal/app wires it.
+	svc := domain.NewService(app.ReadModel(store), domain.SystemClock{}, domain.RandomIDs{}, domain.Config{})
 	srv := awsapi.NewServer(awsapi.Config{Service: svc, Auth: &auth.Authenticator{DefaultAccount: "000000000000", DefaultRegion: "us-east-1"}})
 	c := domain.Caller{Account: admin, Region: "us-east-1"}
 	g, err := svc.CreateGraph(ctx, c, domain.CreateGraphInput{})

@@ -64,8 +64,7 @@ func (s *Server) createMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, createMembersResponse{
-		Members:             newMemberDetails(out.Members),
-		UnprocessedAccounts: newUnprocessedAccounts(out.Unprocessed),
+	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte {
+		return appendMembersAndUnprocessed(b, "Members", out.Members, out.Unprocessed)
 	})
 }

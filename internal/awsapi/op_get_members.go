@@ -24,8 +24,7 @@ func (s *Server) getMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, getMembersResponse{
-		MemberDetails:       newMemberDetails(out.Members),
-		UnprocessedAccounts: newUnprocessedAccounts(out.Unprocessed),
+	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte {
+		return appendMembersAndUnprocessed(b, "MemberDetails", out.Members, out.Unprocessed)
 	})
 }

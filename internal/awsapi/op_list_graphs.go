@@ -40,9 +40,5 @@ func (s *Server) listGraphs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp := listGraphsResponse{GraphList: make([]graphItem, len(out.Graphs)), NextToken: out.NextToken}
-	for i, g := range out.Graphs {
-		resp.GraphList[i] = graphItem{Arn: g.ARN.String(), CreatedTime: isoTime(g.CreatedTime)}
-	}
-	return writeJSON(w, http.StatusOK, resp)
+	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendGraphList(b, out) })
 }

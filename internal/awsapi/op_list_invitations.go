@@ -35,5 +35,7 @@ func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listInvitationsResponse{Invitations: newMemberDetails(out.Invitations), NextToken: out.NextToken})
+	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte {
+		return appendMemberPage(b, "Invitations", out.Invitations, out.NextToken)
+	})
 }

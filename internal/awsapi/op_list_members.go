@@ -40,5 +40,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listMembersResponse{MemberDetails: newMemberDetails(out.Members), NextToken: out.NextToken})
+	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte {
+		return appendMemberPage(b, "MemberDetails", out.Members, out.NextToken)
+	})
 }

@@ -16,8 +16,5 @@ func (s *Server) listTagsForResource(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if tags == nil {
-		tags = map[string]string{}
-	}
-	return writeJSON(w, http.StatusOK, listTagsForResourceResponse{Tags: tags})
+	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendTags(b, tags) })
 }

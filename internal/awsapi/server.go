@@ -37,6 +37,7 @@ type Server struct {
 	mux   *http.ServeMux
 	// unknown answers what no route has, in the protocol's shape.
 	unknown http.Handler
+	bodies  bodyBuffers
 }
 
 // NewServer returns a Server that routes every Detective operation.

@@ -126,6 +126,20 @@ func (v *violations) accountID(member, s string) detective.AccountID {
 	return detective.AccountID(s)
 }
 
+// isAccountID reports whether s is twelve ASCII digits, which is what
+// accountID accepts.
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func (v *violations) accountIDs(member string, ids []string) []detective.AccountID {
 	if !v.required(member, ids != nil) {
 		return nil
@@ -133,6 +147,12 @@ func (v *violations) accountIDs(member string, ids []string) []detective.Account
 	v.count(member, len(ids), 1, 50)
 	out := make([]detective.AccountID, len(ids))
 	for i, id := range ids {
+		if isAccountID(id) {
+			// Valid, so the element's member name, which only a
+			// violation shows, is not built.
+			out[i] = detective.AccountID(id)
+			continue
+		}
 		out[i] = v.accountID(fmt.Sprintf("%s.%d.member", member, i+1), id)
 	}
 	return out

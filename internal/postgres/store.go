@@ -137,6 +137,31 @@ func (w worldStore) Write(ctx context.Context, fn func(world.Tx) error) error {
 	return w.s.writeTx(ctx, func(t *tx) error { return fn(t) })
 }
 
+// DataVersion names the state of the database that reads see now: the
+// current snapshot, whose set of committed transactions (those below xmax
+// and not in progress) is what every query sees. Two equal snapshots see
+// the same data, whichever replica committed it; any transaction that
+// takes an ID in the cluster, or ends, changes it.
+func (s *Store) DataVersion(ctx context.Context) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
+	defer cancel()
+	var v string
+	if err := s.pool.QueryRow(ctx, "SELECT pg_current_snapshot()::text").Scan(&v); err != nil {
+		return "", wrap("data version", err)
+	}
+	return v, nil
+}
+
+// DataVersion is Store.DataVersion inside a transaction: in a REPEATABLE
+// READ transaction, the snapshot every one of its queries sees.
+func (t *tx) DataVersion(ctx context.Context) (string, error) {
+	var v string
+	if err := t.tx.QueryRow(ctx, "SELECT pg_current_snapshot()::text").Scan(&v); err != nil {
+		return "", wrap("data version", err)
+	}
+	return v, nil
+}
+
 func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
 	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strconv"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -27,7 +29,16 @@ type Store struct {
 	// some connection to it, and the pools may close idle connections.
 	keep *sql.Conn
 	bulk bulkStatements // the behavior store's multi-row statements, on write
+	// writes counts write transactions: finished ones above
+	// writesInFlightBits, those under way below, in one word so that
+	// DataVersion reads both at once.
+	writes atomic.Uint64
 }
+
+const (
+	writesInFlightBits = 20
+	writesInFlightMask = 1<<writesInFlightBits - 1
+)
 
 var (
 	_ detective.Store = (*Store)(nil)
@@ -177,7 +188,52 @@ func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
 }
 
 func (s *Store) writeTx(ctx context.Context, fn func(*tx) error) error {
-	return run(ctx, s.write, s.writeSt, nil, fn)
+	s.writes.Add(1)
+	changed := true
+	defer func() {
+		if changed {
+			s.writes.Add(1<<writesInFlightBits - 1) // one more finished, one fewer under way
+		} else {
+			s.writes.Add(^uint64(0)) // one fewer under way
+		}
+	}()
+	return run(ctx, s.write, s.writeSt, nil, func(t *tx) error {
+		// A write that changed nothing, as the periodic jobs' usually do,
+		// leaves the data version as it was. total_changes counts the
+		// rows the transaction's connection has changed since it opened.
+		before, err := t.totalChanges(ctx)
+		if err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		after, err := t.totalChanges(ctx)
+		changed = err != nil || after != before
+		return err
+	})
+}
+
+func (t *tx) totalChanges(ctx context.Context) (int64, error) {
+	var n int64
+	if err := t.tx.QueryRowContext(ctx, "SELECT total_changes()").Scan(&n); err != nil {
+		return 0, wrap("total changes", err)
+	}
+	return n, nil
+}
+
+// DataVersion names the state of the database that reads see now: two
+// equal versions mean no write transaction ran between them. It is ""
+// while a write is under way, when the state a read sees may change at
+// any moment. It counts this Store's writes only, so it holds while this
+// process is the only one writing the file, as it is when the server owns
+// its data directory.
+func (s *Store) DataVersion(context.Context) (string, error) {
+	w := s.writes.Load()
+	if w&writesInFlightMask != 0 {
+		return "", nil
+	}
+	return strconv.FormatUint(w>>writesInFlightBits, 10), nil
 }
 
 // run runs fn in a transaction on db and commits it if fn returns nil.

@@ -1,0 +1,224 @@
+// Package readmodel serves Detective's reads from memory. Store wraps a
+// detective.Store: the answers of the store's read queries are kept in a
+// snapshot named by the database's data version (DataVersion), and a read
+// whose version is the snapshot's is answered from it without opening a
+// transaction. Any write, by this process or another replica, changes the
+// version, so the next read finds the snapshot stale and reads the
+// database again: a read never sees less than the writes acknowledged
+// before it began, on any replica.
+//
+// Only the answers of a read transaction that saw exactly the version it
+// is filed under are kept: the version is read before and after it, and a
+// transaction with a write between them keeps nothing.
+//
+// It imports detective and arn only; internal/app puts it in front of the
+// store it opens.
+package readmodel
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/detective-local/detective-local/internal/detective"
+)
+
+// Versioned is a store that names the state its reads see.
+type Versioned interface {
+	detective.Store
+	// DataVersion returns a name for the committed state a read would see
+	// now: equal names mean equal data. "" means the state may be changing
+	// (a write is under way) and reads must go to the database.
+	DataVersion(ctx context.Context) (string, error)
+}
+
+// DefaultMaxEntries bounds a snapshot: about 0.5 KB an entry, the
+// members, answers and package states of about 40 graphs of 1,200
+// members, some 25 MB at most.
+const DefaultMaxEntries = 50_000
+
+// Store is a detective.Store whose reads are served from memory while the
+// database is unchanged. It is safe for concurrent use.
+type Store struct {
+	inner      Versioned
+	maxEntries int
+	volume     detective.VolumeReader
+	current    atomic.Pointer[snapshot]
+}
+
+var _ detective.Store = (*Store)(nil)
+
+// New returns a Store in front of inner keeping at most maxEntries answers
+// (0 means DefaultMaxEntries).
+func New(inner Versioned, maxEntries int) *Store {
+	if maxEntries <= 0 {
+		maxEntries = DefaultMaxEntries
+	}
+	return &Store{inner: inner, maxEntries: maxEntries}
+}
+
+// WithLiveVolume returns s answering measured volume, in reads served
+// from memory, from volume outside any transaction. Measured volume is
+// never kept (ingestion changes it without a Detective write, and each
+// read asks for a window ending at its own now); without this, a read
+// that asks for it goes to the database whole.
+func (s *Store) WithLiveVolume(volume detective.VolumeReader) *Store {
+	s.volume = volume
+	return s
+}
+
+// Read runs fn on the snapshot of the current data version when every
+// query fn makes has its answer there, and otherwise in a read transaction
+// of the inner store, whose answers then join the snapshot. A run on the
+// snapshot stops at the first question it cannot answer (fn sees no
+// error, only the exact answers before it) and fn runs again in the
+// transaction, so what fn did before the miss it does twice: Service's
+// reads keep their result only.
+func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
+	v, err := s.inner.DataVersion(ctx)
+	if err != nil || v == "" {
+		return s.inner.Read(ctx, fn)
+	}
+	if snap := s.current.Load(); snap != nil && snap.version == v {
+		if err, ok := snap.serve(fn, s.volume); ok {
+			return err
+		}
+	}
+	return s.fill(ctx, v, fn)
+}
+
+// fill runs fn in a read transaction, recording the store's answers, and
+// files them under v if the version is still v afterwards.
+func (s *Store) fill(ctx context.Context, v string, fn func(detective.Tx) error) error {
+	var rec *recording
+	inTx := "" // the version the transaction itself reads, where it can
+	err := s.inner.Read(ctx, func(tx detective.Tx) error {
+		full, ok := tx.(fullTx)
+		if !ok {
+			rec = nil
+			return fn(tx)
+		}
+		if tv, ok := tx.(txVersioner); ok {
+			var err error
+			if inTx, err = tv.DataVersion(ctx); err != nil {
+				return err
+			}
+		}
+		rec = newRecording() // the inner store may run fn again
+		return fn(&fillTx{fullTx: full, rec: rec})
+	})
+	if rec == nil {
+		return err
+	}
+	if inTx != "" {
+		// The transaction's own version names exactly what it read, and
+		// spares a second look, and a connection, after it.
+		s.snapshotAt(inTx).add(rec, s.maxEntries)
+	} else if after, verr := s.inner.DataVersion(ctx); verr == nil && after == v {
+		s.snapshotAt(v).add(rec, s.maxEntries)
+	}
+	return err
+}
+
+// txVersioner is a read transaction that can name the data version it
+// reads, as a PostgreSQL snapshot can.
+type txVersioner interface {
+	DataVersion(ctx context.Context) (string, error)
+}
+
+// snapshotAt returns the snapshot of version v, replacing the current one
+// if it is of another version.
+func (s *Store) snapshotAt(v string) *snapshot {
+	for {
+		cur := s.current.Load()
+		if cur != nil && cur.version == v {
+			return cur
+		}
+		next := newSnapshot(v)
+		if s.current.CompareAndSwap(cur, next) {
+			return next
+		}
+	}
+}
+
+// Write runs fn in a write transaction of the inner store. Its commit
+// changes the data version, which retires the snapshot.
+func (s *Store) Write(ctx context.Context, fn func(detective.Tx) error) error {
+	return s.inner.Write(ctx, fn)
+}
+
+// Ping reports whether the inner store answers.
+func (s *Store) Ping(ctx context.Context) error { return s.inner.Ping(ctx) }
+
+// Close closes the inner store.
+func (s *Store) Close() error {
+	s.current.Store(nil)
+	return s.inner.Close()
+}
+
+// miss is the panic with which snapshotTx stops a run at a question the
+// snapshot has no answer to. A panic rather than an error, so that fn
+// never sees a miss: it sees the database's answers or nothing, and the
+// run is done again in a transaction.
+type miss struct{}
+
+// serve runs fn on snap. ok is false if fn asked a question snap cannot
+// answer, in which case fn's run was cut short and means nothing.
+func (snap *snapshot) serve(fn func(detective.Tx) error, volume detective.VolumeReader) (err error, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			// A query the snapshot does not keep at all reaches the
+			// nil Tx that snapshotTx embeds and panics there: that,
+			// too, is a miss. A panic of fn's own happens again in the
+			// transaction and is not hidden.
+			_, isMiss := r.(miss)
+			if _, nilCall := r.(runtime.Error); !isMiss && !nilCall {
+				panic(r)
+			}
+			err, ok = nil, false
+		}
+	}()
+	return fn(&snapshotTx{snap: snap, volume: volume}), true
+}
+
+// snapshot is the answers recorded at one data version.
+type snapshot struct {
+	version string
+
+	mu       sync.RWMutex
+	size     int
+	calls    map[callKey]answer
+	members  map[memberKey]memberAnswer
+	packages map[memberKey]packagesAnswer
+}
+
+func newSnapshot(v string) *snapshot {
+	return &snapshot{version: v, calls: map[callKey]answer{},
+		members: map[memberKey]memberAnswer{}, packages: map[memberKey]packagesAnswer{}}
+}
+
+// add files rec's answers, up to maxEntries in all; past that the
+// snapshot answers what it has and the rest goes to the database.
+func (snap *snapshot) add(rec *recording, maxEntries int) {
+	snap.mu.Lock()
+	defer snap.mu.Unlock()
+	for k, a := range rec.calls {
+		if _, ok := snap.calls[k]; !ok && snap.size < maxEntries {
+			snap.calls[k] = a
+			snap.size++
+		}
+	}
+	for k, a := range rec.members {
+		if _, ok := snap.members[k]; !ok && snap.size < maxEntries {
+			snap.members[k] = a
+			snap.size++
+		}
+	}
+	for k, a := range rec.packages {
+		if _, ok := snap.packages[k]; !ok && snap.size < maxEntries {
+			snap.packages[k] = a
+			snap.size++
+		}
+	}
+}
