@@ -80,7 +80,10 @@ func (c countedIngester) Ingest(ctx context.Context, r io.Reader, req ingest.Req
 	if f == "" {
 		f = "detected"
 	}
-	c.m.Ingested(f, "accepted", res.Accepted, res.Bytes)
+	// Bytes are known for the whole input only, so they go under "read"
+	// with every record read; each outcome then counts its records.
+	c.m.Ingested(f, "read", res.Records, res.Bytes)
+	c.m.Ingested(f, "accepted", res.Accepted, 0)
 	for reason, n := range res.Skipped {
 		c.m.Ingested(f, reason, n, 0)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,16 @@ func TestMetricsCountTraffic(t *testing.T) {
 		t.Fatalf("StartInvestigation: %v", err)
 	}
 	mustAwaitInvestigation(t, c, g.GraphArn, inv.InvestigationId)
+	trail, err := os.Open("../ingest/cloudtrail/testdata/array.json") // one record that names no account
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer trail.Close()
+	ingested, err := http.Post("http://"+srv.Addr()+"/_detective/ingest", "application/json", trail)
+	if err != nil || ingested.StatusCode != http.StatusOK {
+		t.Fatalf("POST /_detective/ingest = %v, %v; want 200", ingested, err)
+	}
+	ingested.Body.Close()
 	resp, err := http.Get("http://" + srv.Addr() + "/no/such/path")
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +66,10 @@ func TestMetricsCountTraffic(t *testing.T) {
 		`detective_job_backlog{job="process-org-events"} 0`,
 		`detective_job_backlog{job="enable-waiting-members"} 0`,
 		`detective_investigations{status="SUCCESSFUL"} 1`,
+		`detective_ingest_records_total{format="detected",outcome="read"} 1`,
+		`detective_ingest_bytes_total{format="detected",outcome="read"} 139`,
+		`detective_ingest_records_total{format="detected",outcome="no-account"} 1`,
+		`detective_ingest_records_total{format="detected",outcome="accepted"} 0`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
