@@ -6,7 +6,6 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/behavior"
-	"github.com/detective-local/detective-local/internal/columncodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -64,26 +63,7 @@ func (s *Store) AccountFirstHour(ctx context.Context, graph arn.ARN, account det
 
 // GraphFindings implements behavior.Store.
 func (s *Store) GraphFindings(ctx context.Context, graph arn.ARN, account detective.AccountID) ([]behavior.FindingRow, error) {
-	var out []behavior.FindingRow
-	var r behavior.FindingRow
-	var f behavior.Finding
-	var acct, source, entities string
-	var created, updated, first, last int64
-	err := s.each(ctx, "graph findings", `SELECT id, account_id, region, source, arn, type, title, severity,
+	return s.findingRows(ctx, "graph findings", graph, `SELECT id, account_id, region, source, arn, type, title, severity,
 		score, created, updated, first_seen, last_seen, entities FROM behavior_findings
-		WHERE graph_key = $1 AND ($2 = '' OR account_id = $2) ORDER BY id`,
-		[]any{behavior.GraphKey(graph), string(account)},
-		[]any{&f.ID, &acct, &r.Region, &source, &f.ARN, &f.Type, &f.Title, &f.Severity, &f.SeverityScore,
-			&created, &updated, &first, &last, &entities}, func() error {
-			row := behavior.FindingRow{Graph: graph, Account: detective.AccountID(acct), Region: r.Region, Finding: f}
-			g := &row.Finding
-			g.Source = behavior.FindingSource(source)
-			g.CreatedAt, g.UpdatedAt, g.FirstSeen, g.LastSeen = fromMS(created), fromMS(updated), fromMS(first), fromMS(last)
-			if err := columncodec.DecodeFindingEntities(entities, g); err != nil {
-				return err
-			}
-			out = append(out, row)
-			return nil
-		})
-	return out, err
+		WHERE graph_key = $1 AND ($2 = '' OR account_id = $2) ORDER BY id`, behavior.GraphKey(graph), string(account))
 }

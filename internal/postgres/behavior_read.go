@@ -214,15 +214,21 @@ func (s *Store) Flows(ctx context.Context, graph arn.ARN, instance string, from,
 
 // FindingsOf implements behavior.Store.
 func (s *Store) FindingsOf(ctx context.Context, graph arn.ARN, entity string) ([]behavior.FindingRow, error) {
+	return s.findingRows(ctx, "findings", graph, `SELECT f.id, f.account_id, f.region, f.source, f.arn, f.type, f.title,
+		f.severity, f.score, f.created, f.updated, f.first_seen, f.last_seen, f.entities
+		FROM behavior_finding_entities e JOIN behavior_findings f ON f.graph_key = e.graph_key AND f.id = e.finding_id
+		WHERE e.graph_key = $1 AND e.entity = $2 ORDER BY f.id`, behavior.GraphKey(graph), entity)
+}
+
+// findingRows runs q, which selects the columns of behavior_findings in
+// table order, and decodes each row as one of graph's findings.
+func (s *Store) findingRows(ctx context.Context, what string, graph arn.ARN, q string, args ...any) ([]behavior.FindingRow, error) {
 	var out []behavior.FindingRow
 	var r behavior.FindingRow
 	var f behavior.Finding
 	var account, source, entities string
 	var created, updated, first, last int64
-	err := s.each(ctx, "findings", `SELECT f.id, f.account_id, f.region, f.source, f.arn, f.type, f.title,
-		f.severity, f.score, f.created, f.updated, f.first_seen, f.last_seen, f.entities
-		FROM behavior_finding_entities e JOIN behavior_findings f ON f.graph_key = e.graph_key AND f.id = e.finding_id
-		WHERE e.graph_key = $1 AND e.entity = $2 ORDER BY f.id`, []any{behavior.GraphKey(graph), entity},
+	err := s.each(ctx, what, q, args,
 		[]any{&f.ID, &account, &r.Region, &source, &f.ARN, &f.Type, &f.Title, &f.Severity, &f.SeverityScore,
 			&created, &updated, &first, &last, &entities}, func() error {
 			row := behavior.FindingRow{Graph: graph, Account: detective.AccountID(account), Region: r.Region, Finding: f}

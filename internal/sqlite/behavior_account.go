@@ -8,7 +8,6 @@ import (
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/behavior"
-	"github.com/detective-local/detective-local/internal/columncodec"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -71,26 +70,7 @@ func (s *Store) AccountFirstHour(ctx context.Context, graph arn.ARN, account det
 
 // GraphFindings implements behavior.Store.
 func (s *Store) GraphFindings(ctx context.Context, graph arn.ARN, account detective.AccountID) ([]behavior.FindingRow, error) {
-	var out []behavior.FindingRow
-	err := queryRows(ctx, s.read, "graph findings", `SELECT id, account_id, region, source, arn, type, title,
+	return s.findingRows(ctx, "graph findings", graph, `SELECT id, account_id, region, source, arn, type, title,
 		severity, score, created, updated, first_seen, last_seen, entities FROM behavior_findings
-		WHERE graph_key = ?1 AND (?2 = '' OR account_id = ?2) ORDER BY id`,
-		[]any{behavior.GraphKey(graph), string(account)}, func(rows *sql.Rows) error {
-			r := behavior.FindingRow{Graph: graph}
-			f := &r.Finding
-			var acct, source, entities string
-			var created, updated, first, last int64
-			if err := rows.Scan(&f.ID, &acct, &r.Region, &source, &f.ARN, &f.Type, &f.Title, &f.Severity,
-				&f.SeverityScore, &created, &updated, &first, &last, &entities); err != nil {
-				return err
-			}
-			r.Account, f.Source = detective.AccountID(acct), behavior.FindingSource(source)
-			f.CreatedAt, f.UpdatedAt, f.FirstSeen, f.LastSeen = fromMS(created), fromMS(updated), fromMS(first), fromMS(last)
-			if err := columncodec.DecodeFindingEntities(entities, f); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		})
-	return out, err
+		WHERE graph_key = ?1 AND (?2 = '' OR account_id = ?2) ORDER BY id`, behavior.GraphKey(graph), string(account))
 }

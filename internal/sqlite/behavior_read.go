@@ -235,12 +235,17 @@ func (s *Store) Flows(ctx context.Context, graph arn.ARN, instance string, from,
 
 // FindingsOf implements behavior.Store.
 func (s *Store) FindingsOf(ctx context.Context, graph arn.ARN, entity string) ([]behavior.FindingRow, error) {
-	var out []behavior.FindingRow
-	gk := behavior.GraphKey(graph)
-	err := queryRows(ctx, s.read, "findings", `SELECT f.id, f.account_id, f.region, f.source, f.arn, f.type,
+	return s.findingRows(ctx, "findings", graph, `SELECT f.id, f.account_id, f.region, f.source, f.arn, f.type,
 		f.title, f.severity, f.score, f.created, f.updated, f.first_seen, f.last_seen, f.entities
 		FROM behavior_finding_entities e JOIN behavior_findings f ON f.graph_key = e.graph_key AND f.id = e.finding_id
-		WHERE e.graph_key = ? AND e.entity = ? ORDER BY f.id`, []any{gk, entity}, func(rows *sql.Rows) error {
+		WHERE e.graph_key = ? AND e.entity = ? ORDER BY f.id`, behavior.GraphKey(graph), entity)
+}
+
+// findingRows runs q, which selects the columns of behavior_findings in
+// table order, and decodes each row as one of graph's findings.
+func (s *Store) findingRows(ctx context.Context, what string, graph arn.ARN, q string, args ...any) ([]behavior.FindingRow, error) {
+	var out []behavior.FindingRow
+	err := queryRows(ctx, s.read, what, q, args, func(rows *sql.Rows) error {
 		r := behavior.FindingRow{Graph: graph}
 		f := &r.Finding
 		var account, source, entities string
