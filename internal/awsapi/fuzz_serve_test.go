@@ -8,15 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/detective-local/detective-local/internal/auth"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/sdksource"
 	"github.com/detective-local/detective-local/internal/sqlite"
 )
 
@@ -105,28 +103,7 @@ func FuzzServe(f *testing.F) {
 	})
 }
 
-// modeledExceptions reads the exception names from the SDK's own
-// types/errors.go, generated from the service model.
+// modeledExceptions are the exceptions Detective's service model declares.
 func modeledExceptions(tb testing.TB) map[string]bool {
-	tb.Helper()
-	out, err := exec.Command("go", "list", "-m", "-json", "github.com/aws/aws-sdk-go-v2/service/detective").Output()
-	if err != nil {
-		tb.Fatalf("go list: %v", err)
-	}
-	var mod struct{ Dir string }
-	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
-		tb.Fatalf("go list: %s: %v", out, err)
-	}
-	src, err := os.ReadFile(filepath.Join(mod.Dir, "types", "errors.go"))
-	if err != nil {
-		tb.Fatalf("read the SDK's errors: %v", err)
-	}
-	modeled := map[string]bool{}
-	for _, m := range regexp.MustCompile(`ErrorCodeOverride == nil \{\s*return "(\w+)"`).FindAllSubmatch(src, -1) {
-		modeled[string(m[1])] = true
-	}
-	if len(modeled) < 5 {
-		tb.Fatalf("found %d exceptions in the SDK's errors.go; the pattern no longer matches it", len(modeled))
-	}
-	return modeled
+	return sdksource.Names(tb, "github.com/aws/aws-sdk-go-v2/service/detective", "types/errors.go", sdksource.ExceptionPattern, 5)
 }

@@ -5,17 +5,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
-	"regexp"
 	"testing"
 
 	orgsdk "github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/detective-local/detective-local/internal/apitest"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/sdksource"
 )
 
 // protocolErrors are the errors of the JSON 1.1 protocol itself, which no
@@ -83,28 +80,8 @@ func FuzzServe(f *testing.F) {
 	})
 }
 
-// modeledExceptions reads the exception names from the SDK's own
-// types/errors.go, generated from the service model.
+// modeledExceptions are the exceptions the Organizations service model
+// declares.
 func modeledExceptions(tb testing.TB) map[string]bool {
-	tb.Helper()
-	out, err := exec.Command("go", "list", "-m", "-json", "github.com/aws/aws-sdk-go-v2/service/organizations").Output()
-	if err != nil {
-		tb.Fatalf("go list: %v", err)
-	}
-	var mod struct{ Dir string }
-	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
-		tb.Fatalf("go list: %s: %v", out, err)
-	}
-	src, err := os.ReadFile(filepath.Join(mod.Dir, "types", "errors.go"))
-	if err != nil {
-		tb.Fatalf("read the SDK's errors: %v", err)
-	}
-	modeled := map[string]bool{}
-	for _, m := range regexp.MustCompile(`ErrorCodeOverride == nil \{\s*return "(\w+)"`).FindAllSubmatch(src, -1) {
-		modeled[string(m[1])] = true
-	}
-	if len(modeled) < 20 {
-		tb.Fatalf("found %d exceptions in the SDK's errors.go; the pattern no longer matches it", len(modeled))
-	}
-	return modeled
+	return sdksource.Names(tb, "github.com/aws/aws-sdk-go-v2/service/organizations", "types/errors.go", sdksource.ExceptionPattern, 20)
 }

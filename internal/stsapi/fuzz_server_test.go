@@ -1,20 +1,16 @@
 package stsapi_test
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/detective-local/detective-local/internal/apitest"
 	"github.com/detective-local/detective-local/internal/organizations"
+	"github.com/detective-local/detective-local/internal/sdksource"
 )
 
 // commonErrors are the error codes the AWS query protocol answers for any
@@ -78,28 +74,8 @@ func FuzzServe(f *testing.F) {
 	})
 }
 
-// modeledErrorCodes reads the error codes the SDK's deserializers match,
+// modeledErrorCodes are the error codes the SDK's deserializers match,
 // generated from the STS service model.
 func modeledErrorCodes(tb testing.TB) map[string]bool {
-	tb.Helper()
-	out, err := exec.Command("go", "list", "-m", "-json", "github.com/aws/aws-sdk-go-v2/service/sts").Output()
-	if err != nil {
-		tb.Fatalf("go list: %v", err)
-	}
-	var mod struct{ Dir string }
-	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
-		tb.Fatalf("go list: %s: %v", out, err)
-	}
-	src, err := os.ReadFile(filepath.Join(mod.Dir, "deserializers.go"))
-	if err != nil {
-		tb.Fatalf("read the SDK's deserializers: %v", err)
-	}
-	modeled := map[string]bool{}
-	for _, m := range regexp.MustCompile(`EqualFold\("(\w+)", errorCode\)`).FindAllSubmatch(src, -1) {
-		modeled[string(m[1])] = true
-	}
-	if len(modeled) < 5 {
-		tb.Fatalf("found %d error codes in the SDK's deserializers.go; the pattern no longer matches it", len(modeled))
-	}
-	return modeled
+	return sdksource.Names(tb, "github.com/aws/aws-sdk-go-v2/service/sts", "deserializers.go", `EqualFold\("(\w+)", errorCode\)`, 5)
 }
