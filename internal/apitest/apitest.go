@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/detective"
 
 	"github.com/detective-local/detective-local/internal/auth"
+	domain "github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/ingest"
 	"github.com/detective-local/detective-local/internal/investigate"
 	"github.com/detective-local/detective-local/internal/organizations"
@@ -43,6 +44,11 @@ type Options struct {
 	Accounts           []world.Account            // seeded account facts
 	Credentials        map[string]auth.Credential // access key → account
 	VerifySignatures   bool
+	// Now is where the Clock starts (zero: the wall clock's time), and IDs
+	// makes graph and investigation IDs (nil: random ones), for tests
+	// that compare whole responses.
+	Now time.Time
+	IDs domain.IDSource
 
 	// Investigation, TTPs, Threats and Geo configure the investigation
 	// engine and the enrichment of ingested addresses as app.Config does.

@@ -49,11 +49,16 @@ func StartWorld(t testing.TB, b Backend, opts Options, seed organizations.Seed) 
 // replica of a server StartWorld started, when given its Env.Store.
 func StartWorldOn(t testing.TB, b Backend, store Store, opts Options, seed organizations.Seed) *Env {
 	t.Helper()
-	clock := NewClock(time.Now())
+	start := opts.Now
+	if start.IsZero() {
+		start = time.Now()
+	}
+	clock := NewClock(start)
 	seed.Accounts = append(append([]world.Account(nil), opts.Accounts...), seed.Accounts...)
 	srv, err := app.Start(context.Background(), store, app.Config{
 		Addr:               "127.0.0.1:0",
 		Clock:              clock,
+		IDs:                opts.IDs,
 		Logger:             slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Seed:               seed,
 		Credentials:        opts.Credentials,

@@ -92,6 +92,8 @@ type Config struct {
 	// Clock drives every service and the signature clock skew; nil is the
 	// wall clock.
 	Clock detective.Clock
+	// IDs makes graph and investigation IDs; nil is random ones.
+	IDs detective.IDSource
 	// Logger receives the request and job logs; nil discards them.
 	Logger *slog.Logger
 
@@ -245,7 +247,11 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if investigator != nil {
 		dcfg.Investigator = investigator
 	}
-	svc := detective.NewService(readModel(store, opened), clock, detective.RandomIDs{}, dcfg)
+	var ids detective.IDSource = detective.RandomIDs{}
+	if cfg.IDs != nil {
+		ids = cfg.IDs
+	}
+	svc := detective.NewService(readModel(store, opened), clock, ids, dcfg)
 	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("apply seed file: %w", err)
 	}
