@@ -39,6 +39,7 @@ const (
 	otherAdmin  = "101010101010" // administers a second graph
 	bigAdmin    = "131313131313" // too much volume to add anyone
 	orgMember   = "121212121212"
+	orgNoEmail  = "161616161616" // an organization account added without e-mail
 	goldenMgmt  = "555555555555"
 	outsider    = "141414141414" // in nothing at all
 	ingester    = "151515151515" // ENABLED, with measured volume
@@ -205,8 +206,8 @@ func mustIngestGolden(t *testing.T, env *apitest.Env, f format.Format, body []by
 	}
 }
 
-// mustDeclareOrganization declares an organization of goldenMgmt, admin and
-// orgMember, as a seed file would, at the clock's time.
+// mustDeclareOrganization declares an organization of goldenMgmt, admin,
+// orgMember and orgNoEmail, as a seed file would, at the clock's time.
 func mustDeclareOrganization(t *testing.T, env *apitest.Env) {
 	t.Helper()
 	const org = "o-goldenorg1"
@@ -216,7 +217,7 @@ func mustDeclareOrganization(t *testing.T, env *apitest.Env) {
 			RootID: "r-gold", CreatedTime: now}); err != nil {
 			return err
 		}
-		for _, a := range []string{goldenMgmt, admin, orgMember} {
+		for _, a := range []string{goldenMgmt, admin, orgMember, orgNoEmail} {
 			if err := tx.PutOrgAccount(ctx, world.OrgAccount{Org: org, Account: domain.AccountID(a), Method: world.JoinedCreated,
 				JoinedTime: now, Status: world.OrgAccountActive}); err != nil {
 				return err
@@ -491,6 +492,10 @@ func goldenOrganization(g *golden, graph string) {
 
 	_, err = adm.CreateMembers(ctx, &detective.CreateMembersInput{GraphArn: gr, Accounts: accounts(orgMember)})
 	g.ok("an organization account, enabled at once", err)
+	// The SDK requires an e-mail; Detective does not for organization
+	// accounts, and other clients send none.
+	g.raw("CreateMembers", "an organization account without e-mail", admin, "POST", "/graph/members",
+		`{"GraphArn":"`+graph+`","Accounts":[{"AccountId":"`+orgNoEmail+`"}]}`)
 	_, err = adm.ListMembers(ctx, &detective.ListMembersInput{GraphArn: gr})
 	g.ok("the organization graph", err)
 	_, err = g.client(orgMember).ListInvitations(ctx, &detective.ListInvitationsInput{})
@@ -513,6 +518,8 @@ func goldenErrors(g *golden, graph, otherGraph string) {
 	g.fail("MaxResults above 200", err, "ValidationException")
 	_, err = adm.ListMembers(ctx, &detective.ListMembersInput{GraphArn: gr, NextToken: aws.String("not-a-token")})
 	g.fail("a token that is not one", err, "ValidationException")
+	g.raw("ListMembers", "a body that is not a JSON object", admin, "POST", "/graph/members/list", `[1]`)
+	g.raw("ListMembers", "a member of the wrong JSON type", admin, "POST", "/graph/members/list", `{"GraphArn":"`+graph+`","MaxResults":"ten"}`)
 	_, err = g.client(outsider).ListMembers(ctx, &detective.ListMembersInput{GraphArn: gr})
 	g.fail("not the administrator", err, "AccessDeniedException")
 	_, err = adm.ListMembers(ctx, &detective.ListMembersInput{GraphArn: aws.String(graphARN(admin, strings.Repeat("0", 32)))})

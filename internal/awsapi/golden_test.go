@@ -141,8 +141,9 @@ func (g *golden) client(account string) *detective.Client {
 	})
 }
 
-// take files the one exchange of the call just made under name.
-func (g *golden) take(name string) {
+// take files the one exchange of the call just made under name, and
+// under op unless the SDK named the operation.
+func (g *golden) take(op, name string) {
 	g.t.Helper()
 	g.rec.mu.Lock()
 	defer g.rec.mu.Unlock()
@@ -151,8 +152,32 @@ func (g *golden) take(name string) {
 	}
 	x := g.rec.pending[0]
 	g.rec.pending = g.rec.pending[:0]
+	if x.op == "" {
+		x.op = op
+	}
+	if x.op == "" {
+		g.t.Fatalf("%s: no operation name", name)
+	}
 	x.name = name
 	g.done = append(g.done, x)
+}
+
+// raw sends body to path as account, signed, for the requests no SDK
+// sends, and files the response under op and name.
+func (g *golden) raw(op, name, account, method, path, body string) {
+	g.t.Helper()
+	req, err := http.NewRequest(method, g.env.URL+path, strings.NewReader(body))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	apitest.Sign(g.t, req, "detective", account, body)
+	resp, err := g.rec.Do(req)
+	if err != nil {
+		g.t.Fatalf("%s: %v", name, err)
+	}
+	resp.Body.Close()
+	g.take(op, name)
 }
 
 // ok files the call just made, which must have succeeded.
@@ -161,7 +186,7 @@ func (g *golden) ok(name string, err error) {
 	if err != nil {
 		g.t.Fatalf("%s: %v", name, err)
 	}
-	g.take(name)
+	g.take("", name)
 }
 
 // fail files the call just made, which must have failed with code.
@@ -171,7 +196,7 @@ func (g *golden) fail(name string, err error, code string) {
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != code {
 		g.t.Fatalf("%s: error %v, want %s", name, err, code)
 	}
-	g.take(name)
+	g.take("", name)
 }
 
 // render writes each operation's exchanges, in the order they happened, as
