@@ -339,7 +339,7 @@ func firstDifference(got, want []byte) string {
 	}
 	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
 	kase := ""
-	for i := 0; ; i++ {
+	for i := range max(len(gl), len(wl)) {
 		var g, w string
 		if i < len(gl) {
 			g = gl[i]
@@ -360,6 +360,7 @@ func firstDifference(got, want []byte) string {
 		from := max(0, col-80)
 		return fmt.Sprintf("case %s, line %d, byte %d:\ngot  …%s\nwant …%s", kase, i+1, col+1, g[from:min(len(g), col+80)], w[from:min(len(w), col+80)])
 	}
+	return fmt.Sprintf("%d lines, want %d", len(gl), len(wl))
 }
 
 // sequentialIDs makes graph and investigation IDs from counters, so that
