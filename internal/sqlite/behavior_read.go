@@ -51,7 +51,18 @@ func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []de
 
 // MeasuredVolume implements detective.VolumeReader, in the transaction.
 func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	vs, err := measuredVolume(ctx, t.tx, graph, accounts, since)
+	return byAccount(measuredVolume(ctx, t.tx, graph, accounts, since))
+}
+
+// GraphMeasuredVolume implements detective.GraphVolumeReader, in the
+// transaction.
+func (t *tx) GraphMeasuredVolume(ctx context.Context, graph arn.ARN, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
+	return byAccount(measuredVolumeWhere(ctx, t.tx, `graph_key = ?`,
+		[]any{ms(since.Truncate(time.Minute)), behavior.GraphKey(graph)}))
+}
+
+// byAccount is the domain's view of vs: nil if there are none.
+func byAccount(vs []behavior.AccountVolume, err error) (map[detective.AccountID]detective.MeasuredVolume, error) {
 	if err != nil || len(vs) == 0 {
 		return nil, err
 	}
@@ -62,7 +73,7 @@ func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detec
 	return out, nil
 }
 
-var _ detective.VolumeReader = (*tx)(nil)
+var _ detective.GraphVolumeReader = (*tx)(nil)
 
 // querier is a *sql.DB or a *sql.Tx.
 type querier interface {
@@ -77,10 +88,16 @@ func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []de
 	for _, a := range accounts {
 		args = append(args, string(a))
 	}
+	return measuredVolumeWhere(ctx, q, `graph_key = ? AND account_id IN (`+placeholders(len(accounts))+`)`, args)
+}
+
+// measuredVolumeWhere is measuredVolume of the rows where says, with args
+// the window's start and then where's.
+func measuredVolumeWhere(ctx context.Context, q querier, where string, args []any) ([]behavior.AccountVolume, error) {
 	var out []behavior.AccountVolume
 	err := queryRows(ctx, q, "measured volume", `SELECT account_id, package,
 		sum(CASE WHEN minute >= ? THEN bytes ELSE 0 END), max(last_ingest) FROM behavior_volume
-		WHERE graph_key = ? AND account_id IN (`+placeholders(len(accounts))+`)
+		WHERE `+where+`
 		GROUP BY account_id, package ORDER BY account_id, package`, args, func(rows *sql.Rows) error {
 		var account, pkg string
 		var bytes, last int64
