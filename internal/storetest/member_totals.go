@@ -56,7 +56,7 @@ func testMemberTotals(t *testing.T, newStore func(t *testing.T) Store) {
 		detective.MemberPackages{Account: acct(2), Packages: []detective.PackageState{started(detective.PackageDetectiveCore, 100),
 			stopped(detective.PackageEKSAudit, 50), started(detective.PackageASFFSecurityHubFinding, 7)}},
 		detective.MemberPackages{Account: acct(3), Packages: []detective.PackageState{started(detective.PackageDetectiveCore, 1_000)}},
-		detective.MemberPackages{Account: acct(8), Packages: []detective.PackageState{started(detective.PackageDetectiveCore, 1 << 40)}}) // not a member
+		detective.MemberPackages{Account: acct(8), Packages: []detective.PackageState{started(detective.PackageDetectiveCore, 1<<40)}}) // not a member
 	mustPutMemberPackages(t, s, other.ARN,
 		detective.MemberPackages{Account: acct(2), Packages: []detective.PackageState{started(detective.PackageDetectiveCore, 3)}})
 	check("after PutMemberPackages", map[detective.MemberStatus]int64{detective.MemberStatusEnabled: 1_107, detective.MemberStatusInvited: 5})
