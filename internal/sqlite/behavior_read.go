@@ -57,8 +57,22 @@ func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detec
 // GraphMeasuredVolume implements detective.GraphVolumeReader, in the
 // transaction.
 func (t *tx) GraphMeasuredVolume(ctx context.Context, graph arn.ARN, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	return byAccount(measuredVolumeWhere(ctx, t.tx, `graph_key = ?`,
-		[]any{ms(since.Truncate(time.Minute)), behavior.GraphKey(graph)}))
+	var out []behavior.AccountVolume
+	rows, err := t.stmt(ctx, t.st.graphMeasuredVolume).QueryContext(ctx, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph))
+	if err != nil {
+		return nil, wrap("graph measured volume", err)
+	}
+	defer rows.Close()
+	scan := scanMeasuredVolume(&out)
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return nil, wrap("graph measured volume", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("graph measured volume", err)
+	}
+	return byAccount(out, nil)
 }
 
 // byAccount is the domain's view of vs: nil if there are none.
@@ -88,33 +102,42 @@ func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []de
 	for _, a := range accounts {
 		args = append(args, string(a))
 	}
-	return measuredVolumeWhere(ctx, q, `graph_key = ? AND account_id IN (`+placeholders(len(accounts))+`)`, args)
+	var out []behavior.AccountVolume
+	err := queryRows(ctx, q, "measured volume", measuredVolumeSelect+`
+		WHERE graph_key = ? AND account_id IN (`+placeholders(len(accounts))+`)
+		GROUP BY account_id, package ORDER BY account_id, package`, args, scanMeasuredVolume(&out))
+	return out, err
 }
 
-// measuredVolumeWhere is measuredVolume of the rows where says, with args
-// the window's start and then where's.
-func measuredVolumeWhere(ctx context.Context, q querier, where string, args []any) ([]behavior.AccountVolume, error) {
-	var out []behavior.AccountVolume
-	err := queryRows(ctx, q, "measured volume", `SELECT account_id, package,
-		sum(CASE WHEN minute >= ? THEN bytes ELSE 0 END), max(last_ingest) FROM behavior_volume
-		WHERE `+where+`
-		GROUP BY account_id, package ORDER BY account_id, package`, args, func(rows *sql.Rows) error {
+// measuredVolumeSelect reads behavior_volume grouped by account and
+// package, with the window's start its first argument.
+const measuredVolumeSelect = `SELECT account_id, package,
+		sum(CASE WHEN minute >= ? THEN bytes ELSE 0 END), max(last_ingest) FROM behavior_volume`
+
+// graphMeasuredVolumeQuery is measuredVolume of every account of a graph.
+const graphMeasuredVolumeQuery = measuredVolumeSelect + `
+		WHERE graph_key = ?
+		GROUP BY account_id, package ORDER BY account_id, package`
+
+// scanMeasuredVolume reads rows of measuredVolumeSelect, ordered by
+// account, into out.
+func scanMeasuredVolume(out *[]behavior.AccountVolume) func(*sql.Rows) error {
+	return func(rows *sql.Rows) error {
 		var account, pkg string
 		var bytes, last int64
 		if err := rows.Scan(&account, &pkg, &bytes, &last); err != nil {
 			return err
 		}
-		if len(out) == 0 || out[len(out)-1].Account != detective.AccountID(account) {
-			out = append(out, behavior.AccountVolume{Account: detective.AccountID(account), Bytes: map[detective.DatasourcePackage]int64{}})
+		if len(*out) == 0 || (*out)[len(*out)-1].Account != detective.AccountID(account) {
+			*out = append(*out, behavior.AccountVolume{Account: detective.AccountID(account), Bytes: map[detective.DatasourcePackage]int64{}})
 		}
-		v := &out[len(out)-1]
+		v := &(*out)[len(*out)-1]
 		v.Bytes[detective.DatasourcePackage(pkg)] = bytes
 		if t := fromMS(last); t.After(v.LastIngest) {
 			v.LastIngest = t
 		}
 		return nil
-	})
-	return out, err
+	}
 }
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }

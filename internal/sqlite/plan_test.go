@@ -29,6 +29,8 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH member_totals USING PRIMARY KEY (graph_arn=? AND status=?)"}},
 		{"MembersWithStatus", membersWithStatusQuery, []any{"g", "s"},
 			[]string{"SEARCH m USING INDEX members_status (status=? AND graph_arn=?)"}},
+		{"GraphMeasuredVolume", graphMeasuredVolumeQuery, []any{0, 1},
+			[]string{"SEARCH behavior_volume USING PRIMARY KEY (graph_key=?)"}},
 		{"Graph", graphQuery, []any{"g"},
 			[]string{"SEARCH graphs USING PRIMARY KEY (arn=?)"}},
 		{"GraphByAdmin", graphByAdminQuery, []any{"a", "r"},
