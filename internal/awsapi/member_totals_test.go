@@ -135,12 +135,15 @@ func TestVolumeTotalsFollowFirstIngest(t *testing.T) {
 			t.Fatalf("ingester's measured volume = %d, want between 0 and its estimate of 900", measured)
 		}
 
-		// Exactly at the limit with what ingester measured; past it with
-		// its estimate, or with both.
-		mustPutAccount(t, env, world.Account{ID: probe, Volume: volume(1000 - measured)})
+		// One byte past the limit with what ingester measured, then exactly
+		// at it; past it with ingester's estimate, or with both.
+		mustPutAccount(t, env, world.Account{ID: probe, Volume: volume(1000 - measured + 1)})
 		mustCreateMembers(t, adm, g, probe)
 		mustAccept(t, env.Client(probe), g)
-		wantStatus(t, adm, g, probe, types.MemberStatusEnabled, "", "beside ingester's measured volume")
+		wantStatus(t, adm, g, probe, types.MemberStatusAcceptedButDisabled, types.MemberDisabledReasonVolumeTooHigh, "a byte past the limit")
+		mustPutAccount(t, env, world.Account{ID: probe, Volume: volume(1000 - measured)})
+		mustStartMonitoring(t, adm, g, probe)
+		wantStatus(t, adm, g, probe, types.MemberStatusEnabled, "", "at the limit")
 	})
 }
 
