@@ -222,3 +222,50 @@ func testGraphMeasuredVolume(t *testing.T, s BehaviorStore) {
 		return nil
 	})
 }
+
+// MustPopulateForTotals writes to a new graph g an ENABLED member with
+// started and stopped packages, an INVITED one and a failed verification.
+// With CheckPopulatedTotals, a store's own test checks that its migration
+// totals the members a database already has.
+func MustPopulateForTotals(tb testing.TB, s detective.Store, g arn.ARN) {
+	tb.Helper()
+	at := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	admin := detective.AccountID(g.Account)
+	member := func(account detective.AccountID, status detective.MemberStatus) detective.Member {
+		return detective.Member{Graph: g, Account: account, Email: "a@example.com", Admin: admin,
+			Type: detective.InvitationTypeInvitation, Status: status, InvitedTime: at, UpdatedTime: at, VerifiedTime: at}
+	}
+	mustWrite(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		if err := tx.CreateGraph(ctx, detective.Graph{ARN: g, Admin: admin, Region: g.Region, CreatedTime: at}); err != nil {
+			return err
+		}
+		if err := tx.PutMembers(ctx, []detective.Member{member(acct(1), detective.MemberStatusEnabled),
+			member(acct(2), detective.MemberStatusInvited), member(acct(3), detective.MemberStatusVerificationFailed)}); err != nil {
+			return err
+		}
+		return tx.PutMemberPackages(ctx, g, []detective.MemberPackages{{Account: acct(1), Packages: []detective.PackageState{
+			{Package: detective.PackageDetectiveCore, State: detective.IngestStarted, Started: at, VolumeBytes: 700, VolumeTime: at},
+			{Package: detective.PackageEKSAudit, State: detective.IngestStopped, Stopped: at, VolumeBytes: 50, VolumeTime: at},
+		}}})
+	})
+}
+
+// CheckPopulatedTotals checks the running totals of what
+// MustPopulateForTotals wrote, as a store migrated since must have them.
+func CheckPopulatedTotals(tb testing.TB, s detective.Store, g arn.ARN) {
+	tb.Helper()
+	mustRead(tb, s, func(ctx context.Context, tx detective.Tx) error {
+		n, err := tx.CountMembers(ctx, g, []detective.MemberStatus{detective.MemberStatusVerificationFailed})
+		if err != nil {
+			return err
+		}
+		v, err := tx.MemberVolume(ctx, g, detective.MemberStatusEnabled)
+		if err != nil {
+			return err
+		}
+		if n != 2 || v != 700 {
+			tb.Errorf("after the migration: CountMembers(except VERIFICATION_FAILED) = %d, MemberVolume(ENABLED) = %d; want 2, 700", n, v)
+		}
+		return nil
+	})
+}
