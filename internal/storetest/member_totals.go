@@ -21,7 +21,6 @@ var memberStatuses = []detective.MemberStatus{detective.MemberStatusInvited, det
 // against the members as ListMembers reads them after each kind of write
 // to members, and MembersWithStatus.
 func testMemberTotals(t *testing.T, newStore func(t *testing.T) Store) {
-	t.Parallel()
 	s := newStore(t)
 	g, other := graphOf(acct(0), region, 1), graphOf(acct(9), region, 2)
 	mustCreateGraphs(t, s, g, other)
