@@ -10,23 +10,6 @@ import (
 	"github.com/detective-local/detective-local/internal/world"
 )
 
-// allMembers returns every member record of g as it is at now.
-func (s *Service) allMembers(ctx context.Context, tx Tx, g Graph, now time.Time) ([]Member, error) {
-	var all []Member
-	after := AccountID("")
-	for {
-		page, err := tx.ListMembers(ctx, ListMembersParams{Graph: g.ARN, After: after, Limit: 500})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, viewAt(page, now)...)
-		if len(page) < 500 {
-			return all, nil
-		}
-		after = page[len(page)-1].Account
-	}
-}
-
 // membersWithStatus returns g's members whose status at now is status,
 // in account order. It reads only the members stored with status: the
 // view at now differs from the stored record only before verification
