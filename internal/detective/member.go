@@ -296,7 +296,7 @@ func (s *Service) checkRoom(ctx context.Context, tx Tx, g Graph, adding int, now
 	if err != nil {
 		return err
 	}
-	vol, err := s.graphVolume(ctx, tx, g, gps, now, "")
+	vol, _, err := s.graphVolume(ctx, tx, g, gps, now, "")
 	if err != nil {
 		return err
 	}

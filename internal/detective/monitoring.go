@@ -10,30 +10,16 @@ import (
 	"github.com/detective-local/detective-local/internal/world"
 )
 
-// allMembers returns every member record of g as it is at now.
-func (s *Service) allMembers(ctx context.Context, tx Tx, g Graph, now time.Time) ([]Member, error) {
-	var all []Member
-	after := AccountID("")
-	for {
-		page, err := tx.ListMembers(ctx, ListMembersParams{Graph: g.ARN, After: after, Limit: 500})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, viewAt(page, now)...)
-		if len(page) < 500 {
-			return all, nil
-		}
-		after = page[len(page)-1].Account
-	}
-}
-
-// membersWithStatus returns g's members whose status at now is status.
+// membersWithStatus returns g's members whose status at now is status,
+// in account order. It reads only the members stored with status: the
+// view at now differs from the stored record only before verification
+// settles, when it is VERIFICATION_IN_PROGRESS, which status must not be.
 func (s *Service) membersWithStatus(ctx context.Context, tx Tx, g Graph, now time.Time, status MemberStatus) ([]Member, error) {
-	all, err := s.allMembers(ctx, tx, g, now)
+	ms, err := tx.MembersWithStatus(ctx, g.ARN, status)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(all, func(m Member) bool { return m.Status != status }), nil
+	return slices.DeleteFunc(viewAt(ms, now), func(m Member) bool { return m.Status != status }), nil
 }
 
 // accountFacts returns what is known about id; an unknown account has the
@@ -49,38 +35,52 @@ func accountFacts(ctx context.Context, tx Tx, id AccountID) (world.Account, erro
 // graphVolume is the graph's daily volume: the administrator's own data and
 // that of every ENABLED member but except, each measured if it has
 // ingested into the graph and as its facts (for members, as stored when
-// they were enabled) otherwise.
-func (s *Service) graphVolume(ctx context.Context, tx Tx, g Graph, graphPackages []PackageState, now time.Time, except AccountID) (int64, error) {
+// they were enabled) otherwise. It also returns what was measured, by
+// account.
+//
+// It starts from the store's running total of the ENABLED members' stored
+// volume (MemberVolume) and reads only the members whose part is not
+// that: those that ingested, and except. So its cost grows with the
+// accounts that ingested into the graph, never with its members. A member
+// is stored ENABLED only once verified, so the stored status is its
+// status at any later now.
+func (s *Service) graphVolume(ctx context.Context, tx Tx, g Graph, graphPackages []PackageState, now time.Time, except AccountID) (int64, map[AccountID]MeasuredVolume, error) {
 	admin, err := accountFacts(ctx, tx, g.Admin)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	enabled, err := s.membersWithStatus(ctx, tx, g, now, MemberStatusEnabled)
+	total, err := tx.MemberVolume(ctx, g.ARN, MemberStatusEnabled)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	enabled = slices.DeleteFunc(enabled, func(m Member) bool { return m.Account == except })
-	accounts := []AccountID{g.Admin}
-	for _, m := range enabled {
-		accounts = append(accounts, m.Account)
-	}
-	measured, err := measuredVolume(ctx, tx, g.ARN, accounts, now)
+	measured, err := graphMeasuredVolume(ctx, tx, g.ARN, now)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	total := dailyVolume(admin, measured, graphPackages)
-	for _, m := range enabled {
-		if _, ok := measured[m.Account]; ok {
-			total += dailyVolume(world.Account{ID: m.Account}, measured, m.Packages)
+	total += dailyVolume(admin, measured, graphPackages)
+	differ := make([]AccountID, 0, len(measured)+1)
+	for id := range measured {
+		if id != g.Admin && id != except {
+			differ = append(differ, id)
+		}
+	}
+	if except != "" {
+		differ = append(differ, except)
+	}
+	ms, err := tx.Members(ctx, g.ARN, differ)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, m := range ms {
+		if m.Status != MemberStatusEnabled {
 			continue
 		}
-		for _, p := range m.Packages { // read with the member
-			if p.State == IngestStarted {
-				total += p.VolumeBytes
-			}
+		total -= storedVolume(m.Packages) // read with the member
+		if m.Account != except {
+			total += dailyVolume(world.Account{ID: m.Account}, measured, m.Packages)
 		}
 	}
-	return total, nil
+	return total, measured, nil
 }
 
 // activate gives member m (accepted, or an organization account being
@@ -102,15 +102,11 @@ func (s *Service) activate(ctx context.Context, tx Tx, g Graph, m Member, now ti
 		status, reason = MemberStatusAcceptedButDisabled, DisabledReasonVolumeUnknown
 	} else {
 		// The member's own volume is counted once, whatever its status now.
-		vol, err := s.graphVolume(ctx, tx, g, gps, now, m.Account)
+		vol, measured, err := s.graphVolume(ctx, tx, g, gps, now, m.Account)
 		if err != nil {
 			return m, err
 		}
-		own, err := measuredVolume(ctx, tx, g.ARN, []AccountID{m.Account}, now)
-		if err != nil {
-			return m, err
-		}
-		if vol+dailyVolume(facts, own, gps) > s.cfg.VolumeLimit {
+		if vol+dailyVolume(facts, measured, gps) > s.cfg.VolumeLimit {
 			status, reason = MemberStatusAcceptedButDisabled, DisabledReasonVolumeTooHigh
 		}
 	}

@@ -180,6 +180,24 @@ func (s *Service) graphFor(ctx context.Context, tx Tx, account AccountID, region
 	return g, tx.PutGraphPackages(ctx, g.ARN, newGraphPackages(now))
 }
 
+// allMembers returns every member record of g as it is at now. Only
+// adoptOrgMembers, which must look at each, reads them all.
+func (s *Service) allMembers(ctx context.Context, tx Tx, g Graph, now time.Time) ([]Member, error) {
+	var all []Member
+	after := AccountID("")
+	for {
+		page, err := tx.ListMembers(ctx, ListMembersParams{Graph: g.ARN, After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, viewAt(page, now)...)
+		if len(page) < 500 {
+			return all, nil
+		}
+		after = page[len(page)-1].Account
+	}
+}
+
 // adoptOrgMembers turns the graph's existing members that belong to org
 // into ORGANIZATION members and enables them.
 func (s *Service) adoptOrgMembers(ctx context.Context, tx Tx, g Graph, org string, now time.Time) error {

@@ -120,8 +120,18 @@ type MemberStore interface {
 	// from graph; absent accounts are ignored.
 	DeleteMembers(ctx context.Context, graph arn.ARN, accounts []AccountID) error
 	// CountMembers counts the members of graph whose stored Status is not in
-	// except.
+	// except. Stores keep the count of each status as a running total, so
+	// it costs the same in a graph of any size.
 	CountMembers(ctx context.Context, graph arn.ARN, except []MemberStatus) (int, error)
+	// MemberVolume returns the sum of VolumeBytes over the STARTED package
+	// states of graph's members whose stored Status is status: 0 for a
+	// graph without such members or without the graph. Like CountMembers
+	// it is a running total, kept in the transaction of every write to
+	// members.
+	MemberVolume(ctx context.Context, graph arn.ARN, status MemberStatus) (int64, error)
+	// MembersWithStatus returns graph's members whose stored Status is
+	// status, ordered by account ID, with their Packages.
+	MembersWithStatus(ctx context.Context, graph arn.ARN, status MemberStatus) ([]Member, error)
 	// ListMembers returns one page of graph's members ordered by account
 	// ID, with their Packages.
 	ListMembers(ctx context.Context, p ListMembersParams) ([]Member, error)

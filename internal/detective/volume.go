@@ -21,6 +21,17 @@ type VolumeReader interface {
 	MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []AccountID, since time.Time) (map[AccountID]MeasuredVolume, error)
 }
 
+// GraphVolumeReader is a VolumeReader that also reads at once what every
+// account that ingested into a graph measured, as both stores'
+// transactions do: the volume check then reads the few members that
+// ingested rather than every member.
+type GraphVolumeReader interface {
+	VolumeReader
+	// GraphMeasuredVolume is MeasuredVolume for every account that has
+	// ever ingested into graph.
+	GraphMeasuredVolume(ctx context.Context, graph arn.ARN, since time.Time) (map[AccountID]MeasuredVolume, error)
+}
+
 // MeasuredVolume is one account's measured volume in a graph.
 type MeasuredVolume struct {
 	Bytes      map[DatasourcePackage]int64
@@ -39,6 +50,29 @@ func measuredVolume(ctx context.Context, tx Tx, graph arn.ARN, accounts []Accoun
 		return nil, nil
 	}
 	return vr.MeasuredVolume(ctx, graph, accounts, now.Add(-volumeWindow))
+}
+
+// graphMeasuredVolume returns what was measured for every account that
+// ingested into graph, over the last day; nil when tx has no meter.
+func graphMeasuredVolume(ctx context.Context, tx Tx, graph arn.ARN, now time.Time) (map[AccountID]MeasuredVolume, error) {
+	vr, ok := tx.(GraphVolumeReader)
+	if !ok {
+		return nil, nil
+	}
+	return vr.GraphMeasuredVolume(ctx, graph, now.Add(-volumeWindow))
+}
+
+// storedVolume is the volume of the started packages of ps as stored with
+// them: a member's account facts when it was enabled. MemberVolume sums
+// the same.
+func storedVolume(ps []PackageState) int64 {
+	var v int64
+	for _, p := range ps {
+		if p.State == IngestStarted {
+			v += p.VolumeBytes
+		}
+	}
+	return v
 }
 
 // dailyVolume is an account's daily volume over the started packages of

@@ -44,7 +44,17 @@ func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []de
 
 // MeasuredVolume implements detective.VolumeReader, in the transaction.
 func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	vs, err := measuredVolume(ctx, t.tx, graph, accounts, since)
+	return byAccount(measuredVolume(ctx, t.tx, graph, accounts, since))
+}
+
+// GraphMeasuredVolume implements detective.GraphVolumeReader, in the
+// transaction.
+func (t *tx) GraphMeasuredVolume(ctx context.Context, graph arn.ARN, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
+	return byAccount(measuredVolumeWhere(ctx, t.tx, `graph_key = $2`, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph)))
+}
+
+// byAccount is the domain's view of vs: nil if there are none.
+func byAccount(vs []behavior.AccountVolume, err error) (map[detective.AccountID]detective.MeasuredVolume, error) {
 	if err != nil || len(vs) == 0 {
 		return nil, err
 	}
@@ -55,7 +65,7 @@ func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detec
 	return out, nil
 }
 
-var _ detective.VolumeReader = (*tx)(nil)
+var _ detective.GraphVolumeReader = (*tx)(nil)
 
 // querier is a pool or a transaction.
 type querier interface {
@@ -70,13 +80,19 @@ func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []de
 	for i, a := range accounts {
 		ids[i] = string(a)
 	}
+	return measuredVolumeWhere(ctx, q, `graph_key = $2 AND account_id = ANY($3)`,
+		ms(since.Truncate(time.Minute)), behavior.GraphKey(graph), ids)
+}
+
+// measuredVolumeWhere is measuredVolume of the rows where says, with $1
+// the window's start and where's arguments after it.
+func measuredVolumeWhere(ctx context.Context, q querier, where string, args ...any) ([]behavior.AccountVolume, error) {
 	var out []behavior.AccountVolume
 	var account, pkg string
 	var bytes, last int64
 	rows, _ := q.Query(ctx, `SELECT account_id, package,
 		sum(CASE WHEN minute >= $1 THEN bytes ELSE 0 END)::bigint, max(last_ingest) FROM behavior_volume
-		WHERE graph_key = $2 AND account_id = ANY($3) GROUP BY account_id, package ORDER BY account_id, package`,
-		ms(since.Truncate(time.Minute)), behavior.GraphKey(graph), ids)
+		WHERE `+where+` GROUP BY account_id, package ORDER BY account_id, package`, args...)
 	_, err := pgx.ForEachRow(rows, []any{&account, &pkg, &bytes, &last}, func() error {
 		if len(out) == 0 || out[len(out)-1].Account != detective.AccountID(account) {
 			out = append(out, behavior.AccountVolume{Account: detective.AccountID(account), Bytes: map[detective.DatasourcePackage]int64{}})

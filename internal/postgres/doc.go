@@ -7,7 +7,10 @@
 // READ READ ONLY, so a multi-query read sees one snapshot. Migrations are
 // embedded (migrations/*.sql, numbered in lockstep with internal/sqlite) and
 // applied by Open under a transaction-scoped advisory lock, so replicas that
-// start together migrate once.
+// start together migrate once. Per-graph running totals of the members
+// (member_totals: CountMembers, MemberVolume) are kept by triggers that
+// migration 0007 defines, so every write to members updates them in its
+// own transaction.
 //
 // The store holds no rules; it translates SQLSTATE 23505 (unique_violation)
 // to detective.KindConflict and reports every other failure as internal.

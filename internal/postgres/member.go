@@ -117,7 +117,10 @@ func (t *tx) CountMembers(ctx context.Context, graph arn.ARN, except []detective
 	var n int64
 	// texts never returns nil: pgx sends a nil slice as NULL, and
 	// NOT (status = ANY(NULL)) is NULL, which would count nothing.
-	err := t.tx.QueryRow(ctx, `SELECT count(*) FROM members WHERE graph_arn = $1 AND NOT (status = ANY($2))`,
+	// It reads the running totals of migration 0007, one row per status,
+	// rather than the members.
+	err := t.tx.QueryRow(ctx, `SELECT coalesce(sum(members), 0)::bigint FROM member_totals
+		WHERE graph_arn = $1 AND NOT (status = ANY($2))`,
 		graph.String(), texts(except)).Scan(&n)
 	if err != nil {
 		return 0, wrap("count members", err)

@@ -51,7 +51,32 @@ func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []de
 
 // MeasuredVolume implements detective.VolumeReader, in the transaction.
 func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	vs, err := measuredVolume(ctx, t.tx, graph, accounts, since)
+	return byAccount(measuredVolume(ctx, t.tx, graph, accounts, since))
+}
+
+// GraphMeasuredVolume implements detective.GraphVolumeReader, in the
+// transaction.
+func (t *tx) GraphMeasuredVolume(ctx context.Context, graph arn.ARN, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
+	var out []behavior.AccountVolume
+	rows, err := t.stmt(ctx, t.st.graphMeasuredVolume).QueryContext(ctx, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph))
+	if err != nil {
+		return nil, wrap("graph measured volume", err)
+	}
+	defer rows.Close()
+	scan := scanMeasuredVolume(&out)
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return nil, wrap("graph measured volume", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("graph measured volume", err)
+	}
+	return byAccount(out, nil)
+}
+
+// byAccount is the domain's view of vs: nil if there are none.
+func byAccount(vs []behavior.AccountVolume, err error) (map[detective.AccountID]detective.MeasuredVolume, error) {
 	if err != nil || len(vs) == 0 {
 		return nil, err
 	}
@@ -62,7 +87,7 @@ func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detec
 	return out, nil
 }
 
-var _ detective.VolumeReader = (*tx)(nil)
+var _ detective.GraphVolumeReader = (*tx)(nil)
 
 // querier is a *sql.DB or a *sql.Tx.
 type querier interface {
@@ -78,26 +103,41 @@ func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []de
 		args = append(args, string(a))
 	}
 	var out []behavior.AccountVolume
-	err := queryRows(ctx, q, "measured volume", `SELECT account_id, package,
-		sum(CASE WHEN minute >= ? THEN bytes ELSE 0 END), max(last_ingest) FROM behavior_volume
+	err := queryRows(ctx, q, "measured volume", measuredVolumeSelect+`
 		WHERE graph_key = ? AND account_id IN (`+placeholders(len(accounts))+`)
-		GROUP BY account_id, package ORDER BY account_id, package`, args, func(rows *sql.Rows) error {
+		GROUP BY account_id, package ORDER BY account_id, package`, args, scanMeasuredVolume(&out))
+	return out, err
+}
+
+// measuredVolumeSelect reads behavior_volume grouped by account and
+// package, with the window's start its first argument.
+const measuredVolumeSelect = `SELECT account_id, package,
+		sum(CASE WHEN minute >= ? THEN bytes ELSE 0 END), max(last_ingest) FROM behavior_volume`
+
+// graphMeasuredVolumeQuery is measuredVolume of every account of a graph.
+const graphMeasuredVolumeQuery = measuredVolumeSelect + `
+		WHERE graph_key = ?
+		GROUP BY account_id, package ORDER BY account_id, package`
+
+// scanMeasuredVolume reads rows of measuredVolumeSelect, ordered by
+// account, into out.
+func scanMeasuredVolume(out *[]behavior.AccountVolume) func(*sql.Rows) error {
+	return func(rows *sql.Rows) error {
 		var account, pkg string
 		var bytes, last int64
 		if err := rows.Scan(&account, &pkg, &bytes, &last); err != nil {
 			return err
 		}
-		if len(out) == 0 || out[len(out)-1].Account != detective.AccountID(account) {
-			out = append(out, behavior.AccountVolume{Account: detective.AccountID(account), Bytes: map[detective.DatasourcePackage]int64{}})
+		if len(*out) == 0 || (*out)[len(*out)-1].Account != detective.AccountID(account) {
+			*out = append(*out, behavior.AccountVolume{Account: detective.AccountID(account), Bytes: map[detective.DatasourcePackage]int64{}})
 		}
-		v := &out[len(out)-1]
+		v := &(*out)[len(*out)-1]
 		v.Bytes[detective.DatasourcePackage(pkg)] = bytes
 		if t := fromMS(last); t.After(v.LastIngest) {
 			v.LastIngest = t
 		}
 		return nil
-	})
-	return out, err
+	}
 }
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }

@@ -11,7 +11,10 @@
 // the file again after a crash recovers every committed write.
 //
 // The schema is in migrations/*.sql, embedded and applied by Open; the
-// files are numbered in lockstep with internal/postgres's.
+// files are numbered in lockstep with internal/postgres's. Per-graph
+// running totals of the members (member_totals: CountMembers,
+// MemberVolume) are kept by triggers that migration 0007 defines, so every
+// write to members updates them in its own transaction.
 //
 // It imports detective, arn, columncodec (the encodings it shares with
 // internal/postgres), database/sql and the pure-Go driver

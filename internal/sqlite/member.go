@@ -35,7 +35,9 @@ const (
 			verified_time = excluded.verified_time`
 	deleteMembersQuery = `DELETE FROM members
 		WHERE graph_arn = ?1 AND account_id IN (SELECT value FROM json_each(?2))`
-	countMembersQuery = `SELECT count(*) FROM members
+	// countMembersQuery reads the running totals of migration 0007, one
+	// row per status, rather than the members.
+	countMembersQuery = `SELECT coalesce(sum(members), 0) FROM member_totals
 		WHERE graph_arn = ?1 AND status NOT IN (SELECT value FROM json_each(?2))`
 	listMembersQuery = `SELECT ` + memberColumns + ` FROM members AS m
 		WHERE m.graph_arn = ?1 AND m.account_id > ?2

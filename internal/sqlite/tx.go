@@ -42,6 +42,7 @@ type statements struct {
 	// The control plane: datasource packages and investigations.
 	graphPackages, putGraphPackage, memberPackages, setMemberPackages                *sql.Stmt
 	graphsWithMemberStatus                                                           *sql.Stmt
+	memberVolume, membersWithStatus, graphMeasuredVolume                             *sql.Stmt
 	createInvestigation, investigation, updateInvestigationState, listInvestigations *sql.Stmt
 	indicators, deleteIndicators, putIndicator                                       *sql.Stmt
 	orgAdmin, orgAdminByGraph, orgAdmins, putOrgAdmin, deleteOrgAdmin                *sql.Stmt
@@ -74,6 +75,9 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&st.memberPackages, memberPackagesQuery},
 		{&st.setMemberPackages, setMemberPackagesQuery},
 		{&st.graphsWithMemberStatus, graphsWithMemberStatusQuery},
+		{&st.memberVolume, memberVolumeQuery},
+		{&st.membersWithStatus, membersWithStatusQuery},
+		{&st.graphMeasuredVolume, graphMeasuredVolumeQuery},
 		{&st.createInvestigation, createInvestigationQuery},
 		{&st.investigation, investigationQuery},
 		{&st.updateInvestigationState, updateInvestigationStateQuery},
@@ -105,7 +109,7 @@ func (st *statements) close() error {
 		st.tags, st.putTags, st.deleteTags,
 		st.account, st.putAccount,
 		st.graphPackages, st.putGraphPackage, st.memberPackages, st.setMemberPackages,
-		st.graphsWithMemberStatus,
+		st.graphsWithMemberStatus, st.memberVolume, st.membersWithStatus, st.graphMeasuredVolume,
 		st.createInvestigation, st.investigation, st.updateInvestigationState, st.listInvestigations,
 		st.indicators, st.deleteIndicators, st.putIndicator,
 		st.orgAdmin, st.orgAdminByGraph, st.orgAdmins, st.putOrgAdmin, st.deleteOrgAdmin,

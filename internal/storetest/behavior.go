@@ -35,6 +35,7 @@ func RunBehavior(t *testing.T, newStore func(t *testing.T) BehaviorStore) {
 	t.Run("AccountReads", func(t *testing.T) { t.Parallel(); testAccountReads(t, newStore(t)) })
 	t.Run("K8s", func(t *testing.T) { t.Parallel(); testK8s(t, newStore(t)) })
 	t.Run("Volume", func(t *testing.T) { t.Parallel(); testVolume(t, newStore(t)) })
+	t.Run("GraphMeasuredVolume", func(t *testing.T) { t.Parallel(); testGraphMeasuredVolume(t, newStore(t)) })
 	t.Run("Retain", func(t *testing.T) { t.Parallel(); testRetain(t, newStore(t)) })
 	t.Run("IngestedFile", func(t *testing.T) { t.Parallel(); testIngestedFile(t, newStore(t)) })
 }

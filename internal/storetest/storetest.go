@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Graph", func(t *testing.T) { t.Parallel(); testGraph(t, newStore) })
 	t.Run("Member", func(t *testing.T) { t.Parallel(); testMember(t, newStore) })
 	t.Run("Membership", func(t *testing.T) { t.Parallel(); testMembership(t, newStore) })
+	t.Run("MemberTotals", func(t *testing.T) { t.Parallel(); testMemberTotals(t, newStore) })
 	t.Run("Tag", func(t *testing.T) { t.Parallel(); testTag(t, newStore) })
 	t.Run("Account", func(t *testing.T) { t.Parallel(); testAccount(t, newStore) })
 	t.Run("Datasource", func(t *testing.T) { t.Parallel(); testDatasource(t, newStore) })
