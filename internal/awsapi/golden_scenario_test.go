@@ -42,7 +42,7 @@ const (
 	orgNoEmail  = "161616161616" // an organization account added without e-mail
 	goldenMgmt  = "555555555555"
 	outsider    = "141414141414" // in nothing at all
-	ingester    = "151515151515" // ENABLED, with measured volume
+	goldenIngester    = "151515151515" // ENABLED, with measured volume
 	missing     = "000000000001"
 	goldenLimit = 10_000_000
 )
@@ -176,15 +176,15 @@ func compromise(now time.Time) (cloudTrail, guardDuty []byte) {
 	return ct, gd
 }
 
-// memberCalls is a CloudTrail file of three calls in ingester's account.
+// memberCalls is a CloudTrail file of three calls in goldenIngester's account.
 func memberCalls(now time.Time) []byte {
 	var records []map[string]any
 	for i := range 3 {
 		records = append(records, map[string]any{
 			"eventVersion": "1.09", "eventTime": now.Add(-time.Duration(i+1) * time.Hour).UTC().Format(time.RFC3339),
-			"userIdentity": map[string]any{"type": "IAMUser", "arn": "arn:aws:iam::" + ingester + ":user/erin", "accountId": ingester, "userName": "erin"},
+			"userIdentity": map[string]any{"type": "IAMUser", "arn": "arn:aws:iam::" + goldenIngester + ":user/erin", "accountId": goldenIngester, "userName": "erin"},
 			"eventSource":  "s3.amazonaws.com", "eventName": "ListBuckets", "awsRegion": "us-east-1", "sourceIPAddress": seattle.ip,
-			"userAgent": "aws-cli/2.15.0", "eventID": fmt.Sprintf("%s-%d", ingester, i), "eventType": "AwsApiCall", "recipientAccountId": ingester,
+			"userAgent": "aws-cli/2.15.0", "eventID": fmt.Sprintf("%s-%d", goldenIngester, i), "eventType": "AwsApiCall", "recipientAccountId": goldenIngester,
 		})
 	}
 	b, err := json.Marshal(map[string]any{"Records": records})
@@ -294,7 +294,7 @@ func goldenGraphs(g *golden, adm, other *detective.Client) (graph, otherGraph st
 func goldenMembers(g *golden, graph, otherGraph string, tick func()) {
 	adm, other := g.client(admin), g.client(otherAdmin)
 	gr := aws.String(graph)
-	invited := append(accounts(member1, member2, third, rejecter, leaver, ingester),
+	invited := append(accounts(member1, member2, third, rejecter, leaver, goldenIngester),
 		types.Account{AccountId: aws.String(invitee), EmailAddress: aws.String(`o'brien+<dev>&"ops"@example.com`)},
 		types.Account{AccountId: aws.String(wrongEmail), EmailAddress: aws.String("someone.else@example.com")},
 		types.Account{AccountId: aws.String(admin), EmailAddress: aws.String(email(admin))})
@@ -310,14 +310,14 @@ func goldenMembers(g *golden, graph, otherGraph string, tick func()) {
 	g.ok("invitations being verified are not listed: empty list", err)
 
 	g.env.Clock.Advance(time.Hour)
-	for _, a := range []string{member1, member2, third, leaver, ingester} {
+	for _, a := range []string{member1, member2, third, leaver, goldenIngester} {
 		_, err = g.client(a).AcceptInvitation(ctx, &detective.AcceptInvitationInput{GraphArn: gr})
 		g.ok("by "+a, err)
 		tick()
 	}
 	_, err = g.client(member1).AcceptInvitation(ctx, &detective.AcceptInvitationInput{GraphArn: gr})
 	g.fail("already accepted", err, "ConflictException")
-	// ingester's volume is measured from what it ingests.
+	// goldenIngester's volume is measured from what it ingests.
 	mustIngestGolden(g.t, g.env, format.CloudTrail, memberCalls(g.env.Clock.Now()))
 	_, err = g.client(rejecter).RejectInvitation(ctx, &detective.RejectInvitationInput{GraphArn: gr})
 	g.ok("an invited account declines", err)
@@ -329,7 +329,7 @@ func goldenMembers(g *golden, graph, otherGraph string, tick func()) {
 	g.fail("an invited member", err, "ConflictException")
 	tick()
 
-	_, err = adm.GetMembers(ctx, &detective.GetMembersInput{GraphArn: gr, AccountIds: []string{member1, ingester, member2, third, invitee, wrongEmail, admin}})
+	_, err = adm.GetMembers(ctx, &detective.GetMembersInput{GraphArn: gr, AccountIds: []string{member1, goldenIngester, member2, third, invitee, wrongEmail, admin}})
 	g.ok("every status: ENABLED with volume per package, ACCEPTED_BUT_DISABLED for both reasons, INVITED, VERIFICATION_FAILED", err)
 	page, err := adm.ListMembers(ctx, &detective.ListMembersInput{GraphArn: gr, MaxResults: aws.Int32(3)})
 	g.ok("a page of three with a token", err)
