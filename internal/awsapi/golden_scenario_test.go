@@ -32,19 +32,19 @@ var goldenStart = time.Date(2026, 3, 2, 12, 0, 0, 250_000_000, time.UTC)
 // Accounts of the scenario besides helpers_test.go's admin, member1 (to be
 // ENABLED), member2 (too much volume) and third (not in GuardDuty).
 const (
-	invitee     = "666666666666" // stays INVITED, with an e-mail to escape
-	wrongEmail  = "777777777777" // VERIFICATION_FAILED
-	rejecter    = "888888888888"
-	leaver      = "999999999999"
-	otherAdmin  = "101010101010" // administers a second graph
-	bigAdmin    = "131313131313" // too much volume to add anyone
-	orgMember   = "121212121212"
-	orgNoEmail  = "161616161616" // an organization account added without e-mail
-	goldenMgmt  = "555555555555"
-	outsider    = "141414141414" // in nothing at all
-	goldenIngester    = "151515151515" // ENABLED, with measured volume
-	missing     = "000000000001"
-	goldenLimit = 10_000_000
+	invitee        = "666666666666" // stays INVITED, with an e-mail to escape
+	wrongEmail     = "777777777777" // VERIFICATION_FAILED
+	rejecter       = "888888888888"
+	leaver         = "999999999999"
+	otherAdmin     = "101010101010" // administers a second graph
+	bigAdmin       = "131313131313" // too much volume to add anyone
+	orgMember      = "121212121212"
+	orgNoEmail     = "161616161616" // an organization account added without e-mail
+	goldenMgmt     = "555555555555"
+	outsider       = "141414141414" // in nothing at all
+	goldenIngester = "151515151515" // ENABLED, with measured volume
+	missing        = "000000000001"
+	goldenLimit    = 10_000_000
 )
 
 func goldenOptions(t *testing.T) apitest.Options {
