@@ -33,6 +33,9 @@ type startStats struct {
 	Starts       int     `json:"starts"`
 	MinMillis    float64 `json:"min_ms"`
 	MedianMillis float64 `json:"median_ms"`
+	// CPU is the median CPU time the server had used by its first answer:
+	// on a busy machine the wall time waits for cores, the CPU time less.
+	CPUMillis float64 `json:"median_cpu_ms"`
 	// The medians of the memory once the first request was answered, and
 	// after one request of each kind (new stores only, else zero).
 	IdleRSSKiB    int64 `json:"idle_rss_kib"`
@@ -46,6 +49,7 @@ type startStats struct {
 // startSample is one measured start.
 type startSample struct {
 	took   time.Duration
+	cpu    time.Duration // the server's, by its first answer
 	idle   memory
 	served memory // zero unless requests were sent
 }
@@ -130,6 +134,9 @@ func startOnce(ctx context.Context, cmd *exec.Cmd, requests bool, stderr io.Writ
 		return startSample{}, err
 	}
 	out := startSample{took: answered.Sub(start)}
+	if out.cpu, err = threadsCPU(s.cmd.Process.Pid); err != nil {
+		return out, err
+	}
 	if out.idle, err = readMemory(s.cmd.Process.Pid); err != nil || !requests {
 		return out, err
 	}
@@ -239,9 +246,11 @@ func summarize(kind string, samples []startSample) startStats {
 		return v[len(v)/2]
 	}
 	took := med(func(s startSample) int64 { return int64(s.took) })
+	cpu := med(func(s startSample) int64 { return int64(s.cpu) })
 	minTook := slices.MinFunc(samples, func(a, b startSample) int { return int(a.took - b.took) }).took
 	return startStats{
 		Kind: kind, Starts: len(samples), MinMillis: millis(minTook), MedianMillis: millis(time.Duration(took)),
+		CPUMillis:     millis(time.Duration(cpu)),
 		IdleRSSKiB:    med(func(s startSample) int64 { return s.idle.RSS }),
 		IdleAnonKiB:   med(func(s startSample) int64 { return s.idle.Anon }),
 		IdleFileKiB:   med(func(s startSample) int64 { return s.idle.File }),
@@ -256,14 +265,14 @@ func (r *report) writeStarts(b *strings.Builder) {
 	if len(r.Starts) == 0 {
 		return
 	}
-	b.WriteString("\n| start | starts | exec → first answer, min | median | idle RSS (anon + file) | after one request of each kind |\n")
-	b.WriteString("|---|--:|--:|--:|--:|--:|\n")
+	b.WriteString("\n| start | starts | exec → first answer, min | median | server CPU by then, median | idle RSS (anon + file) | after one request of each kind |\n")
+	b.WriteString("|---|--:|--:|--:|--:|--:|--:|\n")
 	for _, s := range r.Starts {
 		served := "—"
 		if s.ServedRSSKiB > 0 {
 			served = fmt.Sprintf("%s (%s + %s)", mib(s.ServedRSSKiB), mib(s.ServedAnonKiB), mib(s.ServedFileKiB))
 		}
-		fmt.Fprintf(b, "| %s | %d | %.1f ms | %.1f ms | %s (%s + %s) | %s |\n", s.Kind, s.Starts, s.MinMillis, s.MedianMillis,
+		fmt.Fprintf(b, "| %s | %d | %.1f ms | %.1f ms | %.1f ms | %s (%s + %s) | %s |\n", s.Kind, s.Starts, s.MinMillis, s.MedianMillis, s.CPUMillis,
 			mib(s.IdleRSSKiB), mib(s.IdleAnonKiB), mib(s.IdleFileKiB), served)
 	}
 }
