@@ -37,7 +37,7 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	args := []string{"--store", "memory", "--duration", "200ms", "--warmup", "50ms", "--concurrency", "1,2", "--json"}
+	args := []string{"--store", "memory", "--duration", "200ms", "--warmup", "50ms", "--concurrency", "1,2", "--starts", "2", "--json"}
 	if err := run(ctx, args, &stdout, &stderr); err != nil {
 		t.Fatalf("run(%q) = %v; stderr:\n%s", args, err, stderr.String())
 	}
@@ -52,6 +52,19 @@ func TestRun(t *testing.T) {
 		if s.StartMillis <= 0 || s.IdleRSSKiB <= 0 || s.LoadedKiB <= 0 || s.PeakKiB < s.LoadedKiB {
 			t.Errorf("server = %+v, want positive times and sizes, peak ≥ loaded", s)
 		}
+	}
+	// The memory store has no store to start again on: new-store starts
+	// and the bare server's.
+	if len(rep.Starts) != 2 || rep.Starts[0].Kind != "new store" || rep.Starts[1].Kind != "bare net/http" {
+		t.Fatalf("starts = %+v, want the new store's and the bare server's", rep.Starts)
+	}
+	for _, s := range rep.Starts {
+		if s.Starts != 2 || s.MinMillis <= 0 || s.MedianMillis < s.MinMillis || s.CPUMillis <= 0 || s.IdleRSSKiB <= 0 || s.IdleFileKiB <= 0 {
+			t.Errorf("start = %+v, want 2 starts with positive times and sizes", s)
+		}
+	}
+	if s := rep.Starts[0]; s.ServedRSSKiB <= 0 {
+		t.Errorf("new-store start = %+v, want its RSS after one request of each kind", s)
 	}
 	if want := (len(scenarios()) + 1) * 2; len(rep.Rows) != want {
 		t.Fatalf("%d rows, want %d", len(rep.Rows), want)
@@ -108,6 +121,8 @@ func TestParseConfig(t *testing.T) {
 		{[]string{"--store", "mysql://x"}, "--store"},
 		{[]string{"--scenarios", "get-members,nope"}, "unknown scenario"},
 		{[]string{"--duration", "0s"}, "--duration"},
+		{[]string{"--starts", "-1"}, "--starts"},
+		{[]string{"--scenarios", "none"}, ""},
 		{[]string{"--store", "postgres://h/db", "--replicas", "2", "--scenarios", "invite-cycle"}, ""},
 	}
 	for _, tc := range tests {

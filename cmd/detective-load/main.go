@@ -64,6 +64,7 @@ type config struct {
 	json        bool
 	pgScratch   bool
 	bare        bool
+	starts      int
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -76,10 +77,11 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	conc := fs.String("concurrency", "1,8,32", "comma-separated numbers of concurrent clients; every scenario runs at each")
 	fs.DurationVar(&cfg.duration, "duration", 5*time.Second, "measured time of each scenario at each concurrency")
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured time before each measurement (its errors still count)")
-	names := fs.String("scenarios", "all", "comma-separated scenarios to run, or all")
+	names := fs.String("scenarios", "all", "comma-separated scenarios to run, all, or none (only the starts)")
 	fs.BoolVar(&cfg.json, "json", false, "print the report as JSON instead of Markdown")
 	fs.BoolVar(&cfg.pgScratch, "pg-scratch", true, "with a postgres store, run in a new schema (search_path) created for the run and dropped after it, so existing data is neither seen nor changed")
 	fs.BoolVar(&cfg.bare, "bare", true, "also run get-members against a bare net/http server answering a fixed GetMembers body (this program, re-executed), so that ratios to it are measured in the same run")
+	fs.IntVar(&cfg.starts, "starts", 5, "times to start a server on a new store (and again on the store it left) before the load, each timed to its first answer and its memory read after it and after one request of each kind; 0 skips them")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -101,6 +103,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		return config{}, fmt.Errorf("--replicas %d: want at least 1", cfg.replicas)
 	case cfg.replicas > 1 && !isPostgres(cfg.store):
 		return config{}, errors.New("--replicas above 1 needs a postgres store: sqlite and memory stores are private to one process")
+	case cfg.starts < 0:
+		return config{}, fmt.Errorf("--starts %d: want 0 or more", cfg.starts)
 	case cfg.duration <= 0 || cfg.warmup < 0:
 		return config{}, errors.New("--duration must be positive and --warmup not negative")
 	}
@@ -154,8 +158,11 @@ func parseConcurrency(s string) ([]int, error) {
 
 func pickScenarios(s string) ([]scenario, error) {
 	all := scenarios()
-	if s == "all" {
+	switch s {
+	case "all":
 		return all, nil
+	case "none":
+		return nil, nil
 	}
 	var out []scenario
 	for _, name := range strings.Split(s, ",") {
@@ -200,6 +207,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		Store: storeKind(cfg.store), Replicas: cfg.replicas,
 		Duration: cfg.duration.String(), Warmup: cfg.warmup.String(),
 		CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
+	}
+	if cfg.starts > 0 {
+		fmt.Fprintf(stderr, "%d starts\n", cfg.starts)
+		if rep.Starts, err = measureStarts(ctx, cfg.starts, bin, cfg.store, cfg.pgScratch, tmp, stderr); err != nil {
+			return err
+		}
+		if cfg.bare {
+			bare, err := measureBareStarts(ctx, cfg.starts, stderr)
+			if err != nil {
+				return err
+			}
+			rep.Starts = append(rep.Starts, bare)
+		}
 	}
 	c := newCluster()
 	// Stopped before the scratch schema is dropped (defers run in reverse),

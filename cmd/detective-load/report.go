@@ -9,16 +9,17 @@ import (
 
 // report is everything one invocation measured; --json prints it as is.
 type report struct {
-	Store     string      `json:"store"` // sqlite, memory or postgres (never the DSN)
-	Replicas  int         `json:"replicas"`
-	Duration  string      `json:"duration"`
-	Warmup    string      `json:"warmup"`
-	CPUs      int         `json:"cpus"`
-	GoVersion string      `json:"go_version"`
-	Platform  string      `json:"platform"`
-	Servers   []serverRun `json:"servers"`
-	Rows      []row       `json:"rows"`
-	Failures  int         `json:"failures"` // failed requests, warm-ups included
+	Store     string       `json:"store"` // sqlite, memory or postgres (never the DSN)
+	Replicas  int          `json:"replicas"`
+	Duration  string       `json:"duration"`
+	Warmup    string       `json:"warmup"`
+	CPUs      int          `json:"cpus"`
+	GoVersion string       `json:"go_version"`
+	Platform  string       `json:"platform"`
+	Starts    []startStats `json:"starts,omitempty"`
+	Servers   []serverRun  `json:"servers"`
+	Rows      []row        `json:"rows"`
+	Failures  int          `json:"failures"` // failed requests, warm-ups included
 }
 
 // serverRun is what was measured of one server process.
@@ -76,6 +77,7 @@ func (r *report) writeMarkdown(w io.Writer) error {
 	for _, s := range r.Servers {
 		fmt.Fprintf(&b, "| %s | %.1f ms | %s | %s | %s |\n", s.Name, s.StartMillis, mib(s.IdleRSSKiB), mib(s.LoadedKiB), mib(s.PeakKiB))
 	}
+	r.writeStarts(&b)
 
 	b.WriteString("\n| scenario | conc. | requests | req/s | p50 | p99 | errors | retried | server CPU/req | client CPU/req | other processes |\n")
 	b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -69,8 +70,11 @@ type Config struct {
 
 // Handler serves the console.
 type Handler struct {
-	cfg        Config
-	pages      map[string]*template.Template
+	cfg Config
+	// pages are parsed on the first page served, not at start: most
+	// servers never show one, and parsing them all costs a millisecond
+	// or two of every start.
+	pages      func() map[string]*template.Template
 	mux        *http.ServeMux
 	serve      http.Handler
 	processKey []byte
@@ -84,7 +88,7 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{cfg: cfg, pages: parsePages(), mux: http.NewServeMux(), processKey: make([]byte, 32)}
+	h := &Handler{cfg: cfg, pages: sync.OnceValue(parsePages), mux: http.NewServeMux(), processKey: make([]byte, 32)}
 	_, _ = rand.Read(h.processKey) // crypto/rand.Read never fails (Go 1.24+)
 	assets, _ := fs.Sub(assetFS, "assets")
 	h.mux.Handle("GET "+Prefix+"assets/", http.StripPrefix(Prefix+"assets/", cacheForever(http.FileServerFS(assets))))

@@ -41,7 +41,7 @@ func parsePages() map[string]*template.Template {
 // (zero on the sign-in page).
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, s session, data any) {
 	var buf bytes.Buffer
-	err := h.pages[name].Execute(&buf, map[string]any{"Session": s, "Page": name, "Data": data})
+	err := h.pages()[name].Execute(&buf, map[string]any{"Session": s, "Page": name, "Data": data})
 	if err != nil {
 		h.cfg.Logger.ErrorContext(r.Context(), "console template failed", "page", name, "err", err)
 		http.Error(w, "the page could not be rendered", http.StatusInternalServerError)

@@ -6,8 +6,6 @@ import (
 
 	"github.com/oschwald/maxminddb-golang/v2"
 	"github.com/oschwald/maxminddb-golang/v2/mmdbdata"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 )
 
 // cityFile is one city .mmdb. Two layouts exist in the wild, and one
@@ -42,20 +40,13 @@ func openCity(path string) (*cityFile, error) {
 	return &cityFile{r: r, ipv4Only: r.Metadata.IPVersion == 4, countries: countryNames()}, nil
 }
 
+//go:generate go run ./gencountries
+
+// countryNames maps the codes of countries to their English names.
 func countryNames() map[string]string {
-	namer := display.English.Regions()
-	names := map[string]string{}
-	for a := 'A'; a <= 'Z'; a++ {
-		for b := 'A'; b <= 'Z'; b++ {
-			code := string([]rune{a, b})
-			region, err := language.ParseRegion(code)
-			if err != nil || !region.IsCountry() {
-				continue
-			}
-			if name := namer.Name(region); name != "" {
-				names[code] = name
-			}
-		}
+	names := make(map[string]string, len(countries))
+	for _, c := range countries {
+		names[c.code] = c.name
 	}
 	return names
 }

@@ -14,8 +14,9 @@
 // It also measures great-circle distance, which impossible-travel
 // detection needs.
 //
-// Imports: stdlib, golang.org/x/text (country names) and the .mmdb reader
-// only.
+// Imports: stdlib and the .mmdb reader only. Country names come from
+// golang.org/x/text through a generated table (go generate), so that the
+// server does not link x/text's display tables.
 //
 // # Attribution
 //

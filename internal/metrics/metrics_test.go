@@ -46,7 +46,9 @@ func TestMetricsExposition(t *testing.T) {
 		{"ingested bytes", `detective_ingest_bytes_total{format="cloudtrail",outcome="duplicate"} 100`, true},
 		{"backlog gauge", `detective_job_backlog{job="jobA"} 4`, true},
 		{"a failed gauge read is absent, not zero", `detective_investigations{`, false},
-		{"runtime metrics", `go_goroutines`, true},
+		{"runtime metrics", "\ngo_goroutines ", true},
+		{"process metrics", "\nprocess_start_time_seconds ", true},
+		{"runtime metrics described", "# TYPE go_gc_duration_seconds summary", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -93,6 +93,38 @@ func TestMigrateTwiceIsNoOp(t *testing.T) {
 	}
 }
 
+// TestSchemaCurrent checks the check that lets a restart skip the
+// migration transaction: it holds for every version 1..n, with or without
+// a newer build's versions, and for nothing less.
+func TestSchemaCurrent(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, mustSchema(t))
+	ctx := context.Background()
+	n := len(wantVersions(t))
+	exec := func(q string) {
+		t.Helper()
+		if _, err := s.pool.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if !s.schemaCurrent(ctx, n) {
+		t.Fatalf("schemaCurrent of a migrated schema = false, want true")
+	}
+	exec(`INSERT INTO schema_migrations (version) VALUES (9999)`)
+	if !s.schemaCurrent(ctx, n) {
+		t.Errorf("schemaCurrent with a newer build's version 9999 = false, want true")
+	}
+	exec(`UPDATE schema_migrations SET version = 0 WHERE version = 1`)
+	if s.schemaCurrent(ctx, n) {
+		t.Errorf("schemaCurrent without version 1 = true, want false")
+	}
+	exec(`UPDATE schema_migrations SET version = 1 WHERE version = 0`)
+	exec(`ALTER TABLE schema_migrations RENAME TO m`)
+	if s.schemaCurrent(ctx, n) {
+		t.Errorf("schemaCurrent without schema_migrations = true, want false")
+	}
+}
+
 // TestMigrationsLockstep checks that this package's migrations and
 // internal/sqlite's have the same version numbers. It reads the other
 // package's files rather than importing it, which the layering forbids.

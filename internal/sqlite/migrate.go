@@ -33,6 +33,9 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 	if err != nil {
 		return err
 	}
+	if schemaCurrent(ctx, db, len(ms)) {
+		return nil
+	}
 	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: two processes migrating take turns
 	if err != nil {
 		return wrap("migrate", err)
@@ -76,6 +79,20 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 		return wrap("migrate", err)
 	}
 	return nil
+}
+
+// schemaCurrent reports whether db records exactly the versions 1..n, in
+// one read and without the write lock: a restart on a current database,
+// the usual case, then skips the migration transaction. Anything else
+// (no table yet, a version missing, one this binary does not know, an
+// error) is left to migrate's transaction to apply or refuse.
+func schemaCurrent(ctx context.Context, db *sql.DB, n int) bool {
+	var count, lowest, highest int
+	err := db.QueryRowContext(ctx, "SELECT count(*), coalesce(min(version), 0), coalesce(max(version), 0) FROM schema_migrations").
+		Scan(&count, &lowest, &highest)
+	// Versions are unique (the primary key), so n of them from 1 to n
+	// are exactly 1..n.
+	return err == nil && count == n && lowest == 1 && highest == n
 }
 
 func appliedVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {

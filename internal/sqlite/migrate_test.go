@@ -3,6 +3,7 @@ package sqlite
 import (
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +112,51 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "9999") {
 		t.Errorf("Open error = %v, want it to name version 9999", err)
+	}
+}
+
+// TestSchemaCurrent checks the check that lets a restart skip the
+// migration transaction: it holds only for exactly the versions 1..n, so
+// that a missing or unknown version still reaches migrate's transaction.
+// Each case breaks one of its three conditions.
+func TestSchemaCurrent(t *testing.T) {
+	t.Parallel()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatalf("migrations: %v", err)
+	}
+	n := len(ms)
+	if n < 2 {
+		t.Skip("needs two migrations")
+	}
+	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	ctx := t.Context()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := s.write.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if !schemaCurrent(ctx, s.write, n) {
+		t.Fatalf("schemaCurrent of a migrated database = false, want true")
+	}
+	for _, tc := range []struct {
+		name         string
+		change, undo string
+	}{
+		{"version 2 missing", "DELETE FROM schema_migrations WHERE version = 2", "INSERT INTO schema_migrations (version, name) VALUES (2, 'x.sql')"},
+		{"version 0 instead of 1", "UPDATE schema_migrations SET version = 0 WHERE version = 1", "UPDATE schema_migrations SET version = 1 WHERE version = 0"},
+		{"an unknown version instead of the last", "UPDATE schema_migrations SET version = 9999 WHERE version = " + strconv.Itoa(n),
+			"UPDATE schema_migrations SET version = " + strconv.Itoa(n) + " WHERE version = 9999"},
+		{"no schema_migrations", "ALTER TABLE schema_migrations RENAME TO m", "ALTER TABLE m RENAME TO schema_migrations"},
+	} {
+		exec(tc.change)
+		if schemaCurrent(ctx, s.write, n) {
+			t.Errorf("schemaCurrent with %s = true, want false", tc.name)
+		}
+		exec(tc.undo)
+	}
+	if !schemaCurrent(ctx, s.write, n) {
+		t.Fatalf("schemaCurrent once restored = false, want true")
 	}
 }

@@ -137,10 +137,17 @@ func open(ctx context.Context, name string, q url.Values, writePragmas []string)
 	s.read.SetConnMaxLifetime(0)
 	s.read.SetConnMaxIdleTime(0)
 
-	if s.writeSt, err = prepare(ctx, s.write); err != nil {
-		return nil, err
-	}
-	if s.readSt, err = prepare(ctx, s.read); err != nil {
+	// Each pool's statements are prepared on a connection of its own, at
+	// once: that is a third of an open of a current database.
+	var readErr error
+	prepared := make(chan struct{})
+	go func() {
+		defer close(prepared)
+		s.readSt, readErr = prepare(ctx, s.read)
+	}()
+	s.writeSt, err = prepare(ctx, s.write)
+	<-prepared
+	if err := errors.Join(err, readErr); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/detective-local/detective-local/internal/behavior"
 )
@@ -34,6 +35,12 @@ func (m Mapping) ID() string {
 
 // Table is the loaded mapping. It is immutable and safe for concurrent use.
 type Table struct {
+	// data is the parsed table. The embedded table alone is parsed on
+	// first use, not at start: most starts never investigate or ingest.
+	data func() *tableData
+}
+
+type tableData struct {
 	rows  []row
 	index map[callKey][]int // into rows, in table order
 	byID  map[string]int
@@ -54,8 +61,27 @@ const header = "eventSource\teventName\tcondition\ttactic\ttechnique\tprocedure\
 const removeTactic = "-"
 
 // Load reads the embedded table and then each of extra in order, whose
-// rows override or add to it (see the package doc).
+// rows override or add to it (see the package doc). Without extra, the
+// embedded table is parsed on the table's first use; its tests hold it
+// valid, so a failure there is a broken build and panics.
 func Load(extra ...io.Reader) (*Table, error) {
+	if len(extra) == 0 {
+		return &Table{data: sync.OnceValue(func() *tableData {
+			d, err := build()
+			if err != nil {
+				panic(err)
+			}
+			return d
+		})}, nil
+	}
+	d, err := build(extra...)
+	if err != nil {
+		return nil, err
+	}
+	return &Table{data: func() *tableData { return d }}, nil
+}
+
+func build(extra ...io.Reader) (*tableData, error) {
 	b := &builder{keys: map[rowKey]int{}}
 	if err := b.read(strings.NewReader(embedded), "mapping.tsv"); err != nil {
 		return nil, err
@@ -70,8 +96,9 @@ func Load(extra ...io.Reader) (*Table, error) {
 
 // Rows returns every mapping in table order.
 func (t *Table) Rows() []Mapping {
-	out := make([]Mapping, len(t.rows))
-	for i, r := range t.rows {
+	d := t.data()
+	out := make([]Mapping, len(d.rows))
+	for i, r := range d.rows {
 		out[i] = r.Mapping
 	}
 	return out
@@ -80,29 +107,31 @@ func (t *Table) Rows() []Mapping {
 // Lookup returns the row with the given ID, for aggregates that recorded
 // which mapping their calls met.
 func (t *Table) Lookup(id string) (Mapping, bool) {
-	i, ok := t.byID[id]
+	d := t.data()
+	i, ok := d.byID[id]
 	if !ok {
 		return Mapping{}, false
 	}
-	return t.rows[i].Mapping, true
+	return d.rows[i].Mapping, true
 }
 
 // Candidates returns every row for an API, whatever its condition, in
 // table order: what a caller that holds aggregates rather than records
 // can still weigh (eventName may carry an API version suffix).
 func (t *Table) Candidates(eventSource, eventName string) []Mapping {
+	d := t.data()
 	var out []Mapping
-	for _, i := range t.rowsFor(eventSource, eventName) {
-		out = append(out, t.rows[i].Mapping)
+	for _, i := range d.rowsFor(eventSource, eventName) {
+		out = append(out, d.rows[i].Mapping)
 	}
 	return out
 }
 
-func (t *Table) rowsFor(eventSource, eventName string) []int {
-	idx := t.index[callKey{eventSource, eventName}]
+func (d *tableData) rowsFor(eventSource, eventName string) []int {
+	idx := d.index[callKey{eventSource, eventName}]
 	if idx == nil {
 		if name, ok := withoutAPIVersion(eventName); ok {
-			idx = t.index[callKey{eventSource, name}]
+			idx = d.index[callKey{eventSource, name}]
 		}
 	}
 	return idx
@@ -111,7 +140,8 @@ func (t *Table) rowsFor(eventSource, eventName string) []int {
 // Match returns the mappings whose event and condition the call meets,
 // in table order; nil for the usual call, which maps to nothing.
 func (t *Table) Match(call behavior.APICall) []Mapping {
-	idx := t.rowsFor(call.EventSource, call.EventName)
+	d := t.data()
+	idx := d.rowsFor(call.EventSource, call.EventName)
 	if idx == nil {
 		return nil
 	}
@@ -120,7 +150,7 @@ func (t *Table) Match(call behavior.APICall) []Mapping {
 		ev  *event
 	)
 	for _, i := range idx {
-		r := &t.rows[i]
+		r := &d.rows[i]
 		if r.cond != nil {
 			if ev == nil {
 				ev = newEvent(call)
@@ -240,8 +270,8 @@ func (b *builder) add(line string) error {
 	return nil
 }
 
-func (b *builder) table() *Table {
-	t := &Table{index: map[callKey][]int{}, byID: map[string]int{}}
+func (b *builder) table() *tableData {
+	t := &tableData{index: map[callKey][]int{}, byID: map[string]int{}}
 	for i, r := range b.rows {
 		if b.removed[i] {
 			continue
