@@ -1,0 +1,2 @@
+-- 0007: a placeholder for the migration numbered 0007 on another branch, so
+-- that 0008 follows without a gap. It changes nothing.
