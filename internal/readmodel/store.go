@@ -112,12 +112,13 @@ func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
 			return err
 		}
 	}
-	return s.fill(ctx, v, fn)
+	return s.fill(ctx, v, vv, fn)
 }
 
 // fill runs fn in a read transaction, recording the store's answers, and
-// files them under v if the version is still v afterwards.
-func (s *Store) fill(ctx context.Context, v string, fn func(detective.Tx) error) error {
+// files them under v if the version is still v afterwards. vv is the
+// volume version read with v, if it was.
+func (s *Store) fill(ctx context.Context, v, vv string, fn func(detective.Tx) error) error {
 	var rec *recording
 	inTx := "" // the version the transaction itself reads, where it can
 	err := s.inner.Read(ctx, func(tx detective.Tx) error {
@@ -133,7 +134,7 @@ func (s *Store) fill(ctx context.Context, v string, fn func(detective.Tx) error)
 			}
 		}
 		rec = newRecording() // the inner store may run fn again
-		return fn(&fillTx{fullTx: full, rec: rec})
+		return fn(&fillTx{fullTx: full, rec: rec, store: s, volumeVersion: vv})
 	})
 	if rec == nil {
 		return err

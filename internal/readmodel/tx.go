@@ -120,7 +120,22 @@ func (t *snapshotTx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts
 // fillTx asks the database and records the answers.
 type fillTx struct {
 	fullTx
-	rec *recording
+	rec           *recording
+	store         *Store
+	volumeVersion string // as in snapshotTx
+}
+
+// MeasuredVolume answers from the volume kept, as snapshotTx does, when
+// all of it is kept, and otherwise in the transaction: asking the store
+// on another connection while this one is held could wait for a
+// connection forever if every one were held so.
+func (t *fillTx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
+	if t.store.volume != nil && t.volumeVersion != "" {
+		if out, ok := t.store.keptVolume(t.volumeVersion, graph, accounts, since); ok {
+			return out, nil
+		}
+	}
+	return t.fullTx.MeasuredVolume(ctx, graph, accounts, since)
 }
 
 // lookup returns the answer to k, or stops the run as a miss.

@@ -51,20 +51,28 @@ func (s *Store) measuredVolume(ctx context.Context, v string, graph arn.ARN, acc
 			return s.volume.MeasuredVolume(ctx, graph, accounts, since)
 		}
 	}
-	from := since.Truncate(time.Minute)
-	if vs := s.volumes.Load(); vs != nil && vs.version == v && vs.since.Equal(from) {
-		if out, ok := vs.answer(graph, accounts); ok {
-			return out, nil
-		}
+	if out, ok := s.keptVolume(v, graph, accounts, since); ok {
+		return out, nil
 	}
 	got, err := s.volume.MeasuredVolume(ctx, graph, accounts, since)
 	if err != nil {
 		return nil, err
 	}
 	if after, err := s.volume.VolumeVersion(ctx); err == nil && after == v {
-		s.volumesAt(v, from).add(graph, accounts, got, s.maxEntries)
+		s.volumesAt(v, since.Truncate(time.Minute)).add(graph, accounts, got, s.maxEntries)
 	}
 	return got, nil
+}
+
+// keptVolume returns the measured volume of accounts kept at volume
+// version v for windows starting in since's minute; ok is false unless
+// all of it is kept.
+func (s *Store) keptVolume(v string, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, bool) {
+	vs := s.volumes.Load()
+	if vs == nil || vs.version != v || !vs.since.Equal(since.Truncate(time.Minute)) {
+		return nil, false
+	}
+	return vs.answer(graph, accounts)
 }
 
 // volumesAt returns the volume snapshot of version v and window start
