@@ -196,7 +196,8 @@ func (c *countingVolume) MeasuredVolume(ctx context.Context, graph arn.ARN, acco
 
 // TestVolumeKeptUntilIngest: measured volume, of accounts that ingested
 // and of those that never did, is read once per volume version; a
-// Detective write leaves it kept, an ingest does not.
+// Detective write leaves it kept, an ingest does not, and an ingest
+// leaves the data version, and with it the snapshot, as it was.
 func TestVolumeKeptUntilIngest(t *testing.T) {
 	eachStore(t, func(t *testing.T, s volumeStore) {
 		src := &countingVolume{s: s}
@@ -218,7 +219,14 @@ func TestVolumeKeptUntilIngest(t *testing.T) {
 			t.Fatal(err)
 		}
 		read("after a Detective write", n)
+		data, err := s.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		w.ingest(t, "e1")
+		if after, err := s.DataVersion(ctx); err != nil || after != data {
+			t.Errorf("data version after an ingest = %q, %v; want %q as before: ingest moves the volume version only", after, err, data)
+		}
 		bytes := read("after an ingest", n+1)
 		if bytes[member] == 0 || bytes[quiet] != 0 {
 			t.Errorf("volume after an ingest = %v, want member's > 0, quiet's 0", bytes)
