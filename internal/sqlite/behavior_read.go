@@ -15,6 +15,11 @@ import (
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // queryRows runs q and scans each row with scan.
 func queryRows(ctx context.Context, db querier, what, q string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := db.QueryContext(ctx, q, args...)
@@ -46,12 +51,12 @@ func (s *Store) GraphVolume(ctx context.Context, graph arn.ARN, since time.Time)
 
 // MeasuredVolume implements behavior.Store.
 func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
-	return measuredVolume(ctx, s.read, graph, accounts, since)
+	return measuredVolume(ctx, s.readSt.measuredVolume, graph, accounts, since)
 }
 
 // MeasuredVolume implements detective.VolumeReader, in the transaction.
 func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	vs, err := measuredVolume(ctx, t.tx, graph, accounts, since)
+	vs, err := measuredVolume(ctx, t.stmt(ctx, t.st.measuredVolume), graph, accounts, since)
 	if err != nil || len(vs) == 0 {
 		return nil, err
 	}
@@ -64,28 +69,33 @@ func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detec
 
 var _ detective.VolumeReader = (*tx)(nil)
 
-// querier is a *sql.DB or a *sql.Tx.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
+// measuredVolumeQuery takes the accounts as a JSON array, so that one
+// prepared statement serves any number of them: preparing it anew on
+// every call cost more than running it for accounts that never ingested.
+const measuredVolumeQuery = `SELECT account_id, package,
+		sum(CASE WHEN minute >= ?1 THEN bytes ELSE 0 END), max(last_ingest) FROM behavior_volume
+	WHERE graph_key = ?2 AND account_id IN (SELECT value FROM json_each(?3))
+	GROUP BY account_id, package ORDER BY account_id, package`
 
-func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
+func measuredVolume(ctx context.Context, st *sql.Stmt, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
 	if len(accounts) == 0 {
 		return nil, nil
 	}
-	args := []any{ms(since.Truncate(time.Minute)), behavior.GraphKey(graph)}
-	for _, a := range accounts {
-		args = append(args, string(a))
+	ids, err := jsonArray(accounts)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: measured volume: %w", err)
 	}
+	rows, err := st.QueryContext(ctx, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph), ids)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: measured volume: %w", err)
+	}
+	defer rows.Close()
 	var out []behavior.AccountVolume
-	err := queryRows(ctx, q, "measured volume", `SELECT account_id, package,
-		sum(CASE WHEN minute >= ? THEN bytes ELSE 0 END), max(last_ingest) FROM behavior_volume
-		WHERE graph_key = ? AND account_id IN (`+placeholders(len(accounts))+`)
-		GROUP BY account_id, package ORDER BY account_id, package`, args, func(rows *sql.Rows) error {
+	for rows.Next() {
 		var account, pkg string
 		var bytes, last int64
 		if err := rows.Scan(&account, &pkg, &bytes, &last); err != nil {
-			return err
+			return nil, fmt.Errorf("sqlite: measured volume: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].Account != detective.AccountID(account) {
 			out = append(out, behavior.AccountVolume{Account: detective.AccountID(account), Bytes: map[detective.DatasourcePackage]int64{}})
@@ -95,9 +105,11 @@ func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []de
 		if t := fromMS(last); t.After(v.LastIngest) {
 			v.LastIngest = t
 		}
-		return nil
-	})
-	return out, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: measured volume: %w", err)
+	}
+	return out, nil
 }
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }

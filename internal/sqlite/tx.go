@@ -49,6 +49,9 @@ type statements struct {
 	createInvestigation, investigation, updateInvestigationState, listInvestigations *sql.Stmt
 	indicators, deleteIndicators, putIndicator                                       *sql.Stmt
 	orgAdmin, orgAdminByGraph, orgAdmins, putOrgAdmin, deleteOrgAdmin                *sql.Stmt
+
+	// The behavior store's, read in Detective's transactions too.
+	measuredVolume *sql.Stmt
 }
 
 func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
@@ -90,6 +93,7 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&st.orgAdmins, orgAdminsQuery},
 		{&st.putOrgAdmin, putOrgAdminQuery},
 		{&st.deleteOrgAdmin, deleteOrgAdminQuery},
+		{&st.measuredVolume, measuredVolumeQuery},
 	} {
 		s, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
