@@ -11,6 +11,10 @@
 // is filed under are kept: the version is read before and after it, and a
 // transaction with a write between them keeps nothing.
 //
+// Measured volume (WithVolume) is kept apart, under a volume version that
+// ingestion moves without moving the data version, and under the minute
+// its 24-hour window starts in (volume.go).
+//
 // It imports detective and arn only; internal/app puts it in front of the
 // store it opens.
 package readmodel
