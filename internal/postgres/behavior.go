@@ -89,16 +89,8 @@ func (s *Store) IngestBatch(ctx context.Context, fn func(behavior.IngestTx) erro
 		defer cancel()
 		_ = t.Rollback(rctx) // after Commit a no-op; before it, fn's error says why
 	}()
-	it := &ingestTx{tx: t}
-	if err := fn(it); err != nil {
+	if err := fn(&ingestTx{tx: t}); err != nil {
 		return err
-	}
-	if it.volumeWrite {
-		// Last, so that the version row is locked only while the
-		// transaction commits: see 0008_data_version.sql.
-		if err := bumpVolumeVersion(ctx, t); err != nil {
-			return err
-		}
 	}
 	if err := t.Commit(ctx); err != nil {
 		return wrap("commit", err)
@@ -111,17 +103,6 @@ func (s *Store) IngestBatch(ctx context.Context, fn func(behavior.IngestTx) erro
 // trip per statement whatever the batch size.
 type ingestTx struct {
 	tx pgx.Tx
-	// volumeWrite says the transaction changed measured volume, whose
-	// version then moves when it commits.
-	volumeWrite bool
-}
-
-// bumpVolumeVersion moves the version of measured volume in t.
-func bumpVolumeVersion(ctx context.Context, t pgx.Tx) error {
-	if _, err := t.Exec(ctx, `UPDATE data_versions SET n = n + 1 WHERE name = 'volume'`); err != nil {
-		return wrap("volume version", err)
-	}
-	return nil
 }
 
 // ClaimKeys implements behavior.IngestTx. Keys are inserted in one order
@@ -201,9 +182,7 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 	}
 	queueFindingEntities(batch, b.FindingEntities(), gk)
 	queueK8s(batch, b.K8s(), gk)
-	vol := b.Volume()
-	queueVolume(batch, vol, gk)
-	t.volumeWrite = t.volumeWrite || len(vol) > 0
+	queueVolume(batch, b.Volume(), gk)
 	if batch.Len() == 0 {
 		return nil
 	}

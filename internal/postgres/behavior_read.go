@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -290,9 +289,6 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 				return wrap("retain", err)
 			}
 			total += tag.RowsAffected()
-			if strings.Contains(q, "behavior_volume") && tag.RowsAffected() > 0 {
-				itx.(*ingestTx).volumeWrite = true
-			}
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM behavior_finding_entities e WHERE NOT EXISTS (SELECT 1 FROM behavior_findings f
 			WHERE f.graph_key = e.graph_key AND f.id = e.finding_id)`)

@@ -149,8 +149,8 @@ func (s *Store) DataVersion(ctx context.Context) (string, error) {
 }
 
 // VolumeVersion names the state of measured volume that reads see now:
-// the number in data_versions that ingestion, retention and DeleteAll
-// move when they commit a change to behavior_volume.
+// the number in data_versions that every transaction changing
+// behavior_volume (ingestion, retention, DeleteAll) moves when it commits.
 func (s *Store) VolumeVersion(ctx context.Context) (string, error) {
 	_, volume, err := s.Versions(ctx)
 	return volume, err

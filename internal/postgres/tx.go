@@ -41,9 +41,6 @@ func (t *tx) DeleteAll(ctx context.Context) error {
 		"ingest_objects"} {
 		b.Queue(`DELETE FROM ` + table)
 	}
-	// behavior_volume went with the rest; the triggers of 0008 move the
-	// data version, and the volume version moves here.
-	b.Queue(`UPDATE data_versions SET n = n + 1 WHERE name = 'volume'`)
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
 		return wrap("delete all", err)
 	}

@@ -115,7 +115,8 @@ func TestDataVersionIsThisDatabase(t *testing.T) {
 }
 
 // TestDataVersionTriggers: every table of Detective's and the world's
-// data moves the data version, including those later migrations add.
+// data moves the data version, including those later migrations add, and
+// measured volume moves the volume version.
 func TestDataVersionTriggers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -131,5 +132,10 @@ func TestDataVersionTriggers(t *testing.T) {
 	}
 	if len(missing) > 0 {
 		t.Errorf("tables without the data_version trigger (see 0008_data_version.sql): %v", missing)
+	}
+	var volume bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_trigger
+		WHERE tgrelid = 'behavior_volume'::regclass AND tgname = 'volume_version')`).Scan(&volume); err != nil || !volume {
+		t.Errorf("behavior_volume has the volume_version trigger: %v, %v; want true", volume, err)
 	}
 }

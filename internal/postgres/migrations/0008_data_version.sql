@@ -39,8 +39,10 @@ $$;
 -- Every table of the schema but the behavior graphs', the ingest
 -- bookkeeping, schema_migrations and data_versions moves 'data'. A table a
 -- later migration adds needs the same trigger (TestDataVersionTriggers
--- checks). Measured volume moves 'volume' from the code that writes it
--- (ingest, retention, DeleteAll), once per transaction.
+-- checks). Measured volume moves 'volume', whoever writes it (ingest,
+-- retention, DeleteAll; replicas of an older build too).
+CREATE CONSTRAINT TRIGGER volume_version AFTER INSERT OR UPDATE OR DELETE ON behavior_volume
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_data_version('volume');
 DO $$
 DECLARE
 	t text;
