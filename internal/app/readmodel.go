@@ -17,16 +17,23 @@ func readModel(store, opened Store) detective.Store {
 	if !ok {
 		return store
 	}
-	rm := readmodel.New(versionedStore{Store: store, versions: v}, 0)
-	if bs, ok := opened.(volumeMeter); ok {
-		rm = rm.WithLiveVolume(liveVolume{bs})
+	bs, ok := opened.(volumeMeter)
+	if !ok {
+		return readmodel.New(versionedStore{Store: store, versions: v}, 0)
 	}
-	return rm
+	if pair, ok := opened.(versionPair); ok {
+		return readmodel.New(pairedStore{versionedStore{Store: store, versions: v}, pair}, 0).WithVolume(liveVolume{bs})
+	}
+	return readmodel.New(versionedStore{Store: store, versions: v}, 0).WithVolume(liveVolume{bs})
 }
 
 // liveVolume reads measured volume from the behavior store outside any
 // transaction, for reads the read model answers from memory.
 type liveVolume struct{ store volumeMeter }
+
+func (v liveVolume) VolumeVersion(ctx context.Context) (string, error) {
+	return v.store.VolumeVersion(ctx)
+}
 
 func (v liveVolume) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
 	vs, err := v.store.MeasuredVolume(ctx, graph, accounts, since)
@@ -54,9 +61,26 @@ func (s versionedStore) DataVersion(ctx context.Context) (string, error) {
 	return s.versions.DataVersion(ctx)
 }
 
-// volumeMeter is the part of behavior.Store that liveVolume reads.
+// pairedStore is a versionedStore that names both versions at once, as
+// both stores can.
+type pairedStore struct {
+	versionedStore
+	pair versionPair
+}
+
+func (s pairedStore) Versions(ctx context.Context) (data, volume string, err error) {
+	return s.pair.Versions(ctx)
+}
+
+type versionPair interface {
+	Versions(ctx context.Context) (data, volume string, err error)
+}
+
+// volumeMeter is the part of behavior.Store that liveVolume reads, with
+// the version naming the volume it reads.
 type volumeMeter interface {
 	MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error)
+	VolumeVersion(ctx context.Context) (string, error)
 }
 
 // ReadModel is store with the read model in front of it, as Start puts it

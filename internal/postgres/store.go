@@ -138,25 +138,43 @@ func (w worldStore) Write(ctx context.Context, fn func(world.Tx) error) error {
 }
 
 // DataVersion names the state of the database that reads see now: the
-// current snapshot, whose set of committed transactions (those below xmax
-// and not in progress) is what every query sees. Two equal snapshots see
-// the same data, whichever replica committed it; any transaction that
-// takes an ID in the cluster, or ends, changes it.
+// number in data_versions that every transaction changing Detective's or
+// the world's rows moves when it commits (0008_data_version.sql). Two
+// equal numbers mean the same data, whichever replica committed it; work
+// in other databases or schemas, ingestion and writes that change no row
+// leave it as it is.
 func (s *Store) DataVersion(ctx context.Context) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
-	defer cancel()
-	var v string
-	if err := s.pool.QueryRow(ctx, "SELECT pg_current_snapshot()::text").Scan(&v); err != nil {
-		return "", wrap("data version", err)
-	}
-	return v, nil
+	data, _, err := s.Versions(ctx)
+	return data, err
 }
 
+// VolumeVersion names the state of measured volume that reads see now:
+// the number in data_versions that every transaction changing
+// behavior_volume (ingestion, retention, DeleteAll) moves when it commits.
+func (s *Store) VolumeVersion(ctx context.Context) (string, error) {
+	_, volume, err := s.Versions(ctx)
+	return volume, err
+}
+
+// Versions returns DataVersion and VolumeVersion, in one round trip.
+func (s *Store) Versions(ctx context.Context) (data, volume string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, s.callTimeout)
+	defer cancel()
+	if err := s.pool.QueryRow(ctx, versionsQuery).Scan(&data, &volume); err != nil {
+		return "", "", wrap("data version", err)
+	}
+	return data, volume, nil
+}
+
+const versionsQuery = `SELECT max(n) FILTER (WHERE name = 'data')::text, max(n) FILTER (WHERE name = 'volume')::text
+	FROM data_versions`
+
 // DataVersion is Store.DataVersion inside a transaction: in a REPEATABLE
-// READ transaction, the snapshot every one of its queries sees.
+// READ transaction, the version of the snapshot every one of its queries
+// sees, since the version moves in the transactions that change the data.
 func (t *tx) DataVersion(ctx context.Context) (string, error) {
 	var v string
-	if err := t.tx.QueryRow(ctx, "SELECT pg_current_snapshot()::text").Scan(&v); err != nil {
+	if err := t.tx.QueryRow(ctx, `SELECT n::text FROM data_versions WHERE name = 'data'`).Scan(&v); err != nil {
 		return "", wrap("data version", err)
 	}
 	return v, nil

@@ -11,6 +11,10 @@
 // is filed under are kept: the version is read before and after it, and a
 // transaction with a write between them keeps nothing.
 //
+// Measured volume (WithVolume) is kept apart, under a volume version that
+// ingestion moves without moving the data version, and under the minute
+// its 24-hour window starts in (volume.go).
+//
 // It imports detective and arn only; internal/app puts it in front of the
 // store it opens.
 package readmodel
@@ -33,6 +37,24 @@ type Versioned interface {
 	DataVersion(ctx context.Context) (string, error)
 }
 
+// VolumeSource is measured volume read outside any transaction, named by
+// versions as Versioned names Detective's data. Its versions move with
+// ingestion alone, so the answers kept under them live beside the
+// snapshot of the data version and are not dropped with it.
+type VolumeSource interface {
+	detective.VolumeReader
+	// VolumeVersion returns a name for the measured volume a read would
+	// see now: equal names mean equal volume. "" means a write of it may
+	// be under way and reads must go to the database.
+	VolumeVersion(ctx context.Context) (string, error)
+}
+
+// versionPair is a Versioned store that names its data and its measured
+// volume at once: on PostgreSQL, in one round trip.
+type versionPair interface {
+	Versions(ctx context.Context) (data, volume string, err error)
+}
+
 // DefaultMaxEntries bounds a snapshot: about 0.5 KB an entry, the
 // members, answers and package states of about 40 graphs of 1,200
 // members, some 25 MB at most.
@@ -43,8 +65,10 @@ const DefaultMaxEntries = 50_000
 type Store struct {
 	inner      Versioned
 	maxEntries int
-	volume     detective.VolumeReader
+	volume     VolumeSource
+	pair       versionPair // nil: the versions are asked for one by one
 	current    atomic.Pointer[snapshot]
+	volumes    atomic.Pointer[volumeSnapshot]
 }
 
 var _ detective.Store = (*Store)(nil)
@@ -58,13 +82,14 @@ func New(inner Versioned, maxEntries int) *Store {
 	return &Store{inner: inner, maxEntries: maxEntries}
 }
 
-// WithLiveVolume returns s answering measured volume, in reads served
-// from memory, from volume outside any transaction. Measured volume is
-// never kept (ingestion changes it without a Detective write, and each
-// read asks for a window ending at its own now); without this, a read
-// that asks for it goes to the database whole.
-func (s *Store) WithLiveVolume(volume detective.VolumeReader) *Store {
+// WithVolume returns s answering measured volume, in reads served from
+// memory, from volume: from the answers kept under its current version
+// and the minute the window starts in, or else from volume itself.
+// Without it, a read that asks for measured volume goes to the database
+// whole.
+func (s *Store) WithVolume(volume VolumeSource) *Store {
 	s.volume = volume
+	s.pair, _ = s.inner.(versionPair)
 	return s
 }
 
@@ -76,21 +101,28 @@ func (s *Store) WithLiveVolume(volume detective.VolumeReader) *Store {
 // transaction, so what fn did before the miss it does twice: Service's
 // reads keep their result only.
 func (s *Store) Read(ctx context.Context, fn func(detective.Tx) error) error {
-	v, err := s.inner.DataVersion(ctx)
+	var v, vv string
+	var err error
+	if s.volume != nil && s.pair != nil {
+		v, vv, err = s.pair.Versions(ctx)
+	} else {
+		v, err = s.inner.DataVersion(ctx)
+	}
 	if err != nil || v == "" {
 		return s.inner.Read(ctx, fn)
 	}
 	if snap := s.current.Load(); snap != nil && snap.version == v {
-		if err, ok := snap.serve(fn, s.volume); ok {
+		if err, ok := snap.serve(fn, s, vv); ok {
 			return err
 		}
 	}
-	return s.fill(ctx, v, fn)
+	return s.fill(ctx, v, vv, fn)
 }
 
 // fill runs fn in a read transaction, recording the store's answers, and
-// files them under v if the version is still v afterwards.
-func (s *Store) fill(ctx context.Context, v string, fn func(detective.Tx) error) error {
+// files them under v if the version is still v afterwards. vv is the
+// volume version read with v, if it was.
+func (s *Store) fill(ctx context.Context, v, vv string, fn func(detective.Tx) error) error {
 	var rec *recording
 	inTx := "" // the version the transaction itself reads, where it can
 	err := s.inner.Read(ctx, func(tx detective.Tx) error {
@@ -106,7 +138,7 @@ func (s *Store) fill(ctx context.Context, v string, fn func(detective.Tx) error)
 			}
 		}
 		rec = newRecording() // the inner store may run fn again
-		return fn(&fillTx{fullTx: full, rec: rec})
+		return fn(&fillTx{fullTx: full, rec: rec, store: s, volumeVersion: vv})
 	})
 	if rec == nil {
 		return err
@@ -154,6 +186,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.inner.Ping(ctx) }
 // Close closes the inner store.
 func (s *Store) Close() error {
 	s.current.Store(nil)
+	s.volumes.Store(nil)
 	return s.inner.Close()
 }
 
@@ -165,7 +198,7 @@ type miss struct{}
 
 // serve runs fn on snap. ok is false if fn asked a question snap cannot
 // answer, in which case fn's run was cut short and means nothing.
-func (snap *snapshot) serve(fn func(detective.Tx) error, volume detective.VolumeReader) (err error, ok bool) {
+func (snap *snapshot) serve(fn func(detective.Tx) error, s *Store, volumeVersion string) (err error, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			// A query the snapshot does not keep at all reaches the
@@ -179,7 +212,7 @@ func (snap *snapshot) serve(fn func(detective.Tx) error, volume detective.Volume
 			err, ok = nil, false
 		}
 	}()
-	return fn(&snapshotTx{snap: snap, volume: volume}), true
+	return fn(&snapshotTx{snap: snap, store: s, volumeVersion: volumeVersion}), true
 }
 
 // snapshot is the answers recorded at one data version.

@@ -88,8 +88,7 @@ func (r *recording) call(k callKey, val any, err error) {
 // whole world's and the measured volume. The read model's transactions
 // are fullTx too, so that a caller's type assertions (the Service's for
 // VolumeReader, the conformance suite's) see what they would see without
-// it. Measured volume is never kept: ingestion changes it without a
-// Detective write, and each read asks for a window ending at its own now.
+// it.
 type fullTx interface {
 	detective.Tx
 	world.Tx
@@ -100,24 +99,43 @@ type fullTx interface {
 // it does not keep panics, and Store.serve takes that as a miss.
 type snapshotTx struct {
 	fullTx
-	snap   *snapshot
-	volume detective.VolumeReader // nil: measured volume is a miss
+	snap  *snapshot
+	store *Store
+	// volumeVersion is the volume version read with the data version,
+	// "" if it was not (or a write of volume was under way).
+	volumeVersion string
 }
 
-// MeasuredVolume is read live: it is data of its own, not Detective's, so
-// reading it beside the snapshot is as exact as reading it in the
-// transaction, where ingestion may have added to it just the same.
+// MeasuredVolume answers from the volume kept under the current volume
+// version: it is data of its own, not Detective's, so reading it beside
+// the snapshot is as exact as reading it in the transaction, where
+// ingestion may have added to it just the same.
 func (t *snapshotTx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	if t.volume == nil {
+	if t.store.volume == nil {
 		panic(miss{})
 	}
-	return t.volume.MeasuredVolume(ctx, graph, accounts, since)
+	return t.store.measuredVolume(ctx, t.volumeVersion, graph, accounts, since)
 }
 
 // fillTx asks the database and records the answers.
 type fillTx struct {
 	fullTx
-	rec *recording
+	rec           *recording
+	store         *Store
+	volumeVersion string // as in snapshotTx
+}
+
+// MeasuredVolume answers from the volume kept, as snapshotTx does, when
+// all of it is kept, and otherwise in the transaction: asking the store
+// on another connection while this one is held could wait for a
+// connection forever if every one were held so.
+func (t *fillTx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
+	if t.store.volume != nil && t.volumeVersion != "" {
+		if out, ok := t.store.keptVolume(t.volumeVersion, graph, accounts, since); ok {
+			return out, nil
+		}
+	}
+	return t.fullTx.MeasuredVolume(ctx, graph, accounts, since)
 }
 
 // lookup returns the answer to k, or stops the run as a miss.

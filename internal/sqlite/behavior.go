@@ -93,7 +93,16 @@ func (s *Store) IngestBatch(ctx context.Context, fn func(behavior.IngestTx) erro
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
-	if err := fn(&ingestTx{s: s, tx: t}); err != nil {
+	it := &ingestTx{s: s, tx: t}
+	defer func() {
+		// After the commit, so that a read that sees the new version
+		// sees the new volume; after a rollback too, moving it for
+		// nothing, which only costs a read model one query.
+		if it.volumeWrite {
+			s.volumes.end(true)
+		}
+	}()
+	if err := fn(it); err != nil {
 		_ = t.Rollback() // fn's error is what matters
 		return err
 	}
@@ -108,6 +117,9 @@ type ingestTx struct {
 	s         *Store
 	tx        *sql.Tx
 	graphKeys map[arn.ARN]int64
+	// volumeWrite says the transaction wrote measured volume, and is
+	// counted under way in s.volumes since.
+	volumeWrite bool
 }
 
 // bulk is a multi-row INSERT: head, then rows of cols placeholders, then
@@ -415,6 +427,10 @@ func (t *ingestTx) Put(ctx context.Context, b *behavior.Batch) error {
 		return err
 	}
 	vol := b.Volume()
+	if len(vol) > 0 && !t.volumeWrite {
+		t.s.volumes.begin() // before the rows are written: see Store.VolumeVersion
+		t.volumeWrite = true
+	}
 	return t.exec(ctx, &putVolume, len(vol), func(v []any, i int) []any {
 		r := &vol[i]
 		return append(v, t.graphKey(r.Graph), string(r.Account), string(r.Package), ms(r.Minute), r.Bytes, ms(r.Last))

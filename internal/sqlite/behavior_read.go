@@ -46,12 +46,12 @@ func (s *Store) GraphVolume(ctx context.Context, graph arn.ARN, since time.Time)
 
 // MeasuredVolume implements behavior.Store.
 func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
-	return measuredVolume(ctx, s.read, graph, accounts, since)
+	return measuredVolume(ctx, s.readSt.measuredVolume, graph, accounts, since)
 }
 
 // MeasuredVolume implements detective.VolumeReader, in the transaction.
 func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	return byAccount(measuredVolume(ctx, t.tx, graph, accounts, since))
+	return byAccount(measuredVolume(ctx, t.stmt(ctx, t.st.measuredVolume), graph, accounts, since))
 }
 
 // GraphMeasuredVolume implements detective.GraphVolumeReader, in the
@@ -87,26 +87,14 @@ func byAccount(vs []behavior.AccountVolume, err error) (map[detective.AccountID]
 	return out, nil
 }
 
-var _ detective.GraphVolumeReader = (*tx)(nil)
+var (
+	_ detective.VolumeReader      = (*tx)(nil)
+	_ detective.GraphVolumeReader = (*tx)(nil)
+)
 
 // querier is a *sql.DB or a *sql.Tx.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
-	if len(accounts) == 0 {
-		return nil, nil
-	}
-	args := []any{ms(since.Truncate(time.Minute)), behavior.GraphKey(graph)}
-	for _, a := range accounts {
-		args = append(args, string(a))
-	}
-	var out []behavior.AccountVolume
-	err := queryRows(ctx, q, "measured volume", measuredVolumeSelect+`
-		WHERE graph_key = ? AND account_id IN (`+placeholders(len(accounts))+`)
-		GROUP BY account_id, package ORDER BY account_id, package`, args, scanMeasuredVolume(&out))
-	return out, err
 }
 
 // measuredVolumeSelect reads behavior_volume grouped by account and
@@ -114,10 +102,43 @@ func measuredVolume(ctx context.Context, q querier, graph arn.ARN, accounts []de
 const measuredVolumeSelect = `SELECT account_id, package,
 		sum(CASE WHEN minute >= ? THEN bytes ELSE 0 END), max(last_ingest) FROM behavior_volume`
 
+// measuredVolumeQuery takes the accounts as a JSON array, so that one
+// prepared statement serves any number of them: preparing it anew on
+// every call cost more than running it for accounts that never ingested.
+const measuredVolumeQuery = measuredVolumeSelect + `
+		WHERE graph_key = ? AND account_id IN (SELECT value FROM json_each(?))
+		GROUP BY account_id, package ORDER BY account_id, package`
+
 // graphMeasuredVolumeQuery is measuredVolume of every account of a graph.
 const graphMeasuredVolumeQuery = measuredVolumeSelect + `
 		WHERE graph_key = ?
 		GROUP BY account_id, package ORDER BY account_id, package`
+
+func measuredVolume(ctx context.Context, st *sql.Stmt, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
+	if len(accounts) == 0 {
+		return nil, nil
+	}
+	ids, err := jsonArray(accounts)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: measured volume: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph), ids)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: measured volume: %w", err)
+	}
+	defer rows.Close()
+	var out []behavior.AccountVolume
+	scan := scanMeasuredVolume(&out)
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return nil, fmt.Errorf("sqlite: measured volume: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: measured volume: %w", err)
+	}
+	return out, nil
+}
 
 // scanMeasuredVolume reads rows of measuredVolumeSelect, ordered by
 // account, into out.

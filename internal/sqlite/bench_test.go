@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/detective-local/detective-local/internal/behavior"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -104,4 +105,39 @@ func mustFullGraph(tb testing.TB, s *Store, g detective.Graph) []detective.Accou
 		return tx.PutMembers(ctx, ms)
 	})
 	return ids
+}
+
+// BenchmarkMeasuredVolume is the query the read model makes when it has no
+// measured volume kept, for 10 accounts, from every CPU at once: accounts
+// that each ingested every minute of the day (one package), and accounts
+// that never ingested.
+func BenchmarkMeasuredVolume(b *testing.B) {
+	s := mustOpen(b, filepath.Join(b.TempDir(), "d.db"))
+	g := testGraph(1).ARN
+	now := time.Date(2026, 3, 14, 15, 9, 0, 0, time.UTC)
+	var busy, quiet []detective.AccountID
+	for i := range 10 {
+		a := detective.AccountID(fmt.Sprintf("5000000000%02d", i))
+		busy, quiet = append(busy, a), append(quiet, detective.AccountID(fmt.Sprintf("6000000000%02d", i)))
+		if _, err := s.write.ExecContext(context.Background(), `WITH RECURSIVE m (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM m WHERE n < 1439)
+			INSERT INTO behavior_volume (graph_key, account_id, package, minute, bytes, last_ingest)
+			SELECT ?, ?, 'DETECTIVE_CORE', ? - n * 60000, 100, ? FROM m`,
+			behavior.GraphKey(g), string(a), now.UnixMilli(), now.UnixMilli()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for name, accounts := range map[string][]detective.AccountID{"day": busy, "never": quiet} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for pb.Next() {
+					vs, err := s.MeasuredVolume(ctx, g, accounts, now.Add(-24*time.Hour))
+					if err != nil || (name == "day") != (len(vs) == 10) {
+						b.Fatalf("MeasuredVolume = %v, %v", vs, err)
+					}
+				}
+			})
+		})
+	}
 }

@@ -51,6 +51,8 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH organization_admins USING INDEX organization_admins_graph (graph_arn=?)"}},
 		{"OrgAdmins", orgAdminsQuery, []any{"o"},
 			[]string{"SEARCH organization_admins USING PRIMARY KEY (org_id=?)"}},
+		{"MeasuredVolume", measuredVolumeQuery, []any{0, 1, "[]"},
+			[]string{"SEARCH behavior_volume USING PRIMARY KEY (graph_key=? AND account_id=?)"}},
 	} {
 		rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+tc.query, tc.args...)
 		if err != nil {

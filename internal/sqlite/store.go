@@ -29,16 +29,43 @@ type Store struct {
 	// some connection to it, and the pools may close idle connections.
 	keep *sql.Conn
 	bulk bulkStatements // the behavior store's multi-row statements, on write
-	// writes counts write transactions: finished ones above
-	// writesInFlightBits, those under way below, in one word so that
-	// DataVersion reads both at once.
-	writes atomic.Uint64
+	// writes counts the write transactions of Detective's data (and the
+	// world's), volumes those that write measured volume: ingest batches,
+	// retention and DeleteAll. Ingest moves volumes only, so that it
+	// leaves the data version, and what is kept under it, as it was.
+	writes, volumes versionCounter
 }
 
+// versionCounter counts write transactions: finished ones above
+// inFlightBits, those under way below, in one word so that a version
+// reads both at once.
+type versionCounter struct{ n atomic.Uint64 }
+
 const (
-	writesInFlightBits = 20
-	writesInFlightMask = 1<<writesInFlightBits - 1
+	inFlightBits = 20
+	inFlightMask = 1<<inFlightBits - 1
 )
+
+// begin counts a write transaction under way.
+func (c *versionCounter) begin() { c.n.Add(1) }
+
+// end counts it finished: changed says whether it moves the version.
+func (c *versionCounter) end(changed bool) {
+	if changed {
+		c.n.Add(1<<inFlightBits - 1) // one more finished, one fewer under way
+	} else {
+		c.n.Add(^uint64(0)) // one fewer under way
+	}
+}
+
+// version names the state reads see now, "" while a write is under way.
+func (c *versionCounter) version() string {
+	n := c.n.Load()
+	if n&inFlightMask != 0 {
+		return ""
+	}
+	return strconv.FormatUint(n>>inFlightBits, 10)
+}
 
 var (
 	_ detective.Store = (*Store)(nil)
@@ -191,20 +218,20 @@ func (w worldStore) Write(ctx context.Context, fn func(world.Tx) error) error {
 }
 
 func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
-	return run(ctx, s.read, s.readSt, &sql.TxOptions{ReadOnly: true}, fn)
+	return run(ctx, s.read, &tx{st: s.readSt}, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 func (s *Store) writeTx(ctx context.Context, fn func(*tx) error) error {
-	s.writes.Add(1)
+	s.writes.begin()
 	changed := true
+	wt := &tx{st: s.writeSt, volumes: &s.volumes}
 	defer func() {
-		if changed {
-			s.writes.Add(1<<writesInFlightBits - 1) // one more finished, one fewer under way
-		} else {
-			s.writes.Add(^uint64(0)) // one fewer under way
+		s.writes.end(changed)
+		if wt.volumeWrite {
+			s.volumes.end(true)
 		}
 	}()
-	return run(ctx, s.write, s.writeSt, nil, func(t *tx) error {
+	return run(ctx, s.write, wt, nil, func(t *tx) error {
 		// A write that changed nothing, as the periodic jobs' usually do,
 		// leaves the data version as it was. total_changes counts the
 		// rows the transaction's connection has changed since it opened.
@@ -236,16 +263,27 @@ func (t *tx) totalChanges(ctx context.Context) (int64, error) {
 // process is the only one writing the file, as it is when the server owns
 // its data directory.
 func (s *Store) DataVersion(context.Context) (string, error) {
-	w := s.writes.Load()
-	if w&writesInFlightMask != 0 {
-		return "", nil
-	}
-	return strconv.FormatUint(w>>writesInFlightBits, 10), nil
+	return s.writes.version(), nil
 }
 
-// run runs fn in a transaction on db and commits it if fn returns nil.
-// fn's error is returned as it is, so that its Kind reaches the caller.
-func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, fn func(*tx) error) (err error) {
+// VolumeVersion names the state of measured volume that reads see now,
+// as DataVersion names Detective's data: two equal versions mean no
+// write of measured volume ran between them, and it is "" while one is
+// under way. It moves with ingest, retention and DeleteAll, not with
+// Detective's writes.
+func (s *Store) VolumeVersion(context.Context) (string, error) {
+	return s.volumes.version(), nil
+}
+
+// Versions returns DataVersion and VolumeVersion.
+func (s *Store) Versions(context.Context) (data, volume string, err error) {
+	return s.writes.version(), s.volumes.version(), nil
+}
+
+// run runs fn in t, a transaction it begins on db, and commits it if fn
+// returns nil. fn's error is returned as it is, so that its Kind reaches
+// the caller.
+func run(ctx context.Context, db *sql.DB, t *tx, opts *sql.TxOptions, fn func(*tx) error) (err error) {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return wrap("begin", err)
@@ -258,7 +296,8 @@ func run(ctx context.Context, db *sql.DB, st *statements, opts *sql.TxOptions, f
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&tx{tx: sqlTx, st: st}); err != nil {
+	t.tx = sqlTx
+	if err := fn(t); err != nil {
 		return err
 	}
 	committed = true

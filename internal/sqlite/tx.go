@@ -21,6 +21,10 @@ import (
 type tx struct {
 	tx *sql.Tx
 	st *statements
+	// volumes is the Store's volume counter, in write transactions;
+	// volumeWrite says this one began a write of measured volume there.
+	volumes     *versionCounter
+	volumeWrite bool
 }
 
 var (
@@ -46,6 +50,9 @@ type statements struct {
 	createInvestigation, investigation, updateInvestigationState, listInvestigations *sql.Stmt
 	indicators, deleteIndicators, putIndicator                                       *sql.Stmt
 	orgAdmin, orgAdminByGraph, orgAdmins, putOrgAdmin, deleteOrgAdmin                *sql.Stmt
+
+	// The behavior store's, read in Detective's transactions too.
+	measuredVolume *sql.Stmt
 }
 
 func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
@@ -90,6 +97,7 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&st.orgAdmins, orgAdminsQuery},
 		{&st.putOrgAdmin, putOrgAdminQuery},
 		{&st.deleteOrgAdmin, deleteOrgAdminQuery},
+		{&st.measuredVolume, measuredVolumeQuery},
 	} {
 		s, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -124,6 +132,11 @@ func (st *statements) close() error {
 // DeleteAll empties every table but schema_migrations, including tables
 // later migrations add: it lists them from the schema rather than by name.
 func (t *tx) DeleteAll(ctx context.Context) error {
+	// Measured volume goes too: its version must move with it.
+	if t.volumes != nil && !t.volumeWrite {
+		t.volumes.begin()
+		t.volumeWrite = true
+	}
 	// Deferring the foreign-key checks to COMMIT lets the tables be emptied
 	// in any order; by then every table is empty, so every check passes.
 	if _, err := t.tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {

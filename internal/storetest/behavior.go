@@ -36,6 +36,8 @@ func RunBehavior(t *testing.T, newStore func(t *testing.T) BehaviorStore) {
 	t.Run("K8s", func(t *testing.T) { t.Parallel(); testK8s(t, newStore(t)) })
 	t.Run("Volume", func(t *testing.T) { t.Parallel(); testVolume(t, newStore(t)) })
 	t.Run("GraphMeasuredVolume", func(t *testing.T) { t.Parallel(); testGraphMeasuredVolume(t, newStore(t)) })
+	t.Run("VolumeWindowToTheMinute", func(t *testing.T) { t.Parallel(); testVolumeWindowToTheMinute(t, newStore(t)) })
+	t.Run("VolumeVersion", func(t *testing.T) { t.Parallel(); testVolumeVersion(t, newStore(t)) })
 	t.Run("Retain", func(t *testing.T) { t.Parallel(); testRetain(t, newStore(t)) })
 	t.Run("IngestedFile", func(t *testing.T) { t.Parallel(); testIngestedFile(t, newStore(t)) })
 }
@@ -425,6 +427,84 @@ func testVolume(t *testing.T, s BehaviorStore) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("MeasuredVolume mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// testVolumeWindowToTheMinute pins what the read model relies on to keep
+// measured volume by the minute its window starts in: a volume row is a
+// minute of ingest time, counted whole when since falls anywhere in it.
+func testVolumeWindowToTheMinute(t *testing.T, s BehaviorStore) {
+	g := graphOf(acct(1), region, 1).ARN
+	ctx := t.Context()
+	minute := base.Truncate(time.Minute)
+	b := behavior.NewBatch()
+	b.Add(g, apiRecord(acct(1), "a", base, ""), minute.Add(-time.Hour).Add(30*time.Second))
+	b.Add(g, apiRecord(acct(1), "b", base, ""), minute)
+	mustPut(t, s, b)
+	for _, tc := range []struct {
+		since time.Time
+		want  int64
+	}{
+		{minute.Add(-time.Hour), 2000},
+		{minute.Add(-time.Hour + 59*time.Second + 999*time.Millisecond), 2000},
+		{minute.Add(-time.Hour + time.Minute), 1000},
+		{minute.Add(59 * time.Second), 1000},
+		{minute.Add(time.Minute), 0},
+	} {
+		got := must(s.MeasuredVolume(ctx, g, []detective.AccountID{acct(1)}, tc.since))(t)
+		if len(got) != 1 || got[0].Bytes[detective.PackageDetectiveCore] != tc.want {
+			t.Errorf("MeasuredVolume(since %v) = %+v, want %d bytes", tc.since, got, tc.want)
+		}
+	}
+}
+
+// versioned is a store that names the state of its data and of its
+// measured volume, as both stores do for the read model.
+type versioned interface {
+	Versions(ctx context.Context) (data, volume string, err error)
+}
+
+// testVolumeVersion: the volume version moves with every write of
+// measured volume and with nothing else; the data version does not move
+// with it.
+func testVolumeVersion(t *testing.T, s BehaviorStore) {
+	vs, ok := s.(versioned)
+	if !ok {
+		t.Skip("the store names no versions")
+	}
+	ctx := t.Context()
+	data, volume := must2(vs.Versions(ctx))(t)
+	check := func(what string, dataMoves, volumeMoves bool) {
+		t.Helper()
+		d, v := must2(vs.Versions(ctx))(t)
+		if (d != data) != dataMoves || (v != volume) != volumeMoves {
+			t.Errorf("after %s: versions %q, %q -> %q, %q; want data moved %v, volume moved %v",
+				what, data, volume, d, v, dataMoves, volumeMoves)
+		}
+		data, volume = d, v
+	}
+	g := graphOf(acct(1), region, 1)
+	mustCreateGraphs(t, s, g)
+	check("a Detective write", true, false)
+	b := behavior.NewBatch()
+	b.Add(g.ARN, apiRecord(acct(1), "old", base.Add(-48*time.Hour), ""), base.Add(-48*time.Hour))
+	mustPut(t, s, b)
+	check("an ingest", false, true)
+	mustClaim(t, s, []behavior.KeyRow{{Graph: g.ARN, Key: behavior.HashKey("k"), At: hourAt(0)}})
+	check("an ingest that wrote no volume", false, false)
+	must(s.Retain(ctx, hourAt(-72)))(t)
+	check("a retention that dropped no volume", false, false)
+	must(s.Retain(ctx, hourAt(-24)))(t)
+	check("a retention that dropped volume", false, true)
+}
+
+func must2[A, B any](a A, b B, err error) func(testing.TB) (A, B) {
+	return func(tb testing.TB) (A, B) {
+		tb.Helper()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return a, b
 	}
 }
 

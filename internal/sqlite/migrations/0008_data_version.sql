@@ -1,0 +1,5 @@
+-- 0008_data_version: nothing to change. PostgreSQL's 0008 adds versions of
+-- the data that replicas share through the database; a SQLite database
+-- has one process writing it (the server owns its data directory), which
+-- counts its own write transactions in memory (Store.DataVersion and
+-- Store.VolumeVersion), so it needs no table.
