@@ -352,6 +352,11 @@ func (s *Store) K8sEvents(ctx context.Context, graph arn.ARN, cluster, subject s
 func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 	t := ms(before)
 	var total int64
+	// Retention may drop measured volume: its version moves once the
+	// transaction is over, if it did.
+	volumeDropped := true // unless known otherwise
+	s.volumes.begin()
+	defer func() { s.volumes.end(volumeDropped) }()
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: retain: %w", err)
@@ -377,6 +382,9 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 		}
 		n, _ := res.RowsAffected()
 		total += n
+		if strings.Contains(q, "behavior_volume") {
+			volumeDropped = n > 0
+		}
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM behavior_finding_entities WHERE NOT EXISTS (SELECT 1 FROM behavior_findings f
 		WHERE f.graph_key = behavior_finding_entities.graph_key AND f.id = behavior_finding_entities.finding_id)`)
