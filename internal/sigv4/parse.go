@@ -93,7 +93,7 @@ func parseHeader(r *http.Request, auth string) (Signature, error) {
 	// (aws/chalice#828, 403; brendanhay/amazonka#316).
 	var missing []string
 	for _, p := range []string{"Credential", "Signature", "SignedHeaders"} {
-		if params[p] == "" {
+		if params.get(p) == "" {
 			missing = append(missing, "Authorization header requires '"+p+"' parameter.")
 		}
 	}
@@ -115,33 +115,69 @@ func parseHeader(r *http.Request, auth string) (Signature, error) {
 	}
 
 	sig := Signature{
-		SignedHeaders: splitSignedHeaders(params["SignedHeaders"]),
-		Signature:     params["Signature"],
+		SignedHeaders: splitSignedHeaders(params.signedHeaders),
+		Signature:     params.signature,
 		Time:          signedAt,
 		SecurityToken: r.Header.Get("X-Amz-Security-Token"),
 	}
-	if err := sig.setCredential(params["Credential"]); err != nil {
+	if err := sig.setCredential(params.credential); err != nil {
 		return Signature{}, err
 	}
 	return sig, nil
 }
 
+// authParams are the parameters of an Authorization header SigV4 reads;
+// a missing one is "".
+type authParams struct {
+	credential, signature, signedHeaders string
+}
+
+// get returns the parameter called name.
+func (p authParams) get(name string) string {
+	switch name {
+	case "Credential":
+		return p.credential
+	case "Signature":
+		return p.signature
+	case "SignedHeaders":
+		return p.signedHeaders
+	}
+	return ""
+}
+
 // splitAuthorization splits an Authorization header into its algorithm and
-// parameters (the first of each name wins). bad is the first parameter
-// without "=", if any.
+// the parameters SigV4 reads (the first of each name wins; others are
+// ignored). bad is the first parameter without "=", if any. It runs on
+// every request, so it walks the header in place rather than building a
+// list of its parts and a map of them.
 //
 // AWS splits the parameters at commas and at spaces alike: a stray space
 // inside the credential is reported as a pair without "=".
-func splitAuthorization(auth string) (alg string, params map[string]string, bad string) {
+func splitAuthorization(auth string) (alg string, params authParams, bad string) {
 	alg, rest, _ := strings.Cut(auth, " ")
-	params = make(map[string]string, 3)
-	for _, part := range strings.FieldsFunc(rest, isParamSeparator) {
+	var seenCred, seenSig, seenHeaders bool
+	for rest != "" {
+		i := strings.IndexFunc(rest, isParamSeparator)
+		part := rest
+		if i >= 0 {
+			part, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if part == "" {
+			continue
+		}
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
 			return alg, params, part
 		}
-		if _, dup := params[k]; !dup {
-			params[k] = v
+		switch {
+		case k == "Credential" && !seenCred:
+			params.credential, seenCred = v, true
+		case k == "Signature" && !seenSig:
+			params.signature, seenSig = v, true
+		case k == "SignedHeaders" && !seenHeaders:
+			params.signedHeaders, seenHeaders = v, true
 		}
 	}
 	return alg, params, ""
@@ -237,14 +273,20 @@ func parseQuery(q url.Values) (Signature, error) {
 
 // setCredential parses AKID/YYYYMMDD/region/service/aws4_request into s.
 func (s *Signature) setCredential(cred string) error {
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
+	// Five parts, cut in place: the scope is read on every request.
+	var parts [5]string
+	if strings.Count(cred, "/") != len(parts)-1 {
 		// AWS: "Credential must have exactly 5 slash-delimited elements,
 		// e.g. keyid/date/region/service/term, got 'foo/bar/20210531/...'"
 		// (kubernetes-sigs/aws-iam-authenticator#374, boto/boto3#1752).
 		return newError(CodeIncompleteSignature,
 			"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", cred)
 	}
+	rest := cred
+	for i := range len(parts) - 1 {
+		parts[i], rest, _ = strings.Cut(rest, "/")
+	}
+	parts[len(parts)-1] = rest
 	if parts[4] != "aws4_request" {
 		// Our wording, in the style of AWS's scope messages.
 		return newError(CodeIncompleteSignature,
