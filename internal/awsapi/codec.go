@@ -18,9 +18,12 @@ import (
 // unknown members are ignored and null is absent, as the SDKs expect.
 // Anything else that is not the shape of v is a ValidationException.
 func decodeBody(r *http.Request, v any) error {
+	if oc := opFrom(r); oc != nil {
+		return decodeJSON(oc.body, v) // read once, by the frame
+	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return err // the body was buffered by the middleware; this cannot fail
+		return err
 	}
 	return decodeJSON(body, v)
 }
