@@ -422,12 +422,11 @@ func (s *Service) GetMembers(ctx context.Context, c Caller, in GetMembersInput) 
 		if err := s.withPackages(ctx, tx, in.Graph, out.Members); err != nil {
 			return err
 		}
-		byID := make(map[AccountID]bool, len(found))
-		for _, m := range found {
-			byID[m.Account] = true
+		if len(found) == len(ids) {
+			return nil // every account asked for is a member
 		}
 		for _, id := range ids {
-			if !byID[id] {
+			if !slices.ContainsFunc(found, func(m Member) bool { return m.Account == id }) {
 				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: id, Reason: notMemberReason})
 			}
 		}
@@ -436,7 +435,20 @@ func (s *Service) GetMembers(ctx context.Context, c Caller, in GetMembersInput) 
 	return out, err
 }
 
+// dedupe returns xs without repeats, in first-seen order. A request
+// names at most 50 of anything, mostly without repeats: those are
+// returned as they are, found without a map.
 func dedupe[T comparable](xs []T) []T {
+	const small = 64
+	if len(xs) <= small {
+		dup := false
+		for i := 1; i < len(xs) && !dup; i++ {
+			dup = slices.Contains(xs[:i], xs[i])
+		}
+		if !dup {
+			return xs
+		}
+	}
 	seen := make(map[T]bool, len(xs))
 	out := make([]T, 0, len(xs))
 	for _, x := range xs {
