@@ -59,15 +59,46 @@ func (s *Server) writeAppended(w http.ResponseWriter, status int, appendBody fun
 // as they are; anything else goes through encoding/json itself, so that
 // its escaping rules are not restated here.
 func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always encodes
-			return append(b, q...)
-		}
+	if !plainString(s) {
+		q, _ := json.Marshal(s) // a string always encodes
+		return append(b, q...)
 	}
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// appendARN appends a's string form as appendString does, without
+// building the string when its parts need no escaping (as parsed ARNs'
+// parts do not).
+func appendARN(b []byte, a arn.ARN) []byte {
+	for _, part := range [...]string{a.Partition, a.Service, a.Region, a.Account, a.Resource} {
+		if !plainString(part) {
+			return appendString(b, a.String())
+		}
+	}
+	b = append(b, `"arn:`...)
+	b = append(b, a.Partition...)
+	b = append(b, ':')
+	b = append(b, a.Service...)
+	b = append(b, ':')
+	b = append(b, a.Region...)
+	b = append(b, ':')
+	b = append(b, a.Account...)
+	b = append(b, ':')
+	b = append(b, a.Resource...)
+	return append(b, '"')
+}
+
+// plainString reports whether s encodes as itself between quotes: no
+// control, non-ASCII, quote, backslash or HTML character.
+func plainString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // appendTime appends t as the model's Timestamp (see isoTime). Every
@@ -131,9 +162,9 @@ func appendKey(b []byte, key string, first bool) []byte {
 }
 
 // appendMemberDetail appends m as newMemberDetail's memberDetail encodes;
-// graphARN is m.Graph's string form, which a list of members of one graph
-// builds once.
-func appendMemberDetail(b []byte, m detective.Member, graphARN string) []byte {
+// graphJSON is m.Graph as a JSON string (appendARN), which a list of
+// members of one graph encodes once.
+func appendMemberDetail(b []byte, m detective.Member, graphJSON []byte) []byte {
 	b = append(b, '{')
 	b = appendField(b, "AccountId", true)
 	b = appendString(b, string(m.Account))
@@ -142,7 +173,7 @@ func appendMemberDetail(b []byte, m detective.Member, graphARN string) []byte {
 		b = appendString(b, m.Email)
 	}
 	b = appendField(b, "GraphArn", false)
-	b = appendString(b, graphARN)
+	b = append(b, graphJSON...)
 	b = appendField(b, "MasterId", false)
 	b = appendString(b, string(m.Admin))
 	b = appendField(b, "AdministratorId", false)
@@ -242,15 +273,16 @@ func packagesByName(ps []detective.PackageState, order []int) []int {
 func appendMemberDetails(b []byte, ms []detective.Member) []byte {
 	b = append(b, '[')
 	var graph arn.ARN
-	var graphARN string
+	var graphBuf [160]byte
+	var graphJSON []byte
 	for i, m := range ms {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		if i == 0 || m.Graph != graph {
-			graph, graphARN = m.Graph, m.Graph.String()
+			graph, graphJSON = m.Graph, appendARN(graphBuf[:0], m.Graph)
 		}
-		b = appendMemberDetail(b, m, graphARN)
+		b = appendMemberDetail(b, m, graphJSON)
 	}
 	return append(b, ']')
 }
@@ -307,7 +339,7 @@ func appendGraphList(b []byte, out detective.ListGraphsOutput) []byte {
 		}
 		b = append(b, '{')
 		b = appendField(b, "Arn", true)
-		b = appendString(b, g.ARN.String())
+		b = appendARN(b, g.ARN)
 		if !g.CreatedTime.IsZero() {
 			b = appendField(b, "CreatedTime", false)
 			b = appendTime(b, g.CreatedTime)

@@ -142,6 +142,15 @@ func TestAppendTagsMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+func TestAppendARNMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, a := range []arn.ARN{sampleGraph, {},
+		{Partition: "aws", Service: "detective", Region: "us-east-1", Account: "<&>", Resource: "graph:\u2028é\"\\"},
+		{Partition: "a\x01", Service: "s", Region: "r", Account: "1", Resource: "x"}} {
+		checkSameBytes(t, "arn", appendARN(nil, a), mustMarshal(t, a.String()))
+	}
+}
+
 func TestAppendTimeMatchesIsoTime(t *testing.T) {
 	t.Parallel()
 	for _, at := range []time.Time{sampleTime, time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
@@ -175,6 +184,6 @@ func FuzzAppendMemberDetail(f *testing.F) {
 		if err != nil {
 			t.Skip() // a year encoding/json's time format refuses
 		}
-		checkSameBytes(t, "member", appendMemberDetail(nil, m, m.Graph.String()), want)
+		checkSameBytes(t, "member", appendMemberDetail(nil, m, appendARN(nil, m.Graph)), want)
 	})
 }
