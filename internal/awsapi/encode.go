@@ -47,7 +47,7 @@ func (s *Server) writeAppended(w http.ResponseWriter, status int, appendBody fun
 	defer s.bodies.put(buf)
 	*buf = appendBody((*buf)[:0])
 	h := w.Header()
-	h["Content-Type"] = []string{"application/json"}
+	h["Content-Type"] = s.jsonType
 	h["Content-Length"] = []string{strconv.Itoa(len(*buf))}
 	w.WriteHeader(status)
 	_, _ = w.Write(*buf) // the client went away; nothing to do

@@ -38,11 +38,15 @@ type Server struct {
 	// unknown answers what no route has, in the protocol's shape.
 	unknown http.Handler
 	bodies  bodyBuffers
+	// jsonType is the Content-Type value of every response, one slice
+	// shared by all (net/http only reads it) rather than one per
+	// response.
+	jsonType []string
 }
 
 // NewServer returns a Server that routes every Detective operation.
 func NewServer(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &Server{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, mux: http.NewServeMux(), jsonType: []string{"application/json"}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
