@@ -13,7 +13,7 @@ type getMembersResponse struct {
 
 func (s *Server) getMembers(w http.ResponseWriter, r *http.Request) error {
 	var req graphAccountsRequest
-	if err := decodeBody(r, &req); err != nil {
+	if err := req.decode(r); err != nil {
 		return err
 	}
 	in, err := req.check()
