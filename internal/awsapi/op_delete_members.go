@@ -13,15 +13,17 @@ type graphAccountsRequest struct {
 	AccountIds []string `json:"AccountIds"`
 }
 
-// decode decodes r's body into req. The body of nearly every such call is
-// one object of exactly these two members, plain strings: that is read
-// directly (decodePlain); any other body goes through decodeBody.
-func (req *graphAccountsRequest) decode(r *http.Request) error {
+// decodeGraphAccounts decodes r's body. The body of nearly every such
+// call is one object of exactly these two members, plain strings: that is
+// read directly (decodePlain); any other body goes through decodeBody.
+func decodeGraphAccounts(r *http.Request) (graphAccountsRequest, error) {
+	var req graphAccountsRequest
 	if oc := opFrom(r); oc != nil && req.decodePlain(oc.body) {
-		return nil
+		return req, nil
 	}
-	*req = graphAccountsRequest{}
-	return decodeBody(r, req)
+	var slow graphAccountsRequest // on the heap only when used
+	err := decodeBody(r, &slow)
+	return slow, err
 }
 
 // decodePlain decodes body into req when body is an object whose members
@@ -104,8 +106,8 @@ type deleteMembersResponse struct {
 }
 
 func (s *Server) deleteMembers(w http.ResponseWriter, r *http.Request) error {
-	var req graphAccountsRequest
-	if err := req.decode(r); err != nil {
+	req, err := decodeGraphAccounts(r)
+	if err != nil {
 		return err
 	}
 	in, err := req.check()

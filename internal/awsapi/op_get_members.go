@@ -12,8 +12,8 @@ type getMembersResponse struct {
 }
 
 func (s *Server) getMembers(w http.ResponseWriter, r *http.Request) error {
-	var req graphAccountsRequest
-	if err := req.decode(r); err != nil {
+	req, err := decodeGraphAccounts(r)
+	if err != nil {
 		return err
 	}
 	in, err := req.check()
