@@ -79,17 +79,25 @@ func (m Member) VolumeBytes() int64 {
 
 // At returns m as it is at time now.
 func (m Member) At(now time.Time) Member {
+	m.setAt(now)
+	return m
+}
+
+// setAt makes m what it is at time now.
+func (m *Member) setAt(now time.Time) {
 	if now.Before(m.VerifiedTime) {
 		m.Status = MemberStatusVerificationInProgress
 		m.UpdatedTime = m.InvitedTime
 		m.DisabledReason = ""
 	}
-	return m
 }
 
+// viewAt makes ms what they are at time now, in place: most members are
+// past verification, and copying each whole would cost more than the
+// check.
 func viewAt(ms []Member, now time.Time) []Member {
 	for i := range ms {
-		ms[i] = ms[i].At(now)
+		ms[i].setAt(now)
 	}
 	return ms
 }
