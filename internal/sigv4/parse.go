@@ -215,12 +215,44 @@ func headerTime(r *http.Request) (t time.Time, ok bool, err error) {
 // http://en.wikipedia.org/wiki/ISO_8601" is the text AWS services send for
 // a malformed X-Amz-Date (from memory of SDK reports; not re-verified).
 func parseAmzDate(v string) (time.Time, error) {
+	if t, ok := parseBasicTime(v); ok {
+		return t, nil
+	}
 	t, err := time.Parse(timeFormat, v)
 	if err != nil {
 		return time.Time{}, newError(CodeIncompleteSignature,
 			"Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", v)
 	}
 	return t, nil
+}
+
+// parseBasicTime reads YYYYMMDDTHHMMSSZ digit by digit, as every SDK
+// writes it: time.Parse's layout interpreter costs more than the rest of
+// parsing a signature. It reports false for anything else, including
+// dates time.Parse refuses (a 31st of February), which then goes through
+// time.Parse for its answer.
+func parseBasicTime(v string) (time.Time, bool) {
+	if len(v) != len(timeFormat) || v[8] != 'T' || v[15] != 'Z' {
+		return time.Time{}, false
+	}
+	var n [6]int
+	for i, span := range [6][2]int{{0, 4}, {4, 6}, {6, 8}, {9, 11}, {11, 13}, {13, 15}} {
+		for _, c := range []byte(v[span[0]:span[1]]) {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			n[i] = n[i]*10 + int(c-'0')
+		}
+	}
+	year, month, day, hour, minute, sec := n[0], time.Month(n[1]), n[2], n[3], n[4], n[5]
+	if month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, month, day, hour, minute, sec, 0, time.UTC)
+	if t.Day() != day { // past the month's end: time.Date normalized it
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // parseQuery parses a presigned request's X-Amz-* parameters.

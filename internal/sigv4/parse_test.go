@@ -259,3 +259,17 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestParseBasicTimeMatchesTimeParse(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"20250101T000000Z", "20241231T235959Z", "20240229T120000Z", "20250229T120000Z",
+		"20250431T000000Z", "20251301T000000Z", "20250001T000000Z", "20250100T000000Z", "20250101T240000Z",
+		"20250101T006000Z", "20250101T000060Z", "00000101T000000Z", "99991231T235959Z", "2025010IT000000Z",
+		"20250101 000000Z", "20250101T000000z", "20250101T000000", "2025-01-01T00:00:00Z", "+0250101T000000Z", ""} {
+		want, err := time.Parse(timeFormat, v)
+		got, ok := parseBasicTime(v)
+		if ok != (err == nil) || ok && !got.Equal(want) {
+			t.Errorf("parseBasicTime(%q) = %v, %v; time.Parse = %v, %v", v, got, ok, want, err)
+		}
+	}
+}
