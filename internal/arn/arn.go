@@ -6,7 +6,6 @@ package arn
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -40,17 +39,65 @@ func (a ARN) String() string {
 // IsZero reports whether a is the zero ARN.
 func (a ARN) IsZero() bool { return a == ARN{} }
 
-// graphPattern is the model's GraphArn pattern. The model's lazy quantifiers
-// ("{0,10}?") match the same strings as greedy ones in an anchored pattern.
-var graphPattern = regexp.MustCompile(`^arn:aws[-\w]{0,10}:detective:[-\w]{2,20}:\d{12}:graph:[abcdef\d]{32}$`)
-
 // ParseGraph parses a behavior-graph ARN, enforcing the service model's
 // GraphArn pattern (32 lowercase hex characters of graph ID).
 func ParseGraph(s string) (ARN, error) {
-	if !graphPattern.MatchString(s) {
+	if !isGraphARN(s) {
 		return ARN{}, fmt.Errorf("%w: not a behavior graph ARN: %q", ErrMalformed, s)
 	}
 	return Parse(s)
+}
+
+// isGraphARN reports whether s matches the model's GraphArn pattern,
+//
+//	^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}?:graph:[abcdef\d]{32}?$
+//
+// (the lazy quantifiers match what greedy ones do in an anchored
+// pattern). It is checked part by part, not by a regular expression:
+// nearly every request names a graph, and the expression cost more than
+// the rest of reading the request. TestIsGraphARNMatchesPattern holds the
+// two to the same answers.
+func isGraphARN(s string) bool {
+	rest, ok := strings.CutPrefix(s, "arn:aws")
+	if !ok {
+		return false
+	}
+	partition, rest, _ := strings.Cut(rest, ":")
+	if len(partition) > 10 || !all(partition, isWordOrHyphen) {
+		return false
+	}
+	if rest, ok = strings.CutPrefix(rest, "detective:"); !ok {
+		return false
+	}
+	region, rest, _ := strings.Cut(rest, ":")
+	if len(region) < 2 || len(region) > 20 || !all(region, isWordOrHyphen) {
+		return false
+	}
+	account, rest, _ := strings.Cut(rest, ":")
+	if len(account) != 12 || !all(account, isDigit) {
+		return false
+	}
+	id, ok := strings.CutPrefix(rest, "graph:")
+	return ok && len(id) == 32 && all(id, isLowerHex)
+}
+
+func all(s string, f func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !f(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isLowerHex(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' }
+
+// isWordOrHyphen is the pattern's [-\w]: RE2's \w is ASCII letters,
+// digits and underscore.
+func isWordOrHyphen(c byte) bool {
+	return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == '-'
 }
 
 // Graph returns the ARN of behavior graph id owned by account in region.

@@ -1,6 +1,41 @@
 package arn
 
-import "testing"
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// graphPattern is the model's GraphArn pattern, which isGraphARN checks
+// without a regular expression.
+var graphPattern = regexp.MustCompile(`^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}?:graph:[abcdef\d]{32}?$`)
+
+func FuzzIsGraphARNMatchesPattern(f *testing.F) {
+	const g = "arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899"
+	for _, s := range []string{g, "", "arn:aws", "arn:aws::detective:us:111122223333:graph:" + strings.Repeat("a", 32),
+		"arn:aws-us-gov_X9:detective:us-gov-west-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
+		"arn:aws-0123456789:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
+		"arn:aws-01234567890:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
+		"arn:aws:detective:u:111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
+		"arn:aws:detective:" + strings.Repeat("r", 20) + ":111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
+		"arn:aws:detective:" + strings.Repeat("r", 21) + ":111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
+		"arn:aws:detective:us-east-1:11112222333:graph:027c7c4610ea4aacaf0b883093cab899",
+		"arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab89",
+		"arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab8999",
+		"arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab89g",
+		"arn:aws:detective:us.east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
+		"arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899\n",
+		"arn:aws:detective:us-east-1:١١١١٢٢٢٢٣٣٣٣:graph:027c7c4610ea4aacaf0b883093cab899",
+		"arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899:x",
+		"arn:aws:guardduty:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isGraphARN(s), graphPattern.MatchString(s); got != want {
+			t.Errorf("isGraphARN(%q) = %v, pattern says %v", s, got, want)
+		}
+	})
+}
 
 func TestParseGraph(t *testing.T) {
 	tests := []struct {
