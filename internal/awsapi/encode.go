@@ -41,10 +41,19 @@ func (p *bodyBuffers) put(b *[]byte) {
 	}
 }
 
-// writeAppended answers status with the JSON body that appendBody appends.
-func (s *Server) writeAppended(w http.ResponseWriter, status int, appendBody func([]byte) []byte) error {
+// memberDetailSize is about what a member detail with volume fields
+// encodes to: a buffer for a list of members is made that large at once,
+// rather than grown (and copied) in steps to a page's 100 KB.
+const memberDetailSize = 640
+
+// writeAppended answers status with the JSON body that appendBody appends;
+// size, when not 0, is about how long it will be.
+func (s *Server) writeAppended(w http.ResponseWriter, status, size int, appendBody func([]byte) []byte) error {
 	buf := s.bodies.get()
 	defer s.bodies.put(buf)
+	if cap(*buf) < size {
+		*buf = make([]byte, 0, size)
+	}
 	*buf = appendBody((*buf)[:0])
 	h := w.Header()
 	h["Content-Type"] = s.jsonType
@@ -91,15 +100,33 @@ func appendARN(b []byte, a arn.ARN) []byte {
 }
 
 // plainString reports whether s encodes as itself between quotes: no
-// control, non-ASCII, quote, backslash or HTML character.
+// control, non-ASCII, quote, backslash or HTML character. Every string of
+// every member detail goes through it, so the characters are looked up in
+// a bit set (plainLow for 0-63, plainHigh for 64-127) rather than compared
+// one by one.
 func plainString(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		c := s[i]
+		if c >= 0x80 {
+			return false
+		}
+		set := uint64(plainLow)
+		if c >= 64 {
+			set = plainHigh
+		}
+		if set>>(c&63)&1 == 0 {
 			return false
 		}
 	}
 	return true
 }
+
+// The characters plainString lets through: 0x20-0x7e but '"', '&', '<',
+// '>' and '\\'.
+const (
+	plainLow  = 0xafffffbb00000000
+	plainHigh = 0x7fffffffefffffff
+)
 
 // appendTime appends t as the model's Timestamp (see isoTime). Every
 // member detail carries several, and the layout interpreter of

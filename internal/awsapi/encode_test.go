@@ -151,6 +151,15 @@ func TestAppendARNMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		for _, s := range []string{string(rune(c)), string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "z"} {
+			checkSameBytes(t, "string", appendString(nil, s), mustMarshal(t, s))
+		}
+	}
+}
+
 func TestAppendTimeMatchesIsoTime(t *testing.T) {
 	t.Parallel()
 	for _, at := range []time.Time{sampleTime, time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
