@@ -157,7 +157,7 @@ func splitAuthorization(auth string) (alg string, params authParams, bad string)
 	alg, rest, _ := strings.Cut(auth, " ")
 	var seenCred, seenSig, seenHeaders bool
 	for rest != "" {
-		i := strings.IndexFunc(rest, isParamSeparator)
+		i := indexParamSeparator(rest)
 		part := rest
 		if i >= 0 {
 			part, rest = rest[:i], rest[i+1:]
@@ -335,7 +335,17 @@ func (s *Signature) setCredential(cred string) error {
 	return nil
 }
 
-func isParamSeparator(r rune) bool { return r == ',' || r == ' ' || r == '\t' }
+// indexParamSeparator is the index of the first ',', ' ' or tab in s, or
+// -1. The separators are ASCII, which UTF-8 never uses inside a longer
+// character, so bytes are compared rather than runes decoded.
+func indexParamSeparator(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == ' ' || c == '\t' {
+			return i
+		}
+	}
+	return -1
+}
 
 func splitSignedHeaders(v string) []string {
 	if v == "" {

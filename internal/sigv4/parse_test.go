@@ -44,6 +44,18 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name:   "header with tabs and repeated separators, first of each parameter winning",
+			target: "/graphs/list",
+			header: map[string]string{
+				"Authorization": "AWS4-HMAC-SHA256 Credential=AK/20250101/eu-west-1/detective/aws4_request,\tSignedHeaders=host , ,Signature=abc\tSignature=def,Other=x",
+				"X-Amz-Date":    "20250101T000000Z",
+			},
+			want: Signature{
+				AccessKeyID: "AK", Date: "20250101", Region: "eu-west-1", Service: "detective",
+				SignedHeaders: []string{"host"}, Signature: "abc", Time: signedAt,
+			},
+		},
+		{
 			name:   "header with session token and no spaces after commas",
 			target: "/graphs/list",
 			header: map[string]string{
