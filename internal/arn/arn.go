@@ -24,8 +24,18 @@ var ErrMalformed = errors.New("malformed arn")
 // Parse splits s into its six colon-separated parts. It checks only the
 // general ARN syntax; ParseGraph checks the behavior-graph form.
 func Parse(s string) (ARN, error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
+	// Cut in place rather than split into a new slice: every request
+	// that names a graph parses its ARN.
+	var parts [6]string
+	rest, n := s, 0
+	for ; n < len(parts)-1; n++ {
+		var ok bool
+		if parts[n], rest, ok = strings.Cut(rest, ":"); !ok {
+			break
+		}
+	}
+	parts[n] = rest
+	if n != len(parts)-1 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
 		return ARN{}, fmt.Errorf("%w: %q", ErrMalformed, s)
 	}
 	return ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}, nil

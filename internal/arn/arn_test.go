@@ -76,3 +76,21 @@ func TestGraph(t *testing.T) {
 		t.Errorf("ParseGraph(Graph()) = %v", err)
 	}
 }
+
+func FuzzParseMatchesSplitN(f *testing.F) {
+	for _, s := range []string{"", "arn", "arn:", "arn:aws:s3:::bucket", "arn:aws:detective:us-east-1:111122223333:graph:ab:cd",
+		"arn:aws:detective:us-east-1:111122223333", "arn::s:r:a:x", "arn:p::r:a:x", "arn:p:s:r:a:", "x:p:s:r:a:b", ":::::"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		parts := strings.SplitN(s, ":", 6)
+		ok := len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] != "" && parts[5] != ""
+		a, err := Parse(s)
+		if (err == nil) != ok {
+			t.Fatalf("Parse(%q) error = %v, want ok = %v", s, err, ok)
+		}
+		if ok && (a != ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}) {
+			t.Fatalf("Parse(%q) = %+v, want the parts of %q", s, a, parts)
+		}
+	})
+}
