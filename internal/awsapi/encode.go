@@ -149,6 +149,28 @@ func appendTime(b []byte, t time.Time) []byte {
 		byte('0'+sec/10), byte('0'+sec%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z', '"')
 }
 
+// timeCache remembers the last timestamp a list encoded: the members of a
+// list were mostly invited in batches, so their times repeat, and copying
+// 26 bytes costs less than computing them.
+type timeCache struct {
+	t   time.Time
+	n   int
+	enc [26]byte
+}
+
+// append appends t as appendTime does.
+func (c *timeCache) append(b []byte, t time.Time) []byte {
+	if c.n == 0 || !t.Equal(c.t) {
+		enc := appendTime(c.enc[:0], t)
+		if len(enc) > len(c.enc) { // a year past 9999: not kept
+			c.n = 0
+			return append(b, enc...)
+		}
+		c.t, c.n = t, len(enc)
+	}
+	return append(b, c.enc[:c.n]...)
+}
+
 // appendFloat appends f as encoding/json encodes a float64: the shortest
 // representation, in exponent form only for very small or large values,
 // with a two-digit exponent trimmed of its leading zero.
@@ -191,7 +213,7 @@ func appendKey(b []byte, key string, first bool) []byte {
 // appendMemberDetail appends m as newMemberDetail's memberDetail encodes;
 // graphJSON is m.Graph as a JSON string (appendARN), which a list of
 // members of one graph encodes once.
-func appendMemberDetail(b []byte, m detective.Member, graphJSON []byte) []byte {
+func appendMemberDetail(b []byte, m detective.Member, graphJSON []byte, times *timeCache) []byte {
 	b = append(b, '{')
 	b = appendField(b, "AccountId", true)
 	b = appendString(b, string(m.Account))
@@ -213,23 +235,23 @@ func appendMemberDetail(b []byte, m detective.Member, graphJSON []byte) []byte {
 	}
 	if !m.InvitedTime.IsZero() {
 		b = appendField(b, "InvitedTime", false)
-		b = appendTime(b, m.InvitedTime)
+		b = times.append(b, m.InvitedTime)
 	}
 	if !m.UpdatedTime.IsZero() {
 		b = appendField(b, "UpdatedTime", false)
-		b = appendTime(b, m.UpdatedTime)
+		b = times.append(b, m.UpdatedTime)
 	}
 	b = appendField(b, "InvitationType", false)
 	b = appendString(b, string(m.Type))
 	if len(m.Packages) > 0 {
-		b = appendMemberVolume(b, m)
+		b = appendMemberVolume(b, m, times)
 	}
 	return append(b, '}')
 }
 
 // appendMemberVolume appends the volume members of a member that has
 // package states.
-func appendMemberVolume(b []byte, m detective.Member) []byte {
+func appendMemberVolume(b []byte, m detective.Member, times *timeCache) []byte {
 	// The maps of the reference encoding are sorted by key, with the last
 	// state of a repeated package winning.
 	var order [8]int
@@ -244,13 +266,13 @@ func appendMemberVolume(b []byte, m detective.Member) []byte {
 	b = strconv.AppendInt(b, m.VolumeBytes(), 10)
 	if !measured.IsZero() {
 		b = appendField(b, "VolumeUsageUpdatedTime", false)
-		b = appendTime(b, measured)
+		b = times.append(b, measured)
 	}
 	b = appendField(b, "PercentOfGraphUtilization", false)
 	b = appendFloat(b, m.Utilization)
 	if !measured.IsZero() {
 		b = appendField(b, "PercentOfGraphUtilizationUpdatedTime", false)
-		b = appendTime(b, measured)
+		b = times.append(b, measured)
 	}
 	b = appendField(b, "VolumeUsageByDatasourcePackage", false)
 	b = append(b, '{')
@@ -262,7 +284,7 @@ func appendMemberVolume(b []byte, m detective.Member) []byte {
 		b = strconv.AppendInt(b, p.VolumeBytes, 10)
 		if !p.VolumeTime.IsZero() {
 			b = appendField(b, "VolumeUsageUpdateTime", false)
-			b = appendTime(b, p.VolumeTime)
+			b = times.append(b, p.VolumeTime)
 		}
 		b = append(b, '}')
 	}
@@ -302,6 +324,7 @@ func appendMemberDetails(b []byte, ms []detective.Member) []byte {
 	var graph arn.ARN
 	var graphBuf [160]byte
 	var graphJSON []byte
+	var times timeCache
 	for i, m := range ms {
 		if i > 0 {
 			b = append(b, ',')
@@ -309,7 +332,7 @@ func appendMemberDetails(b []byte, ms []detective.Member) []byte {
 		if i == 0 || m.Graph != graph {
 			graph, graphJSON = m.Graph, appendARN(graphBuf[:0], m.Graph)
 		}
-		b = appendMemberDetail(b, m, graphJSON)
+		b = appendMemberDetail(b, m, graphJSON, &times)
 	}
 	return append(b, ']')
 }
