@@ -6,7 +6,6 @@ package arn
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -25,8 +24,18 @@ var ErrMalformed = errors.New("malformed arn")
 // Parse splits s into its six colon-separated parts. It checks only the
 // general ARN syntax; ParseGraph checks the behavior-graph form.
 func Parse(s string) (ARN, error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
+	// Cut in place rather than split into a new slice: every request
+	// that names a graph parses its ARN.
+	var parts [6]string
+	rest, n := s, 0
+	for ; n < len(parts)-1; n++ {
+		var ok bool
+		if parts[n], rest, ok = strings.Cut(rest, ":"); !ok {
+			break
+		}
+	}
+	parts[n] = rest
+	if n != len(parts)-1 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
 		return ARN{}, fmt.Errorf("%w: %q", ErrMalformed, s)
 	}
 	return ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}, nil
@@ -40,17 +49,65 @@ func (a ARN) String() string {
 // IsZero reports whether a is the zero ARN.
 func (a ARN) IsZero() bool { return a == ARN{} }
 
-// graphPattern is the model's GraphArn pattern. The model's lazy quantifiers
-// ("{0,10}?") match the same strings as greedy ones in an anchored pattern.
-var graphPattern = regexp.MustCompile(`^arn:aws[-\w]{0,10}:detective:[-\w]{2,20}:\d{12}:graph:[abcdef\d]{32}$`)
-
 // ParseGraph parses a behavior-graph ARN, enforcing the service model's
 // GraphArn pattern (32 lowercase hex characters of graph ID).
 func ParseGraph(s string) (ARN, error) {
-	if !graphPattern.MatchString(s) {
+	if !isGraphARN(s) {
 		return ARN{}, fmt.Errorf("%w: not a behavior graph ARN: %q", ErrMalformed, s)
 	}
 	return Parse(s)
+}
+
+// isGraphARN reports whether s matches the model's GraphArn pattern,
+//
+//	^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}?:graph:[abcdef\d]{32}?$
+//
+// (the lazy quantifiers match what greedy ones do in an anchored
+// pattern). It is checked part by part, not by a regular expression:
+// nearly every request names a graph, and the expression cost more than
+// the rest of reading the request. TestIsGraphARNMatchesPattern holds the
+// two to the same answers.
+func isGraphARN(s string) bool {
+	rest, ok := strings.CutPrefix(s, "arn:aws")
+	if !ok {
+		return false
+	}
+	partition, rest, _ := strings.Cut(rest, ":")
+	if len(partition) > 10 || !all(partition, isWordOrHyphen) {
+		return false
+	}
+	if rest, ok = strings.CutPrefix(rest, "detective:"); !ok {
+		return false
+	}
+	region, rest, _ := strings.Cut(rest, ":")
+	if len(region) < 2 || len(region) > 20 || !all(region, isWordOrHyphen) {
+		return false
+	}
+	account, rest, _ := strings.Cut(rest, ":")
+	if len(account) != 12 || !all(account, isDigit) {
+		return false
+	}
+	id, ok := strings.CutPrefix(rest, "graph:")
+	return ok && len(id) == 32 && all(id, isLowerHex)
+}
+
+func all(s string, f func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !f(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isLowerHex(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' }
+
+// isWordOrHyphen is the pattern's [-\w]: RE2's \w is ASCII letters,
+// digits and underscore.
+func isWordOrHyphen(c byte) bool {
+	return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == '-'
 }
 
 // Graph returns the ARN of behavior graph id owned by account in region.

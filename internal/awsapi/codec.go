@@ -18,9 +18,12 @@ import (
 // unknown members are ignored and null is absent, as the SDKs expect.
 // Anything else that is not the shape of v is a ValidationException.
 func decodeBody(r *http.Request, v any) error {
+	if oc := opFrom(r); oc != nil {
+		return decodeJSON(oc.body, v) // read once, by the frame
+	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return err // the body was buffered by the middleware; this cannot fail
+		return err
 	}
 	return decodeJSON(body, v)
 }
@@ -44,6 +47,58 @@ func decodeJSON(body []byte, v any) error {
 		return detective.Invalid("Value at '%s' must be of type %s, not JSON %s", typeErr.Member, typeErr.Want, typeErr.Got)
 	}
 	return detective.Invalid("The request body is not valid JSON")
+}
+
+// plainScanner reads the tokens of a JSON text that decodePlain methods
+// accept: punctuation, and strings of printable ASCII without escapes.
+type plainScanner struct {
+	b []byte
+	i int
+}
+
+func (s *plainScanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// next consumes c, after white space, if it comes next.
+func (s *plainScanner) next(c byte) bool {
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// str consumes a plain string and returns where its text starts and
+// ends; false for anything else.
+func (s *plainScanner) str() (start, end int, ok bool) {
+	if !s.next('"') {
+		return 0, 0, false
+	}
+	for j := s.i; j < len(s.b); j++ {
+		switch c := s.b[j]; {
+		case c == '"':
+			start, s.i = s.i, j+1
+			return start, j, true
+		case c < 0x20 || c >= 0x7f || c == '\\':
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+// end reports whether only white space is left.
+func (s *plainScanner) end() bool {
+	s.space()
+	return s.i == len(s.b)
 }
 
 // writeJSON writes v as a JSON response with the given status.

@@ -1,6 +1,8 @@
 package awsapi
 
 import (
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/detective-local/detective-local/internal/detective"
@@ -44,4 +46,43 @@ func decodeAndCheck[R, I any](body []byte, input func(R) (I, error)) error {
 	}
 	_, err := input(req)
 	return err
+}
+
+// FuzzDecodePlain holds graphAccountsRequest.decodePlain to decodeJSON:
+// whatever body it accepts must decode to the same request both ways.
+func FuzzDecodePlain(f *testing.F) {
+	g := "arn:aws:detective:us-east-1:111111111111:graph:027c7c4610ea4aacaf0b883093cab899"
+	for _, seed := range []string{
+		``, `{}`, ` { } `, `{"GraphArn":"` + g + `","AccountIds":["222222222222","333333333333"]}`,
+		"{\n\t\"AccountIds\" : [ ] ,\r\"GraphArn\":\"x\"}", `{"AccountIds":[]}`, `{"GraphArn":""}`,
+		`{"GraphArn":null}`, `{"GraphArn":"a","GraphArn":"b"}`, `{"AccountIds":["a",]}`, `{"AccountIds":[,"a"]}`,
+		`{"GraphArn":"a",}`, `{"GraphArn":"a" "AccountIds":[]}`, `{"graphArn":"a"}`, `{"Other":1}`,
+		`{"GraphArn":"\u0061"}`, `{"GraphArn":"\u0000"}`, "{\"GraphArn\":\"\x00\"}", `{"GraphArn":"é"}`,
+		`{"AccountIds":["` + strings.Repeat(`1","`, 50) + `1"]}`, `{"AccountIds":["` + strings.Repeat(`1","`, 49) + `1"]}`,
+		`{"GraphArn":"a"}x`, `{"GraphArn":"a"`, `[]`, `{"AccountIds":[1]}`, `{"AccountIds":"a"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var fast graphAccountsRequest
+		if !fast.decodePlain(body) {
+			return
+		}
+		var slow graphAccountsRequest
+		if err := decodeJSON(body, &slow); err != nil {
+			t.Fatalf("decodePlain accepted %q, which decodeJSON refuses: %v", body, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("decodePlain(%q) = %#v, decodeJSON = %#v", body, fast, slow)
+		}
+	})
+}
+
+func TestDecodePlainTakesTheUsualBody(t *testing.T) {
+	t.Parallel()
+	body := `{"GraphArn":"arn:aws:detective:us-east-1:111111111111:graph:027c7c4610ea4aacaf0b883093cab899","AccountIds":["222222222222"]}`
+	var req graphAccountsRequest
+	if !req.decodePlain([]byte(body)) || req.GraphArn == nil || len(req.AccountIds) != 1 {
+		t.Errorf("decodePlain(%s) = false or %+v, want the request", body, req)
+	}
 }

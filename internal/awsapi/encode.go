@@ -41,13 +41,22 @@ func (p *bodyBuffers) put(b *[]byte) {
 	}
 }
 
-// writeAppended answers status with the JSON body that appendBody appends.
-func (s *Server) writeAppended(w http.ResponseWriter, status int, appendBody func([]byte) []byte) error {
+// memberDetailSize is about what a member detail with volume fields
+// encodes to: a buffer for a list of members is made that large at once,
+// rather than grown (and copied) in steps to a page's 100 KB.
+const memberDetailSize = 640
+
+// writeAppended answers status with the JSON body that appendBody appends;
+// size, when not 0, is about how long it will be.
+func (s *Server) writeAppended(w http.ResponseWriter, status, size int, appendBody func([]byte) []byte) error {
 	buf := s.bodies.get()
 	defer s.bodies.put(buf)
+	if cap(*buf) < size {
+		*buf = make([]byte, 0, size)
+	}
 	*buf = appendBody((*buf)[:0])
 	h := w.Header()
-	h["Content-Type"] = []string{"application/json"}
+	h["Content-Type"] = s.jsonType
 	h["Content-Length"] = []string{strconv.Itoa(len(*buf))}
 	w.WriteHeader(status)
 	_, _ = w.Write(*buf) // the client went away; nothing to do
@@ -59,16 +68,65 @@ func (s *Server) writeAppended(w http.ResponseWriter, status int, appendBody fun
 // as they are; anything else goes through encoding/json itself, so that
 // its escaping rules are not restated here.
 func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always encodes
-			return append(b, q...)
-		}
+	if !plainString(s) {
+		q, _ := json.Marshal(s) // a string always encodes
+		return append(b, q...)
 	}
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// appendARN appends a's string form as appendString does, without
+// building the string when its parts need no escaping (as parsed ARNs'
+// parts do not).
+func appendARN(b []byte, a arn.ARN) []byte {
+	for _, part := range [...]string{a.Partition, a.Service, a.Region, a.Account, a.Resource} {
+		if !plainString(part) {
+			return appendString(b, a.String())
+		}
+	}
+	b = append(b, `"arn:`...)
+	b = append(b, a.Partition...)
+	b = append(b, ':')
+	b = append(b, a.Service...)
+	b = append(b, ':')
+	b = append(b, a.Region...)
+	b = append(b, ':')
+	b = append(b, a.Account...)
+	b = append(b, ':')
+	b = append(b, a.Resource...)
+	return append(b, '"')
+}
+
+// plainString reports whether s encodes as itself between quotes: no
+// control, non-ASCII, quote, backslash or HTML character. Every string of
+// every member detail goes through it, so the characters are looked up in
+// a bit set (plainLow for 0-63, plainHigh for 64-127) rather than compared
+// one by one.
+func plainString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return false
+		}
+		set := uint64(plainLow)
+		if c >= 64 {
+			set = plainHigh
+		}
+		if set>>(c&63)&1 == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// The characters plainString lets through: 0x20-0x7e but '"', '&', '<',
+// '>' and '\\'.
+const (
+	plainLow  = 0xafffffbb00000000
+	plainHigh = 0x7fffffffefffffff
+)
 
 // appendTime appends t as the model's Timestamp (see isoTime). Every
 // member detail carries several, and the layout interpreter of
@@ -89,6 +147,28 @@ func appendTime(b []byte, t time.Time) []byte {
 		byte('0'+int(month)/10), byte('0'+int(month)%10), '-', byte('0'+day/10), byte('0'+day%10), 'T',
 		byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
 		byte('0'+sec/10), byte('0'+sec%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z', '"')
+}
+
+// timeCache remembers the last timestamp a list encoded: the members of a
+// list were mostly invited in batches, so their times repeat, and copying
+// 26 bytes costs less than computing them.
+type timeCache struct {
+	t   time.Time
+	n   int
+	enc [26]byte
+}
+
+// append appends t as appendTime does.
+func (c *timeCache) append(b []byte, t time.Time) []byte {
+	if c.n == 0 || !t.Equal(c.t) {
+		enc := appendTime(c.enc[:0], t)
+		if len(enc) > len(c.enc) { // a year past 9999: not kept
+			c.n = 0
+			return append(b, enc...)
+		}
+		c.t, c.n = t, len(enc)
+	}
+	return append(b, c.enc[:c.n]...)
 }
 
 // appendFloat appends f as encoding/json encodes a float64: the shortest
@@ -131,9 +211,9 @@ func appendKey(b []byte, key string, first bool) []byte {
 }
 
 // appendMemberDetail appends m as newMemberDetail's memberDetail encodes;
-// graphARN is m.Graph's string form, which a list of members of one graph
-// builds once.
-func appendMemberDetail(b []byte, m detective.Member, graphARN string) []byte {
+// graphJSON is m.Graph as a JSON string (appendARN), which a list of
+// members of one graph encodes once.
+func appendMemberDetail(b []byte, m detective.Member, graphJSON []byte, times *timeCache) []byte {
 	b = append(b, '{')
 	b = appendField(b, "AccountId", true)
 	b = appendString(b, string(m.Account))
@@ -142,7 +222,7 @@ func appendMemberDetail(b []byte, m detective.Member, graphARN string) []byte {
 		b = appendString(b, m.Email)
 	}
 	b = appendField(b, "GraphArn", false)
-	b = appendString(b, graphARN)
+	b = append(b, graphJSON...)
 	b = appendField(b, "MasterId", false)
 	b = appendString(b, string(m.Admin))
 	b = appendField(b, "AdministratorId", false)
@@ -155,23 +235,23 @@ func appendMemberDetail(b []byte, m detective.Member, graphARN string) []byte {
 	}
 	if !m.InvitedTime.IsZero() {
 		b = appendField(b, "InvitedTime", false)
-		b = appendTime(b, m.InvitedTime)
+		b = times.append(b, m.InvitedTime)
 	}
 	if !m.UpdatedTime.IsZero() {
 		b = appendField(b, "UpdatedTime", false)
-		b = appendTime(b, m.UpdatedTime)
+		b = times.append(b, m.UpdatedTime)
 	}
 	b = appendField(b, "InvitationType", false)
 	b = appendString(b, string(m.Type))
 	if len(m.Packages) > 0 {
-		b = appendMemberVolume(b, m)
+		b = appendMemberVolume(b, m, times)
 	}
 	return append(b, '}')
 }
 
 // appendMemberVolume appends the volume members of a member that has
 // package states.
-func appendMemberVolume(b []byte, m detective.Member) []byte {
+func appendMemberVolume(b []byte, m detective.Member, times *timeCache) []byte {
 	// The maps of the reference encoding are sorted by key, with the last
 	// state of a repeated package winning.
 	var order [8]int
@@ -186,13 +266,13 @@ func appendMemberVolume(b []byte, m detective.Member) []byte {
 	b = strconv.AppendInt(b, m.VolumeBytes(), 10)
 	if !measured.IsZero() {
 		b = appendField(b, "VolumeUsageUpdatedTime", false)
-		b = appendTime(b, measured)
+		b = times.append(b, measured)
 	}
 	b = appendField(b, "PercentOfGraphUtilization", false)
 	b = appendFloat(b, m.Utilization)
 	if !measured.IsZero() {
 		b = appendField(b, "PercentOfGraphUtilizationUpdatedTime", false)
-		b = appendTime(b, measured)
+		b = times.append(b, measured)
 	}
 	b = appendField(b, "VolumeUsageByDatasourcePackage", false)
 	b = append(b, '{')
@@ -204,7 +284,7 @@ func appendMemberVolume(b []byte, m detective.Member) []byte {
 		b = strconv.AppendInt(b, p.VolumeBytes, 10)
 		if !p.VolumeTime.IsZero() {
 			b = appendField(b, "VolumeUsageUpdateTime", false)
-			b = appendTime(b, p.VolumeTime)
+			b = times.append(b, p.VolumeTime)
 		}
 		b = append(b, '}')
 	}
@@ -242,15 +322,17 @@ func packagesByName(ps []detective.PackageState, order []int) []int {
 func appendMemberDetails(b []byte, ms []detective.Member) []byte {
 	b = append(b, '[')
 	var graph arn.ARN
-	var graphARN string
+	var graphBuf [160]byte
+	var graphJSON []byte
+	var times timeCache
 	for i, m := range ms {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		if i == 0 || m.Graph != graph {
-			graph, graphARN = m.Graph, m.Graph.String()
+			graph, graphJSON = m.Graph, appendARN(graphBuf[:0], m.Graph)
 		}
-		b = appendMemberDetail(b, m, graphARN)
+		b = appendMemberDetail(b, m, graphJSON, &times)
 	}
 	return append(b, ']')
 }
@@ -307,7 +389,7 @@ func appendGraphList(b []byte, out detective.ListGraphsOutput) []byte {
 		}
 		b = append(b, '{')
 		b = appendField(b, "Arn", true)
-		b = appendString(b, g.ARN.String())
+		b = appendARN(b, g.ARN)
 		if !g.CreatedTime.IsZero() {
 			b = appendField(b, "CreatedTime", false)
 			b = appendTime(b, g.CreatedTime)

@@ -3,6 +3,7 @@ package awsapi
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -142,6 +143,24 @@ func TestAppendTagsMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+func TestAppendARNMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, a := range []arn.ARN{sampleGraph, {},
+		{Partition: "aws", Service: "detective", Region: "us-east-1", Account: "<&>", Resource: "graph:\u2028é\"\\"},
+		{Partition: "a\x01", Service: "s", Region: "r", Account: "1", Resource: "x"}} {
+		checkSameBytes(t, "arn", appendARN(nil, a), mustMarshal(t, a.String()))
+	}
+}
+
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		for _, s := range []string{string(rune(c)), string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "z"} {
+			checkSameBytes(t, "string", appendString(nil, s), mustMarshal(t, s))
+		}
+	}
+}
+
 func TestAppendTimeMatchesIsoTime(t *testing.T) {
 	t.Parallel()
 	for _, at := range []time.Time{sampleTime, time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
@@ -175,6 +194,26 @@ func FuzzAppendMemberDetail(f *testing.F) {
 		if err != nil {
 			t.Skip() // a year encoding/json's time format refuses
 		}
-		checkSameBytes(t, "member", appendMemberDetail(nil, m, m.Graph.String()), want)
+		checkSameBytes(t, "member", appendMemberDetail(nil, m, appendARN(nil, m.Graph), new(timeCache)), want)
 	})
+}
+
+// BenchmarkAppendMemberPage is the encoding of a ListMembers page of 200
+// members invited in batches of 50, a quarter of them with volume fields.
+func BenchmarkAppendMemberPage(b *testing.B) {
+	pkgs := []detective.PackageState{{Package: "DETECTIVE_CORE", State: detective.IngestStarted, VolumeBytes: 12345, VolumeTime: sampleTime}}
+	ms := make([]detective.Member, 200)
+	for i := range ms {
+		at := sampleTime.Add(time.Duration(i/50) * time.Minute)
+		ms[i] = detective.Member{Graph: sampleGraph, Account: detective.AccountID(fmt.Sprintf("2%011d", i)), Email: "a@example.com",
+			Admin: "111111111111", Type: detective.InvitationTypeInvitation, Status: detective.MemberStatusInvited, InvitedTime: at, UpdatedTime: at}
+		if i%4 == 0 {
+			ms[i].Status, ms[i].Packages, ms[i].Utilization, ms[i].UpdatedTime = detective.MemberStatusEnabled, pkgs, 0.5, at.Add(time.Second)
+		}
+	}
+	buf := make([]byte, 0, 256<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = appendMemberPage(buf[:0], "MemberDetails", ms, "token")
+	}
 }

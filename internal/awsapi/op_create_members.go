@@ -64,7 +64,7 @@ func (s *Server) createMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte {
+	return s.writeAppended(w, http.StatusOK, len(out.Members)*memberDetailSize, func(b []byte) []byte {
 		return appendMembersAndUnprocessed(b, "Members", out.Members, out.Unprocessed)
 	})
 }

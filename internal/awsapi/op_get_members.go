@@ -12,8 +12,8 @@ type getMembersResponse struct {
 }
 
 func (s *Server) getMembers(w http.ResponseWriter, r *http.Request) error {
-	var req graphAccountsRequest
-	if err := decodeBody(r, &req); err != nil {
+	req, err := decodeGraphAccounts(r)
+	if err != nil {
 		return err
 	}
 	in, err := req.check()
@@ -24,7 +24,7 @@ func (s *Server) getMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte {
+	return s.writeAppended(w, http.StatusOK, len(out.Members)*memberDetailSize, func(b []byte) []byte {
 		return appendMembersAndUnprocessed(b, "MemberDetails", out.Members, out.Unprocessed)
 	})
 }

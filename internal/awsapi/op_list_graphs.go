@@ -40,5 +40,5 @@ func (s *Server) listGraphs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendGraphList(b, out) })
+	return s.writeAppended(w, http.StatusOK, 0, func(b []byte) []byte { return appendGraphList(b, out) })
 }

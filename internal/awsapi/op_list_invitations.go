@@ -35,7 +35,7 @@ func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte {
+	return s.writeAppended(w, http.StatusOK, len(out.Invitations)*memberDetailSize, func(b []byte) []byte {
 		return appendMemberPage(b, "Invitations", out.Invitations, out.NextToken)
 	})
 }

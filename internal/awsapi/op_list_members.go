@@ -40,7 +40,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte {
+	return s.writeAppended(w, http.StatusOK, len(out.Members)*memberDetailSize, func(b []byte) []byte {
 		return appendMemberPage(b, "MemberDetails", out.Members, out.NextToken)
 	})
 }

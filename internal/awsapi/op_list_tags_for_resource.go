@@ -16,5 +16,5 @@ func (s *Server) listTagsForResource(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return s.writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendTags(b, tags) })
+	return s.writeAppended(w, http.StatusOK, 0, func(b []byte) []byte { return appendTags(b, tags) })
 }

@@ -38,11 +38,15 @@ type Server struct {
 	// unknown answers what no route has, in the protocol's shape.
 	unknown http.Handler
 	bodies  bodyBuffers
+	// jsonType is the Content-Type value of every response, one slice
+	// shared by all (net/http only reads it) rather than one per
+	// response.
+	jsonType []string
 }
 
 // NewServer returns a Server that routes every Detective operation.
 func NewServer(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &Server{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, mux: http.NewServeMux(), jsonType: []string{"application/json"}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -86,8 +90,8 @@ func (s *Server) operation(name string, h func(*Server, http.ResponseWriter, *ht
 			if err != nil {
 				return err
 			}
-			call.Caller = string(c.Account) + "/" + c.Region
-			return h(s, w, r.WithContext(withCaller(r.Context(), c)))
+			call.SetCaller(string(c.Account), c.Region)
+			return h(s, w, r.WithContext(&opContext{Context: r.Context(), caller: c, body: call.Body}))
 		})
 	})
 }
@@ -126,14 +130,33 @@ func pathMatches(pattern, path string) bool {
 	return true
 }
 
-type callerKey struct{}
+type opKey struct{}
 
-func withCaller(ctx context.Context, c detective.Caller) context.Context {
-	return context.WithValue(ctx, callerKey{}, c)
+// opContext is an operation's context: the authenticated caller and the
+// request body the frame read, in one allocation rather than one
+// context.WithValue (and a boxed Caller) each.
+type opContext struct {
+	context.Context
+	caller detective.Caller
+	body   []byte
+}
+
+func (c *opContext) Value(key any) any {
+	if key == (opKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func opFrom(r *http.Request) *opContext {
+	oc, _ := r.Context().Value(opKey{}).(*opContext)
+	return oc
 }
 
 // callerFrom returns the Caller the middleware authenticated.
 func callerFrom(r *http.Request) detective.Caller {
-	c, _ := r.Context().Value(callerKey{}).(detective.Caller)
-	return c
+	if oc := opFrom(r); oc != nil {
+		return oc.caller
+	}
+	return detective.Caller{}
 }

@@ -79,17 +79,25 @@ func (m Member) VolumeBytes() int64 {
 
 // At returns m as it is at time now.
 func (m Member) At(now time.Time) Member {
+	m.setAt(now)
+	return m
+}
+
+// setAt makes m what it is at time now.
+func (m *Member) setAt(now time.Time) {
 	if now.Before(m.VerifiedTime) {
 		m.Status = MemberStatusVerificationInProgress
 		m.UpdatedTime = m.InvitedTime
 		m.DisabledReason = ""
 	}
-	return m
 }
 
+// viewAt makes ms what they are at time now, in place: most members are
+// past verification, and copying each whole would cost more than the
+// check.
 func viewAt(ms []Member, now time.Time) []Member {
 	for i := range ms {
-		ms[i] = ms[i].At(now)
+		ms[i].setAt(now)
 	}
 	return ms
 }
@@ -422,12 +430,11 @@ func (s *Service) GetMembers(ctx context.Context, c Caller, in GetMembersInput) 
 		if err := s.withPackages(ctx, tx, in.Graph, out.Members); err != nil {
 			return err
 		}
-		byID := make(map[AccountID]bool, len(found))
-		for _, m := range found {
-			byID[m.Account] = true
+		if len(found) == len(ids) {
+			return nil // every account asked for is a member
 		}
 		for _, id := range ids {
-			if !byID[id] {
+			if !slices.ContainsFunc(found, func(m Member) bool { return m.Account == id }) {
 				out.Unprocessed = append(out.Unprocessed, UnprocessedAccount{Account: id, Reason: notMemberReason})
 			}
 		}
@@ -436,7 +443,20 @@ func (s *Service) GetMembers(ctx context.Context, c Caller, in GetMembersInput) 
 	return out, err
 }
 
+// dedupe returns xs without repeats, in first-seen order. A request
+// names at most 50 of anything, mostly without repeats: those are
+// returned as they are, found without a map.
 func dedupe[T comparable](xs []T) []T {
+	const small = 64
+	if len(xs) <= small {
+		dup := false
+		for i := 1; i < len(xs) && !dup; i++ {
+			dup = slices.Contains(xs[:i], xs[i])
+		}
+		if !dup {
+			return xs
+		}
+	}
 	seen := make(map[T]bool, len(xs))
 	out := make([]T, 0, len(xs))
 	for _, x := range xs {

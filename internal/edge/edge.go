@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/frame"
@@ -64,6 +65,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// some transports, tests' recorders): the body is then unbounded in
 	// time but still counted.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
+	if !h.takeSlot(w, r, timeout) {
+		return
+	}
+	b := &slotBody{ReadCloser: r.Body, slots: h.slots}
+	defer b.done()
+	r.Body = b
+	h.next.ServeHTTP(w, r)
+}
+
+// takeSlot takes a slot to read r's body in, or answers r and reports
+// false.
+func (h *Handler) takeSlot(w http.ResponseWriter, r *http.Request, timeout time.Duration) bool {
+	select {
+	case h.slots <- struct{}{}:
+		return true // the usual case, without a timer
+	default:
+	}
 	// A burst of ordinary requests may find every slot taken for a
 	// moment, so a request waits a little for one; but not for long, or
 	// slow clients holding every slot would hold the waiters too.
@@ -71,16 +89,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	select {
 	case h.slots <- struct{}{}:
+		return true
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			busy(w)
 		}
-		return
+		return false
 	}
-	b := &slotBody{ReadCloser: r.Body, release: func() { <-h.slots }}
-	defer b.done()
-	r.Body = b
-	h.next.ServeHTTP(w, r)
 }
 
 // bodyTimeout is the body deadline of a path: its longest matching route
@@ -111,11 +126,16 @@ func busy(w http.ResponseWriter) {
 // closed), so that a slot is held only while a body is arriving.
 type slotBody struct {
 	io.ReadCloser
-	once    sync.Once
-	release func()
+	slots    chan struct{}
+	released atomic.Bool
 }
 
-func (b *slotBody) done() { b.once.Do(b.release) }
+// done gives the slot back, once.
+func (b *slotBody) done() {
+	if b.released.CompareAndSwap(false, true) {
+		<-b.slots
+	}
+}
 
 func (b *slotBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)

@@ -42,7 +42,7 @@ func TestAccessLogNamesCallerAndError(t *testing.T) {
 			w.WriteHeader(400)
 		}}
 	f.Serve(httptest.NewRecorder(), httptest.NewRequest("POST", "/", strings.NewReader("{}")), "Op", func(w http.ResponseWriter, r *http.Request, c *Call) error {
-		c.Caller = "111111111111/us-east-1"
+		c.SetCaller("111111111111", "us-east-1")
 		return fmt.Errorf("bad")
 	})
 	for _, want := range []string{`"caller":"111111111111/us-east-1"`, `"error":"ValidationException"`} {

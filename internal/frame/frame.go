@@ -8,12 +8,11 @@ package frame
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"time"
 )
@@ -60,9 +59,22 @@ type Call struct {
 	ID   string // the request ID
 	Op   string // the operation, for logs; a handler may set it once known
 	Body []byte // the whole request body
-	// Caller is who called, for logs (e.g. "111111111111/us-east-1");
-	// a handler sets it once authenticated.
-	Caller string
+	// account and region are who called, for logs; a handler sets them
+	// with SetCaller once authenticated.
+	account, region string
+}
+
+// SetCaller records who called, for logs. The two are joined only when a
+// log line is written.
+func (c *Call) SetCaller(account, region string) { c.account, c.region = account, region }
+
+// Caller is who called, for logs (e.g. "111111111111/us-east-1"); "" until
+// SetCaller.
+func (c *Call) Caller() string {
+	if c.account == "" && c.region == "" {
+		return ""
+	}
+	return c.account + "/" + c.region
 }
 
 // Error is an error of the protocol itself (routing, body, parsing) that
@@ -105,14 +117,25 @@ func (e *BodyError) Error() string {
 	return "could not read the request body"
 }
 
+// served is one request's state in the frame, allocated once: the call,
+// the writer that remembers the status, the body handed on, and the
+// request ID's header value.
+type served struct {
+	call     Call
+	sw       statusWriter
+	body     bodyReader
+	idHeader [1]string
+}
+
 // Serve reads r's body (at most f.MaxBody bytes; r.Body is left readable
 // again) and runs h for operation op, then logs the call. An error from h,
 // the body or a panic goes to f.WriteError.
 func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(http.ResponseWriter, *http.Request, *Call) error) {
 	start := time.Now()
-	c := &Call{ID: NewRequestID(), Op: op}
-	w.Header()[RequestIDHeader] = []string{c.ID}
-	sw := &statusWriter{ResponseWriter: w}
+	st := &served{call: Call{ID: NewRequestID(), Op: op}, sw: statusWriter{ResponseWriter: w}}
+	c, sw := &st.call, &st.sw
+	st.idHeader[0] = c.ID
+	w.Header()[RequestIDHeader] = st.idHeader[:]
 	defer func() {
 		if p := recover(); p != nil {
 			f.Log.ErrorContext(r.Context(), "panic", slog.String("service", f.Service), slog.String("op", c.Op),
@@ -121,23 +144,28 @@ func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(
 				f.WriteError(sw, r, c, fmt.Errorf("panic: %v", p))
 			}
 		}
-		f.Log.DebugContext(r.Context(), "request", slog.String("service", f.Service), slog.String("op", c.Op),
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-			slog.String("caller", c.Caller), slog.String("error", sw.Header().Get("X-Amzn-ErrorType")),
-			slog.String("request_id", c.ID), slog.Duration("elapsed", time.Since(start)))
+		elapsed := time.Since(start)
+		// The access log's attributes cost more than the rest of the
+		// frame; build them only for a logger that keeps them.
+		if f.Log.Enabled(r.Context(), slog.LevelDebug) {
+			f.Log.DebugContext(r.Context(), "request", slog.String("service", f.Service), slog.String("op", c.Op),
+				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+				slog.String("caller", c.Caller()), slog.String("error", sw.Header().Get("X-Amzn-ErrorType")),
+				slog.String("request_id", c.ID), slog.Duration("elapsed", elapsed))
+		}
 		if f.Observe != nil {
 			status := sw.status
 			if status == 0 {
 				status = StatusClientGone
 			}
-			f.Observe(Observation{Service: f.Service, Op: c.Op, Status: status, Elapsed: time.Since(start)})
+			f.Observe(Observation{Service: f.Service, Op: c.Op, Status: status, Elapsed: elapsed})
 		}
 	}()
 	if HeadersTooLarge(r) {
 		f.WriteError(sw, r, c, ErrHeadersTooLarge)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(sw, r.Body, f.MaxBody))
+	body, err := f.readBody(sw, r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		err = &BodyError{TooLarge: errors.As(err, &tooBig), Limit: f.MaxBody}
@@ -145,7 +173,8 @@ func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(
 		err = &BodyError{Malformed: true, Limit: f.MaxBody}
 	} else {
 		c.Body = body
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		st.body.Reader.Reset(body)
+		r.Body = &st.body
 		err = h(sw, r, c)
 	}
 	if err != nil && ClientGone(r, err) {
@@ -160,18 +189,60 @@ func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(
 	}
 }
 
+// readBody reads r's whole body, at most f.MaxBody bytes. A body whose
+// length is declared within the limit is read into a buffer of exactly
+// that size (net/http stops its reader there); any other goes through
+// http.MaxBytesReader, which also closes the connection after a body
+// that passes the limit.
+func (f *Frame) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if n := r.ContentLength; n >= 0 && n <= f.MaxBody {
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, err
+		}
+		return body, nil
+	}
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, f.MaxBody))
+}
+
+// bodyReader is the request body a handler reads after the frame has.
+type bodyReader struct{ bytes.Reader }
+
+func (*bodyReader) Close() error { return nil }
+
 // ClientGone reports whether err is only the consequence of r's client
 // disconnecting (its context canceled), not a failure of the server.
 func ClientGone(r *http.Request, err error) bool {
 	return errors.Is(r.Context().Err(), context.Canceled) && errors.Is(err, context.Canceled)
 }
 
-// NewRequestID returns a new request ID in the UUID form AWS uses.
+// NewRequestID returns a new request ID in the UUID form AWS uses. It
+// only has to be unique, not secret: the runtime's per-thread generator,
+// seeded from the system's entropy, serves it without a system call.
 func NewRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	const digits = "0123456789abcdef"
+	var b [36]byte
+	hi, lo := rand.Uint64(), rand.Uint64()
+	j := 0
+	for i := range b {
+		switch i {
+		case 8, 13, 18, 23:
+			b[i] = '-'
+			continue
+		}
+		var nibble uint64
+		if j < 16 {
+			nibble = hi >> (60 - 4*j) & 0xf
+		} else {
+			nibble = lo >> (60 - 4*(j-16)) & 0xf
+		}
+		b[i] = digits[nibble]
+		j++
+	}
+	return string(b[:])
 }
 
 // statusWriter remembers the status written, for logs and panic recovery.

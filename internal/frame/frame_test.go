@@ -66,3 +66,37 @@ func TestServeErrors(t *testing.T) {
 		})
 	}
 }
+
+// LimitHeaders' limit decides, below the default and above it.
+func TestLimitHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		limit, header int
+		want          bool
+	}{
+		{100, 50, false}, {100, 200, true},
+		{DefaultMaxHeaderBytes * 2, DefaultMaxHeaderBytes + 100, false},
+		{DefaultMaxHeaderBytes * 2, DefaultMaxHeaderBytes*2 + 100, true},
+	} {
+		r := httptest.NewRequest("POST", "/", nil)
+		r.Header.Set("X-Big", strings.Repeat("x", tc.header))
+		var got bool
+		LimitHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = HeadersTooLarge(r) }), tc.limit).
+			ServeHTTP(httptest.NewRecorder(), r)
+		if got != tc.want {
+			t.Errorf("limit %d, header of %d bytes: HeadersTooLarge = %v, want %v", tc.limit, tc.header, got, tc.want)
+		}
+	}
+}
+
+// The request ID has the UUID form AWS uses and differs between calls.
+func TestNewRequestID(t *testing.T) {
+	a, b := NewRequestID(), NewRequestID()
+	for _, id := range []string{a, b} {
+		if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' || strings.Trim(id, "0123456789abcdef-") != "" {
+			t.Errorf("NewRequestID() = %q, want the 8-4-4-4-12 hex form", id)
+		}
+	}
+	if a == b {
+		t.Errorf("NewRequestID() = %q twice", a)
+	}
+}

@@ -24,6 +24,13 @@ type headerLimitKey struct{}
 // larger one gets ErrHeadersTooLarge.
 func LimitHeaders(next http.Handler, max int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !headersOver(r, min(max, DefaultMaxHeaderBytes)) {
+			// Within both limits: HeadersTooLarge answers the same
+			// without the limit, so the request is not copied to carry
+			// it.
+			next.ServeHTTP(w, r)
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), headerLimitKey{}, max)))
 	})
 }
@@ -35,6 +42,11 @@ func HeadersTooLarge(r *http.Request) bool {
 	if !ok {
 		max = DefaultMaxHeaderBytes
 	}
+	return headersOver(r, max)
+}
+
+// headersOver reports whether r's header block is longer than max bytes.
+func headersOver(r *http.Request, max int) bool {
 	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
 	for k, vs := range r.Header {
 		for _, v := range vs {

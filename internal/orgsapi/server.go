@@ -100,7 +100,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, call *frame.Call)
 	if err != nil {
 		return err
 	}
-	call.Caller = string(c.Account) + "/" + c.Region
+	call.SetCaller(string(c.Account), c.Region)
 	rt, ok := s.routes[op]
 	if r.Method != http.MethodPost || !ok || !strings.HasPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix) {
 		// AWS: the JSON protocols' answer to a target they do not have.

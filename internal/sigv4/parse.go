@@ -93,7 +93,7 @@ func parseHeader(r *http.Request, auth string) (Signature, error) {
 	// (aws/chalice#828, 403; brendanhay/amazonka#316).
 	var missing []string
 	for _, p := range []string{"Credential", "Signature", "SignedHeaders"} {
-		if params[p] == "" {
+		if params.get(p) == "" {
 			missing = append(missing, "Authorization header requires '"+p+"' parameter.")
 		}
 	}
@@ -115,33 +115,69 @@ func parseHeader(r *http.Request, auth string) (Signature, error) {
 	}
 
 	sig := Signature{
-		SignedHeaders: splitSignedHeaders(params["SignedHeaders"]),
-		Signature:     params["Signature"],
+		SignedHeaders: splitSignedHeaders(params.signedHeaders),
+		Signature:     params.signature,
 		Time:          signedAt,
 		SecurityToken: r.Header.Get("X-Amz-Security-Token"),
 	}
-	if err := sig.setCredential(params["Credential"]); err != nil {
+	if err := sig.setCredential(params.credential); err != nil {
 		return Signature{}, err
 	}
 	return sig, nil
 }
 
+// authParams are the parameters of an Authorization header SigV4 reads;
+// a missing one is "".
+type authParams struct {
+	credential, signature, signedHeaders string
+}
+
+// get returns the parameter called name.
+func (p authParams) get(name string) string {
+	switch name {
+	case "Credential":
+		return p.credential
+	case "Signature":
+		return p.signature
+	case "SignedHeaders":
+		return p.signedHeaders
+	}
+	return ""
+}
+
 // splitAuthorization splits an Authorization header into its algorithm and
-// parameters (the first of each name wins). bad is the first parameter
-// without "=", if any.
+// the parameters SigV4 reads (the first of each name wins; others are
+// ignored). bad is the first parameter without "=", if any. It runs on
+// every request, so it walks the header in place rather than building a
+// list of its parts and a map of them.
 //
 // AWS splits the parameters at commas and at spaces alike: a stray space
 // inside the credential is reported as a pair without "=".
-func splitAuthorization(auth string) (alg string, params map[string]string, bad string) {
+func splitAuthorization(auth string) (alg string, params authParams, bad string) {
 	alg, rest, _ := strings.Cut(auth, " ")
-	params = make(map[string]string, 3)
-	for _, part := range strings.FieldsFunc(rest, isParamSeparator) {
+	var seenCred, seenSig, seenHeaders bool
+	for rest != "" {
+		i := indexParamSeparator(rest)
+		part := rest
+		if i >= 0 {
+			part, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if part == "" {
+			continue
+		}
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
 			return alg, params, part
 		}
-		if _, dup := params[k]; !dup {
-			params[k] = v
+		switch {
+		case k == "Credential" && !seenCred:
+			params.credential, seenCred = v, true
+		case k == "Signature" && !seenSig:
+			params.signature, seenSig = v, true
+		case k == "SignedHeaders" && !seenHeaders:
+			params.signedHeaders, seenHeaders = v, true
 		}
 	}
 	return alg, params, ""
@@ -179,12 +215,44 @@ func headerTime(r *http.Request) (t time.Time, ok bool, err error) {
 // http://en.wikipedia.org/wiki/ISO_8601" is the text AWS services send for
 // a malformed X-Amz-Date (from memory of SDK reports; not re-verified).
 func parseAmzDate(v string) (time.Time, error) {
+	if t, ok := parseBasicTime(v); ok {
+		return t, nil
+	}
 	t, err := time.Parse(timeFormat, v)
 	if err != nil {
 		return time.Time{}, newError(CodeIncompleteSignature,
 			"Date must be in ISO-8601 'basic format'. Got '%s'. See http://en.wikipedia.org/wiki/ISO_8601", v)
 	}
 	return t, nil
+}
+
+// parseBasicTime reads YYYYMMDDTHHMMSSZ digit by digit, as every SDK
+// writes it: time.Parse's layout interpreter costs more than the rest of
+// parsing a signature. It reports false for anything else, including
+// dates time.Parse refuses (a 31st of February), which then goes through
+// time.Parse for its answer.
+func parseBasicTime(v string) (time.Time, bool) {
+	if len(v) != len(timeFormat) || v[8] != 'T' || v[15] != 'Z' {
+		return time.Time{}, false
+	}
+	var n [6]int
+	for i, span := range [6][2]int{{0, 4}, {4, 6}, {6, 8}, {9, 11}, {11, 13}, {13, 15}} {
+		for _, c := range []byte(v[span[0]:span[1]]) {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			n[i] = n[i]*10 + int(c-'0')
+		}
+	}
+	year, month, day, hour, minute, sec := n[0], time.Month(n[1]), n[2], n[3], n[4], n[5]
+	if month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, month, day, hour, minute, sec, 0, time.UTC)
+	if t.Day() != day { // past the month's end: time.Date normalized it
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // parseQuery parses a presigned request's X-Amz-* parameters.
@@ -237,14 +305,20 @@ func parseQuery(q url.Values) (Signature, error) {
 
 // setCredential parses AKID/YYYYMMDD/region/service/aws4_request into s.
 func (s *Signature) setCredential(cred string) error {
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
+	// Five parts, cut in place: the scope is read on every request.
+	var parts [5]string
+	if strings.Count(cred, "/") != len(parts)-1 {
 		// AWS: "Credential must have exactly 5 slash-delimited elements,
 		// e.g. keyid/date/region/service/term, got 'foo/bar/20210531/...'"
 		// (kubernetes-sigs/aws-iam-authenticator#374, boto/boto3#1752).
 		return newError(CodeIncompleteSignature,
 			"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", cred)
 	}
+	rest := cred
+	for i := range len(parts) - 1 {
+		parts[i], rest, _ = strings.Cut(rest, "/")
+	}
+	parts[len(parts)-1] = rest
 	if parts[4] != "aws4_request" {
 		// Our wording, in the style of AWS's scope messages.
 		return newError(CodeIncompleteSignature,
@@ -261,7 +335,17 @@ func (s *Signature) setCredential(cred string) error {
 	return nil
 }
 
-func isParamSeparator(r rune) bool { return r == ',' || r == ' ' || r == '\t' }
+// indexParamSeparator is the index of the first ',', ' ' or tab in s, or
+// -1. The separators are ASCII, which UTF-8 never uses inside a longer
+// character, so bytes are compared rather than runes decoded.
+func indexParamSeparator(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == ' ' || c == '\t' {
+			return i
+		}
+	}
+	return -1
+}
 
 func splitSignedHeaders(v string) []string {
 	if v == "" {

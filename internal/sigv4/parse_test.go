@@ -44,6 +44,18 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name:   "header with tabs and repeated separators, first of each parameter winning",
+			target: "/graphs/list",
+			header: map[string]string{
+				"Authorization": "AWS4-HMAC-SHA256 Credential=AK/20250101/eu-west-1/detective/aws4_request,\tSignedHeaders=host , ,Signature=abc\tSignature=def,Other=x",
+				"X-Amz-Date":    "20250101T000000Z",
+			},
+			want: Signature{
+				AccessKeyID: "AK", Date: "20250101", Region: "eu-west-1", Service: "detective",
+				SignedHeaders: []string{"host"}, Signature: "abc", Time: signedAt,
+			},
+		},
+		{
 			name:   "header with session token and no spaces after commas",
 			target: "/graphs/list",
 			header: map[string]string{
@@ -257,5 +269,19 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("Parse(%q) error mismatch (-want +got):\n%s", tc.target, diff)
 			}
 		})
+	}
+}
+
+func TestParseBasicTimeMatchesTimeParse(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"20250101T000000Z", "20241231T235959Z", "20240229T120000Z", "20250229T120000Z",
+		"20250431T000000Z", "20251301T000000Z", "20250001T000000Z", "20250100T000000Z", "20250101T240000Z",
+		"20250101T006000Z", "20250101T000060Z", "00000101T000000Z", "99991231T235959Z", "2025010IT000000Z",
+		"20250101 000000Z", "20250101T000000z", "20250101T000000", "2025-01-01T00:00:00Z", "+0250101T000000Z", ""} {
+		want, err := time.Parse(timeFormat, v)
+		got, ok := parseBasicTime(v)
+		if ok != (err == nil) || ok && !got.Equal(want) {
+			t.Errorf("parseBasicTime(%q) = %v, %v; time.Parse = %v, %v", v, got, ok, want, err)
+		}
 	}
 }

@@ -15,18 +15,20 @@ func ValidRegion(region string) bool {
 	if len(region) > maxRegionLen {
 		return false
 	}
-	words := strings.Split(region, "-")
-	if len(words) < 3 || len(words[0]) != 2 {
-		return false
-	}
-	last := words[len(words)-1]
-	if len(last) < 1 || len(last) > 2 || strings.Trim(last, "0123456789") != "" {
-		return false
-	}
-	for _, w := range words[:len(words)-1] {
-		if w == "" || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") != "" {
+	// The words are walked in place: every signed request names a region.
+	n, rest := 0, region
+	for {
+		w, after, more := strings.Cut(rest, "-")
+		n++
+		if !more {
+			if n < 3 || len(w) < 1 || len(w) > 2 || strings.Trim(w, "0123456789") != "" {
+				return false
+			}
+			return true
+		}
+		if w == "" || (n == 1 && len(w) != 2) || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") != "" {
 			return false
 		}
+		rest = after
 	}
-	return true
 }

@@ -28,6 +28,9 @@ func TestValidRegion(t *testing.T) {
 		{"us-east-", false},
 		{"us--east-1", false},
 		{"us-east-123", false},
+		{"us-1", false},
+		{"use-east-1", false},
+		{"us-east-1a", false},
 		{strings.Repeat("a", 50<<10), false},
 		{"us-" + strings.Repeat("x", 20) + "-1", false},
 	}

@@ -195,7 +195,7 @@ func resign(r *http.Request, body []byte, sig Signature, secret string) (recompu
 		return recomputed{}, fmt.Errorf("sigv4: sign: %w", err)
 	}
 	_, params, _ := splitAuthorization(req.Header.Get("Authorization"))
-	out.signature, out.signedHeaders = params["Signature"], params["SignedHeaders"]
+	out.signature, out.signedHeaders = params.signature, params.signedHeaders
 	return out, nil
 }
 

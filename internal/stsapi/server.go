@@ -83,7 +83,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, call *frame.Call)
 	if err != nil {
 		return err
 	}
-	call.Caller = string(id.Caller.Account) + "/" + id.Caller.Region
+	call.SetCaller(string(id.Caller.Account), id.Caller.Region)
 	name := params.Get("Action")
 	call.Op = name
 	if name == "" {
