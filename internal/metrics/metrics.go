@@ -35,6 +35,23 @@ type Metrics struct {
 	storeErrors *prometheus.CounterVec
 	records     *prometheus.CounterVec
 	bytes       *prometheus.CounterVec
+	// series caches each request series' counter and histogram, keyed
+	// by seriesKey: looking both up by their label values (hashing them,
+	// and formatting the status) cost more than counting.
+	series sync.Map
+}
+
+// seriesKey names one request series: the label values of a counter and
+// its histogram.
+type seriesKey struct {
+	service, operation string
+	status             int
+}
+
+// requestSeries is one request series' counter and histogram.
+type requestSeries struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
 }
 
 // Gauges are read when metrics are scraped, each bounded by a timeout so
@@ -115,8 +132,19 @@ func (m *Metrics) Request(service, operation string, status int, elapsed time.Du
 		// scanners cannot grow the series without bound.
 		operation = "unknown"
 	}
-	m.requests.WithLabelValues(service, operation, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(service, operation).Observe(elapsed.Seconds())
+	key := seriesKey{service, operation, status}
+	v, ok := m.series.Load(key)
+	if !ok {
+		// The labels are bounded (services, operations, statuses), so
+		// the cache is too.
+		v, _ = m.series.LoadOrStore(key, &requestSeries{
+			count:   m.requests.WithLabelValues(service, operation, strconv.Itoa(status)),
+			latency: m.latency.WithLabelValues(service, operation),
+		})
+	}
+	rs := v.(*requestSeries)
+	rs.count.Inc()
+	rs.latency.Observe(elapsed.Seconds())
 }
 
 // StoreError counts a store transaction that failed; kind is "read" or

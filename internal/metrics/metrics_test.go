@@ -68,3 +68,35 @@ func TestMetricsApart(t *testing.T) {
 		t.Error("a request counted by one Metrics shows in another")
 	}
 }
+
+// TestMetricsRepeated: a series counted again (from its cached counter)
+// adds to the same series, and another status is a series of its own.
+func TestMetricsRepeated(t *testing.T) {
+	t.Parallel()
+	m := New(Gauges{})
+	for range 3 {
+		m.Request("detective", "GetMembers", 200, time.Millisecond)
+	}
+	m.Request("detective", "GetMembers", 400, time.Millisecond)
+	body := mustScrape(t, m)
+	for _, want := range []string{
+		`detective_requests_total{operation="GetMembers",service="detective",status="200"} 3`,
+		`detective_requests_total{operation="GetMembers",service="detective",status="400"} 1`,
+		`detective_request_duration_seconds_count{operation="GetMembers",service="detective"} 4`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("scrape lacks %q", want)
+		}
+	}
+}
+
+// BenchmarkRequest is the cost of counting one answered request.
+func BenchmarkRequest(b *testing.B) {
+	m := New(Gauges{})
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.Request("detective", "GetMembers", 200, time.Millisecond)
+		}
+	})
+}
