@@ -94,11 +94,17 @@ func Service(r *http.Request) string {
 	} else if r.URL != nil {
 		cred = r.URL.Query().Get("X-Amz-Credential")
 	}
-	parts := strings.Split(strings.TrimSpace(cred), "/")
-	if len(parts) < 4 {
-		return ""
+	// The fourth field, found without splitting the scope into a new
+	// slice on every request.
+	rest := strings.TrimSpace(cred)
+	for range 3 {
+		var ok bool
+		if _, rest, ok = strings.Cut(rest, "/"); !ok {
+			return ""
+		}
 	}
-	return parts[3]
+	service, _, _ := strings.Cut(rest, "/")
+	return service
 }
 
 // isForm reports whether r is a form-encoded POST: the query protocol's

@@ -56,3 +56,21 @@ func TestRoute(t *testing.T) {
 		})
 	}
 }
+
+// TestService: the scope's fourth field, "" when there are fewer.
+func TestService(t *testing.T) {
+	for cred, want := range map[string]string{
+		"AKID/20260101/us-east-1/sts/aws4_request": "sts",
+		" AKID/20260101/us-east-1/detective ":      "detective",
+		"AKID/20260101/us-east-1/":                 "",
+		"AKID/20260101/us-east-1":                  "",
+		"a/b/c/d/e/f":                              "d",
+		"":                                         "",
+	} {
+		r := httptest.NewRequest("POST", "/", nil)
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+cred+", SignedHeaders=host")
+		if got := Service(r); got != want {
+			t.Errorf("Service(Credential=%q) = %q, want %q", cred, got, want)
+		}
+	}
+}
