@@ -102,3 +102,33 @@ func TestConfigRanges(t *testing.T) {
 		t.Errorf("parseConfig at the edges of the ranges: %v", err)
 	}
 }
+
+// The collector's target: 400 by default, GOGC when the environment has
+// it and neither the flag nor DETECTIVE_GC_PERCENT is set, else theirs.
+func TestConfigGCPercent(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want int
+		set  bool
+	}{
+		{"default", nil, nil, 400, true},
+		{"GOGC", nil, map[string]string{"GOGC": "50"}, 0, false},
+		{"flag over GOGC", []string{"--gc-percent", "100"}, map[string]string{"GOGC": "50"}, 100, true},
+		{"variable over GOGC", nil, map[string]string{"GOGC": "50", "DETECTIVE_GC_PERCENT": "-1"}, -1, true},
+		{"flag at the default value", []string{"--gc-percent=400"}, map[string]string{"GOGC": "off"}, 400, true},
+	} {
+		cfg, err := parseConfig(tc.args, envOf(tc.env), io.Discard)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got, set := cfg.gcPercent(envOf(tc.env)); got != tc.want || set != tc.set {
+			t.Errorf("%s: gcPercent = %d, %v; want %d, %v", tc.name, got, set, tc.want, tc.set)
+		}
+	}
+	if _, err := parseConfig([]string{"--gc-percent", "-2"}, envOf(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "gc-percent") {
+		t.Errorf("--gc-percent -2: err = %v, want one naming the flag", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -37,6 +38,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
+	}
+	// The process's own setting, so here rather than in NewMain, which
+	// tests run inside theirs.
+	if percent, ok := cfg.gcPercent(getenv); ok {
+		debug.SetGCPercent(percent)
 	}
 	m := NewMain(cfg, stderr)
 	if err := m.Start(ctx); err != nil {
