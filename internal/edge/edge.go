@@ -145,6 +145,9 @@ func (b *slotBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Unwrap is the body b wraps (frame.Wrapper).
+func (b *slotBody) Unwrap() io.ReadCloser { return b.ReadCloser }
+
 func (b *slotBody) Close() error {
 	b.done()
 	return b.ReadCloser.Close()

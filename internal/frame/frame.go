@@ -127,16 +127,40 @@ type served struct {
 	idHeader [1]string
 }
 
+// Wrapper is a request body that wraps another, as edge's does: Serve
+// unwraps it to find the server's own body.
+type Wrapper interface {
+	Unwrap() io.ReadCloser
+}
+
+// closeRead closes the server's own request body once it has been read to
+// its end, so that net/http, which does not look into a body a handler
+// replaced, need not drain it again before the answer. It returns that
+// body, for restoreBody.
+func closeRead(body io.ReadCloser) io.ReadCloser {
+	for {
+		w, ok := body.(Wrapper)
+		if !ok {
+			break
+		}
+		body = w.Unwrap()
+	}
+	_ = body.Close() // read to its end: nothing is left to fail
+	return body
+}
+
 // Serve reads r's body (at most f.MaxBody bytes; r.Body is left readable
-// again) and runs h for operation op, then logs the call. An error from h,
+// again until the answer is written) and runs h for operation op, then
+// logs the call. An error from h,
 // the body or a panic goes to f.WriteError.
 func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(http.ResponseWriter, *http.Request, *Call) error) {
 	start := time.Now()
-	st := &served{call: Call{ID: NewRequestID(), Op: op}, sw: statusWriter{ResponseWriter: w}}
+	st := &served{call: Call{ID: NewRequestID(), Op: op}, sw: statusWriter{ResponseWriter: w, r: r}}
 	c, sw := &st.call, &st.sw
 	st.idHeader[0] = c.ID
 	w.Header()[RequestIDHeader] = st.idHeader[:]
 	defer func() {
+		sw.restoreBody()
 		if p := recover(); p != nil {
 			f.Log.ErrorContext(r.Context(), "panic", slog.String("service", f.Service), slog.String("op", c.Op),
 				slog.String("request_id", c.ID), slog.Any("panic", p))
@@ -174,6 +198,9 @@ func (f *Frame) Serve(w http.ResponseWriter, r *http.Request, op string, h func(
 	} else {
 		c.Body = body
 		st.body.Reader.Reset(body)
+		if r.Body != nil && r.Body != http.NoBody {
+			sw.readBody = closeRead(r.Body)
+		}
 		r.Body = &st.body
 		err = h(sw, r, c)
 	}
@@ -246,14 +273,28 @@ func NewRequestID() string {
 }
 
 // statusWriter remembers the status written, for logs and panic recovery.
+// Before the answer is written it gives r back the server's own body, read
+// and closed (readBody), in place of the frame's copy: net/http, writing
+// the answer's header, drains the body of a request unless it is its own
+// and closed.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status   int
+	r        *http.Request
+	readBody io.ReadCloser
+}
+
+// restoreBody gives r its own body back, once.
+func (w *statusWriter) restoreBody() {
+	if w.readBody != nil {
+		w.r.Body, w.readBody = w.readBody, nil
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.restoreBody()
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -261,6 +302,7 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+		w.restoreBody()
 	}
 	return w.ResponseWriter.Write(b)
 }

@@ -100,3 +100,46 @@ func TestNewRequestID(t *testing.T) {
 		t.Errorf("NewRequestID() = %q twice", a)
 	}
 }
+
+// wrapped is a body that wraps another, as edge's does.
+type wrapped struct{ io.ReadCloser }
+
+func (w wrapped) Unwrap() io.ReadCloser { return w.ReadCloser }
+
+// TestServeClosesReadBody: once the answer is written, the request holds
+// the server's own body again (through any Wrapper), read and closed, so
+// that net/http has nothing left to drain; before, the handler can read
+// it again.
+func TestServeClosesReadBody(t *testing.T) {
+	var got error
+	f := newFrame(&got)
+	f.MaxBody = 1 << 10
+	for _, size := range []int{10, 3000} { // answers within and past net/http's buffer
+		after := make(chan error, 1)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Body = wrapped{r.Body}
+			f.Serve(w, r, "Op", func(w http.ResponseWriter, r *http.Request, c *Call) error {
+				if again, _ := io.ReadAll(r.Body); string(again) != "12345" {
+					t.Errorf("body read again = %q", again)
+				}
+				_, _ = w.Write([]byte(strings.Repeat("x", size)))
+				return nil
+			})
+			_, err := r.Body.Read(make([]byte, 1))
+			after <- err
+		}))
+		resp, err := srv.Client().Post(srv.URL, "application/json", strings.NewReader("12345"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		srv.Close()
+		if len(b) != size || got != nil {
+			t.Errorf("answer of %d bytes: got %d bytes, error %v", size, len(b), got)
+		}
+		if err := <-after; !errors.Is(err, http.ErrBodyReadAfterClose) {
+			t.Errorf("answer of %d bytes: reading the body after Serve = %v, want http.ErrBodyReadAfterClose", size, err)
+		}
+	}
+}
