@@ -59,7 +59,9 @@ type versionPair interface {
 
 // DefaultMaxEntries bounds a snapshot: about 0.5 KB an entry, the
 // members, answers and package states of about 40 graphs of 1,200
-// members, some 25 MB at most.
+// members, some 25 MB at most. Adding answers copies the maps of the ARN
+// they name (keys and pointers, some 40 bytes an entry), so while reads
+// of the previous state last, one graph's maps exist twice.
 const DefaultMaxEntries = 50_000
 
 // Store is a detective.Store whose reads are served from memory while the
