@@ -245,7 +245,7 @@ type snapState struct {
 // resource's). It is never changed once published.
 type arnState struct {
 	calls    map[arnCallKey]answer
-	members  map[detective.AccountID]*memberAnswer
+	members  map[detective.AccountID]*detective.Member // nil: no record
 	packages map[detective.AccountID]*packagesAnswer
 }
 
@@ -293,7 +293,7 @@ func (gs *arnState) callMap() map[arnCallKey]answer {
 	return gs.calls
 }
 
-func (gs *arnState) memberMap() map[detective.AccountID]*memberAnswer {
+func (gs *arnState) memberMap() map[detective.AccountID]*detective.Member {
 	if gs == nil {
 		return nil
 	}

@@ -55,12 +55,6 @@ type answer struct {
 	err error
 }
 
-// memberAnswer is one account's record in a graph, or that it has none.
-type memberAnswer struct {
-	member detective.Member
-	ok     bool
-}
-
 // packagesAnswer is one member's package states, or that it has none.
 type packagesAnswer struct {
 	packages []detective.PackageState
@@ -82,7 +76,7 @@ func newRecording() *recording {
 func (r *recording) about(g arn.ARN) *arnState {
 	gs := r.arns[g]
 	if gs == nil {
-		gs = &arnState{calls: map[arnCallKey]answer{}, members: map[detective.AccountID]*memberAnswer{},
+		gs = &arnState{calls: map[arnCallKey]answer{}, members: map[detective.AccountID]*detective.Member{},
 			packages: map[detective.AccountID]*packagesAnswer{}}
 		r.arns[g] = gs
 	}
@@ -354,11 +348,11 @@ func (t *snapshotTx) Members(_ context.Context, g arn.ARN, accounts []detective.
 	kept := t.about(g).members
 	n := 0
 	for _, id := range accounts {
-		a, ok := kept[id]
+		m, ok := kept[id]
 		if !ok {
 			panic(miss{})
 		}
-		if a.ok {
+		if m != nil {
 			n++
 		}
 	}
@@ -366,11 +360,14 @@ func (t *snapshotTx) Members(_ context.Context, g arn.ARN, accounts []detective.
 		return nil, nil
 	}
 	// Looked up twice rather than grown: one allocation of the right
-	// size, and none for a miss.
-	out := make([]detective.Member, 0, n)
+	// size, none for a miss, and the records, apart in memory, are read
+	// only to be copied.
+	out := make([]detective.Member, n)
+	i := 0
 	for _, id := range accounts {
-		if a := kept[id]; a.ok {
-			out = append(out, a.member)
+		if m := kept[id]; m != nil {
+			out[i] = *m
+			i++
 		}
 	}
 	return out, nil
@@ -383,10 +380,10 @@ func (t *fillTx) Members(ctx context.Context, g arn.ARN, accounts []detective.Ac
 	}
 	rec := t.rec.about(g).members
 	for _, id := range accounts {
-		rec[id] = &memberAnswer{}
+		rec[id] = nil
 	}
 	for _, m := range ms {
-		rec[m.Account] = &memberAnswer{member: m, ok: true}
+		rec[m.Account] = &m
 	}
 	return ms, nil
 }
