@@ -249,11 +249,9 @@ type arnState struct {
 	packages map[detective.AccountID]*packagesAnswer
 }
 
-var emptyState = &snapState{}
-
 func newSnapshot(v string) *snapshot {
 	snap := &snapshot{version: v}
-	snap.state.Store(emptyState)
+	snap.state.Store(&snapState{})
 	return snap
 }
 
