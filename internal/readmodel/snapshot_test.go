@@ -123,3 +123,41 @@ func TestEntriesBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentReads reads overlapping sets of members from several
+// goroutines at once, so that answers are added while others are read
+// (run with -race): every read answers exactly the accounts asked.
+func TestConcurrentReads(t *testing.T) {
+	eachStore(t, func(t *testing.T, s volumeStore) {
+		ctx := t.Context()
+		g, ids := mustGraph(t, s, 40)
+		rm := readmodel.New(s, 0)
+		errs := make(chan error, 4)
+		for w := range 4 {
+			go func() {
+				var err error
+				for i := 0; i < 50 && err == nil; i++ {
+					want := ids[(w*7+i)%30 : (w*7+i)%30+10]
+					err = rm.Read(ctx, func(tx detective.Tx) error {
+						ms, err := tx.Members(ctx, g, want)
+						if err != nil {
+							return err
+						}
+						for j, m := range ms {
+							if len(ms) != len(want) || m.Account != want[j] {
+								return fmt.Errorf("Members(%v) = %d members, [%d] %s", want, len(ms), j, m.Account)
+							}
+						}
+						return nil
+					})
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}
