@@ -130,14 +130,16 @@ func TestEntriesBounded(t *testing.T) {
 func TestConcurrentReads(t *testing.T) {
 	eachStore(t, func(t *testing.T, s volumeStore) {
 		ctx := t.Context()
-		g, ids := mustGraph(t, s, 40)
+		g, ids := mustGraph(t, s, 99)
 		rm := readmodel.New(s, 0)
-		errs := make(chan error, 4)
-		for w := range 4 {
+		const workers = 6
+		errs := make(chan error, workers)
+		for w := range workers {
 			go func() {
 				var err error
-				for i := 0; i < 50 && err == nil; i++ {
-					want := ids[(w*7+i)%30 : (w*7+i)%30+10]
+				for i := 0; i < 200 && err == nil; i++ {
+					at := (w*13 + i*7) % 89
+					want := ids[at : at+10]
 					err = rm.Read(ctx, func(tx detective.Tx) error {
 						ms, err := tx.Members(ctx, g, want)
 						if err != nil {
@@ -154,7 +156,7 @@ func TestConcurrentReads(t *testing.T) {
 				errs <- err
 			}()
 		}
-		for range 4 {
+		for range workers {
 			if err := <-errs; err != nil {
 				t.Error(err)
 			}
