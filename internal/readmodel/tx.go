@@ -117,11 +117,6 @@ type snapshotTx struct {
 	// volumeVersion is the volume version read with the data version,
 	// "" if it was not (or a write of volume was under way).
 	volumeVersion string
-	// lastARN and lastAnswers are the ARN last asked about and its
-	// answers: a read asks about one graph, usually with the very strings
-	// of its request, which compare without reading them.
-	lastARN     arn.ARN
-	lastAnswers *arnState
 }
 
 // MeasuredVolume answers from the volume kept under the current volume
@@ -156,16 +151,15 @@ func (t *fillTx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []d
 	return t.fullTx.MeasuredVolume(ctx, graph, accounts, since)
 }
 
-// about returns the answers about g, or stops the run as a miss.
+// about returns the answers about g, or stops the run as a miss. The
+// reads served from memory ask about their graph once or twice, so its
+// answers are looked up each time rather than remembered in t, which
+// would make every read's t larger.
 func (t *snapshotTx) about(g arn.ARN) *arnState {
-	if t.lastAnswers != nil && t.lastARN == g {
-		return t.lastAnswers
-	}
 	gs := t.state.arns[g]
 	if gs == nil {
 		panic(miss{})
 	}
-	t.lastARN, t.lastAnswers = g, gs
 	return gs
 }
 
