@@ -21,10 +21,12 @@ package readmodel
 
 import (
 	"context"
+	"maps"
 	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
 )
 
@@ -57,7 +59,9 @@ type versionPair interface {
 
 // DefaultMaxEntries bounds a snapshot: about 0.5 KB an entry, the
 // members, answers and package states of about 40 graphs of 1,200
-// members, some 25 MB at most.
+// members, some 25 MB at most. Adding answers copies the maps of the ARN
+// they name (keys and pointers, some 40 bytes an entry), so while reads
+// of the previous state last, one graph's maps exist twice.
 const DefaultMaxEntries = 50_000
 
 // Store is a detective.Store whose reads are served from memory while the
@@ -212,23 +216,43 @@ func (snap *snapshot) serve(fn func(detective.Tx) error, s *Store, volumeVersion
 			err, ok = nil, false
 		}
 	}()
-	return fn(&snapshotTx{snap: snap, store: s, volumeVersion: volumeVersion}), true
+	return fn(&snapshotTx{state: snap.state.Load(), store: s, volumeVersion: volumeVersion}), true
 }
 
-// snapshot is the answers recorded at one data version.
+// snapshot is the answers recorded at one data version. Readers load its
+// state once per read and look up without locks or writes to shared
+// memory: adding answers builds a new state, copying only the maps of the
+// ARNs the answers name, and publishes it, so a read sees one state
+// throughout. Answers are filed under the ARN they name first (one ARN
+// lookup per read) and then by account, so that a lookup hashes an
+// account ID, not a whole ARN.
 type snapshot struct {
 	version string
+	state   atomic.Pointer[snapState]
 
-	mu       sync.RWMutex
-	size     int
-	calls    map[callKey]answer
-	members  map[memberKey]memberAnswer
-	packages map[memberKey]packagesAnswer
+	mu   sync.Mutex // serializes add
+	size int        // answers kept, under mu
+}
+
+// snapState is the answers of a snapshot at one time. It is never
+// changed once published.
+type snapState struct {
+	calls map[callKey]answer // queries naming no ARN
+	arns  map[arn.ARN]*arnState
+}
+
+// arnState is the answers about one ARN (a graph's, or a tagged
+// resource's). It is never changed once published.
+type arnState struct {
+	calls    map[arnCallKey]answer
+	members  map[detective.AccountID]*detective.Member // nil: no record
+	packages map[detective.AccountID]*packagesAnswer
 }
 
 func newSnapshot(v string) *snapshot {
-	return &snapshot{version: v, calls: map[callKey]answer{},
-		members: map[memberKey]memberAnswer{}, packages: map[memberKey]packagesAnswer{}}
+	snap := &snapshot{version: v}
+	snap.state.Store(&snapState{})
+	return snap
 }
 
 // add files rec's answers, up to maxEntries in all; past that the
@@ -236,22 +260,72 @@ func newSnapshot(v string) *snapshot {
 func (snap *snapshot) add(rec *recording, maxEntries int) {
 	snap.mu.Lock()
 	defer snap.mu.Unlock()
-	for k, a := range rec.calls {
-		if _, ok := snap.calls[k]; !ok && snap.size < maxEntries {
-			snap.calls[k] = a
-			snap.size++
+	cur := snap.state.Load()
+	next := &snapState{arns: cur.arns}
+	next.calls, _ = addAnswers(cur.calls, rec.calls, &snap.size, maxEntries)
+	arnsCopied := false
+	for g, ra := range rec.arns {
+		old := cur.arns[g]
+		gs := &arnState{}
+		c1, c2, c3 := false, false, false
+		gs.calls, c1 = addAnswers(old.callMap(), ra.calls, &snap.size, maxEntries)
+		gs.members, c2 = addAnswers(old.memberMap(), ra.members, &snap.size, maxEntries)
+		gs.packages, c3 = addAnswers(old.packageMap(), ra.packages, &snap.size, maxEntries)
+		if !c1 && !c2 && !c3 {
+			continue // nothing new about g
 		}
-	}
-	for k, a := range rec.members {
-		if _, ok := snap.members[k]; !ok && snap.size < maxEntries {
-			snap.members[k] = a
-			snap.size++
+		if !arnsCopied {
+			next.arns = make(map[arn.ARN]*arnState, len(cur.arns)+len(rec.arns))
+			maps.Copy(next.arns, cur.arns)
+			arnsCopied = true
 		}
+		next.arns[g] = gs
 	}
-	for k, a := range rec.packages {
-		if _, ok := snap.packages[k]; !ok && snap.size < maxEntries {
-			snap.packages[k] = a
-			snap.size++
+	snap.state.Store(next)
+}
+
+func (gs *arnState) callMap() map[arnCallKey]answer {
+	if gs == nil {
+		return nil
+	}
+	return gs.calls
+}
+
+func (gs *arnState) memberMap() map[detective.AccountID]*detective.Member {
+	if gs == nil {
+		return nil
+	}
+	return gs.members
+}
+
+func (gs *arnState) packageMap() map[detective.AccountID]*packagesAnswer {
+	if gs == nil {
+		return nil
+	}
+	return gs.packages
+}
+
+// addAnswers returns kept with the answers of got it lacks, counted in
+// size up to maxEntries: kept itself if there are none, else a copy,
+// since kept may be being read; added says which.
+func addAnswers[K comparable, V any](kept, got map[K]V, size *int, maxEntries int) (_ map[K]V, added bool) {
+	var out map[K]V
+	for k, a := range got {
+		if *size >= maxEntries {
+			break
 		}
+		if _, ok := kept[k]; ok {
+			continue
+		}
+		if out == nil {
+			out = make(map[K]V, len(kept)+len(got))
+			maps.Copy(out, kept)
+		}
+		out[k] = a
+		*size++
 	}
+	if out == nil {
+		return kept, false
+	}
+	return out, true
 }

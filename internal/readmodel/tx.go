@@ -20,12 +20,19 @@ import (
 // here; the package states inside members are shared, and the Service
 // replaces them rather than changing them.
 
-// callKey names one query and its arguments.
+// callKey names one query that names no ARN, and its arguments.
 type callKey struct {
 	query   byte
-	graph   arn.ARN
 	a, b, c string
 	n       int
+}
+
+// arnCallKey names one query about an ARN, filed under it, and its other
+// arguments.
+type arnCallKey struct {
+	query byte
+	a     string
+	n     int
 }
 
 const (
@@ -48,32 +55,32 @@ type answer struct {
 	err error
 }
 
-type memberKey struct {
-	graph   arn.ARN
-	account detective.AccountID
-}
-
-// memberAnswer is one account's record in a graph, or that it has none.
-type memberAnswer struct {
-	member detective.Member
-	ok     bool
-}
-
 // packagesAnswer is one member's package states, or that it has none.
 type packagesAnswer struct {
 	packages []detective.PackageState
 	ok       bool
 }
 
-// recording is the answers one read transaction got.
+// recording is the answers one read transaction got, filed as a snapshot
+// files them.
 type recording struct {
-	calls    map[callKey]answer
-	members  map[memberKey]memberAnswer
-	packages map[memberKey]packagesAnswer
+	calls map[callKey]answer
+	arns  map[arn.ARN]*arnState
 }
 
 func newRecording() *recording {
-	return &recording{calls: map[callKey]answer{}, members: map[memberKey]memberAnswer{}, packages: map[memberKey]packagesAnswer{}}
+	return &recording{calls: map[callKey]answer{}, arns: map[arn.ARN]*arnState{}}
+}
+
+// about returns the answers recorded about g.
+func (r *recording) about(g arn.ARN) *arnState {
+	gs := r.arns[g]
+	if gs == nil {
+		gs = &arnState{calls: map[arnCallKey]answer{}, members: map[detective.AccountID]*detective.Member{},
+			packages: map[detective.AccountID]*packagesAnswer{}}
+		r.arns[g] = gs
+	}
+	return gs
 }
 
 func keepable(err error) bool { return err == nil || detective.KindOf(err) == detective.KindNotFound }
@@ -81,6 +88,12 @@ func keepable(err error) bool { return err == nil || detective.KindOf(err) == de
 func (r *recording) call(k callKey, val any, err error) {
 	if keepable(err) {
 		r.calls[k] = answer{val: val, err: err}
+	}
+}
+
+func (r *recording) arnCall(g arn.ARN, k arnCallKey, val any, err error) {
+	if keepable(err) {
+		r.about(g).calls[k] = answer{val: val, err: err}
 	}
 }
 
@@ -95,11 +108,11 @@ type fullTx interface {
 	detective.VolumeReader
 }
 
-// snapshotTx answers from a snapshot. Its embedded fullTx is nil: a query
-// it does not keep panics, and Store.serve takes that as a miss.
+// snapshotTx answers from a snapshot's state. Its embedded fullTx is nil:
+// a query it does not keep panics, and Store.serve takes that as a miss.
 type snapshotTx struct {
 	fullTx
-	snap  *snapshot
+	state *snapState
 	store *Store
 	// volumeVersion is the volume version read with the data version,
 	// "" if it was not (or a write of volume was under way).
@@ -138,34 +151,52 @@ func (t *fillTx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []d
 	return t.fullTx.MeasuredVolume(ctx, graph, accounts, since)
 }
 
-// lookup returns the answer to k, or stops the run as a miss.
-func (t *snapshotTx) lookup(k callKey) answer {
-	t.snap.mu.RLock()
-	a, ok := t.snap.calls[k]
-	t.snap.mu.RUnlock()
+// about returns the answers about g, or stops the run as a miss. The
+// reads served from memory ask about their graph once or twice, so its
+// answers are looked up each time rather than remembered in t, which
+// would make every read's t larger.
+func (t *snapshotTx) about(g arn.ARN) *arnState {
+	gs := t.state.arns[g]
+	if gs == nil {
+		panic(miss{})
+	}
+	return gs
+}
+
+// answerOf returns the answer to k, or stops the run as a miss.
+func answerOf[T any](t *snapshotTx, k callKey, clone func(T) T) (T, error) {
+	a, ok := t.state.calls[k]
 	if !ok {
 		panic(miss{})
 	}
-	return a
+	return valueOf(a, clone)
 }
 
-func answerOf[T any](t *snapshotTx, k callKey, clone func(T) T) (T, error) {
-	a := t.lookup(k)
+// arnAnswerOf returns the answer to k about g, or stops the run as a miss.
+func arnAnswerOf[T any](t *snapshotTx, g arn.ARN, k arnCallKey, clone func(T) T) (T, error) {
+	a, ok := t.about(g).calls[k]
+	if !ok {
+		panic(miss{})
+	}
+	return valueOf(a, clone)
+}
+
+func valueOf[T any](a answer, clone func(T) T) (T, error) {
 	v, _ := a.val.(T)
 	return clone(v), a.err
 }
 
 func same[T any](v T) T { return v }
 
-func graphKey(g arn.ARN) callKey { return callKey{query: queryGraph, graph: g} }
+func graphKey() arnCallKey { return arnCallKey{query: queryGraph} }
 
 func (t *snapshotTx) Graph(_ context.Context, g arn.ARN) (detective.Graph, error) {
-	return answerOf(t, graphKey(g), same[detective.Graph])
+	return arnAnswerOf(t, g, graphKey(), same[detective.Graph])
 }
 
 func (t *fillTx) Graph(ctx context.Context, g arn.ARN) (detective.Graph, error) {
 	v, err := t.fullTx.Graph(ctx, g)
-	t.rec.call(graphKey(g), v, err)
+	t.rec.arnCall(g, graphKey(), v, err)
 	return v, err
 }
 
@@ -197,100 +228,110 @@ func (t *fillTx) ListGraphs(ctx context.Context, p detective.ListGraphsParams) (
 	return v, err
 }
 
-func listMembersKey(p detective.ListMembersParams) callKey {
-	return callKey{query: queryListMembers, graph: p.Graph, a: string(p.After), n: p.Limit}
+func listMembersKey(p detective.ListMembersParams) arnCallKey {
+	return arnCallKey{query: queryListMembers, a: string(p.After), n: p.Limit}
 }
 
+// ListMembers copies the page kept, since the Service makes its members
+// what they are at the time of the request in place; a copy of the
+// structs, sharing their strings and package states, is all it needs.
 func (t *snapshotTx) ListMembers(_ context.Context, p detective.ListMembersParams) ([]detective.Member, error) {
-	return answerOf(t, listMembersKey(p), slices.Clone[[]detective.Member])
+	return arnAnswerOf(t, p.Graph, listMembersKey(p), slices.Clone[[]detective.Member])
 }
 
 func (t *fillTx) ListMembers(ctx context.Context, p detective.ListMembersParams) ([]detective.Member, error) {
 	v, err := t.fullTx.ListMembers(ctx, p)
-	t.rec.call(listMembersKey(p), slices.Clone(v), err)
+	t.rec.arnCall(p.Graph, listMembersKey(p), slices.Clone(v), err)
 	return v, err
 }
 
-func countMembersKey(g arn.ARN, except []detective.MemberStatus) callKey {
+// countMembersKey names the statuses left out without allocating for
+// none or one, as the Service asks: one status is itself, several each
+// end in a NUL, which no status holds.
+func countMembersKey(except []detective.MemberStatus) arnCallKey {
+	switch len(except) {
+	case 0:
+		return arnCallKey{query: queryCountMembers}
+	case 1:
+		return arnCallKey{query: queryCountMembers, a: string(except[0])}
+	}
 	var b strings.Builder
 	for _, s := range except {
 		b.WriteString(string(s))
 		b.WriteByte(0)
 	}
-	return callKey{query: queryCountMembers, graph: g, a: b.String()}
+	return arnCallKey{query: queryCountMembers, a: b.String()}
 }
 
 func (t *snapshotTx) CountMembers(_ context.Context, g arn.ARN, except []detective.MemberStatus) (int, error) {
-	return answerOf(t, countMembersKey(g, except), same[int])
+	return arnAnswerOf(t, g, countMembersKey(except), same[int])
 }
 
 func (t *fillTx) CountMembers(ctx context.Context, g arn.ARN, except []detective.MemberStatus) (int, error) {
 	v, err := t.fullTx.CountMembers(ctx, g, except)
-	t.rec.call(countMembersKey(g, except), v, err)
+	t.rec.arnCall(g, countMembersKey(except), v, err)
 	return v, err
 }
 
-func tagsKey(resource arn.ARN) callKey { return callKey{query: queryTags, graph: resource} }
+func tagsKey() arnCallKey { return arnCallKey{query: queryTags} }
 
 func (t *snapshotTx) Tags(_ context.Context, resource arn.ARN) (map[string]string, error) {
-	return answerOf(t, tagsKey(resource), maps.Clone[map[string]string])
+	return arnAnswerOf(t, resource, tagsKey(), maps.Clone[map[string]string])
 }
 
 func (t *fillTx) Tags(ctx context.Context, resource arn.ARN) (map[string]string, error) {
 	v, err := t.fullTx.Tags(ctx, resource)
-	t.rec.call(tagsKey(resource), maps.Clone(v), err)
+	t.rec.arnCall(resource, tagsKey(), maps.Clone(v), err)
 	return v, err
 }
 
-func graphPackagesKey(g arn.ARN) callKey { return callKey{query: queryGraphPackages, graph: g} }
+func graphPackagesKey() arnCallKey { return arnCallKey{query: queryGraphPackages} }
 
 func (t *snapshotTx) GraphPackages(_ context.Context, g arn.ARN) ([]detective.PackageState, error) {
-	return answerOf(t, graphPackagesKey(g), slices.Clone[[]detective.PackageState])
+	return arnAnswerOf(t, g, graphPackagesKey(), slices.Clone[[]detective.PackageState])
 }
 
 func (t *fillTx) GraphPackages(ctx context.Context, g arn.ARN) ([]detective.PackageState, error) {
 	v, err := t.fullTx.GraphPackages(ctx, g)
-	t.rec.call(graphPackagesKey(g), slices.Clone(v), err)
+	t.rec.arnCall(g, graphPackagesKey(), slices.Clone(v), err)
 	return v, err
 }
 
-func investigationKey(g arn.ARN, id string) callKey {
-	return callKey{query: queryInvestigation, graph: g, a: id}
+func investigationKey(id string) arnCallKey {
+	return arnCallKey{query: queryInvestigation, a: id}
 }
 
 func (t *snapshotTx) Investigation(_ context.Context, g arn.ARN, id string) (detective.Investigation, error) {
-	return answerOf(t, investigationKey(g, id), same[detective.Investigation])
+	return arnAnswerOf(t, g, investigationKey(id), same[detective.Investigation])
 }
 
 func (t *fillTx) Investigation(ctx context.Context, g arn.ARN, id string) (detective.Investigation, error) {
 	v, err := t.fullTx.Investigation(ctx, g, id)
-	t.rec.call(investigationKey(g, id), v, err)
+	t.rec.arnCall(g, investigationKey(id), v, err)
 	return v, err
 }
 
-func listInvestigationsKey(g arn.ARN) callKey {
-	return callKey{query: queryListInvestigations, graph: g}
-}
+func listInvestigationsKey() arnCallKey { return arnCallKey{query: queryListInvestigations} }
 
 func (t *snapshotTx) ListInvestigations(_ context.Context, g arn.ARN) ([]detective.Investigation, error) {
-	return answerOf(t, listInvestigationsKey(g), slices.Clone[[]detective.Investigation])
+	return arnAnswerOf(t, g, listInvestigationsKey(), slices.Clone[[]detective.Investigation])
 }
 
 func (t *fillTx) ListInvestigations(ctx context.Context, g arn.ARN) ([]detective.Investigation, error) {
 	v, err := t.fullTx.ListInvestigations(ctx, g)
-	t.rec.call(listInvestigationsKey(g), slices.Clone(v), err)
+	t.rec.arnCall(g, listInvestigationsKey(), slices.Clone(v), err)
 	return v, err
 }
 
-func orgAdminByGraphKey(g arn.ARN) callKey { return callKey{query: queryOrgAdminByGraph, graph: g} }
+func orgAdminByGraphKey() arnCallKey { return arnCallKey{query: queryOrgAdminByGraph} }
 
 func (t *snapshotTx) OrgAdminByGraph(_ context.Context, g arn.ARN) (detective.OrgAdmin, error) {
-	return answerOf(t, orgAdminByGraphKey(g), same[detective.OrgAdmin])
+	return arnAnswerOf(t, g, orgAdminByGraphKey(), same[detective.OrgAdmin])
 }
 
 func (t *fillTx) OrgAdminByGraph(ctx context.Context, g arn.ARN) (detective.OrgAdmin, error) {
 	v, err := t.fullTx.OrgAdminByGraph(ctx, g)
-	t.rec.call(orgAdminByGraphKey(g), v, err)
+	t.rec.arnCall(g, orgAdminByGraphKey(), v, err)
 	return v, err
 }
 
@@ -298,20 +339,27 @@ func (t *fillTx) OrgAdminByGraph(ctx context.Context, g arn.ARN) (detective.OrgA
 // read before is answered, in the order asked, repeats included, as the
 // stores answer.
 func (t *snapshotTx) Members(_ context.Context, g arn.ARN, accounts []detective.AccountID) ([]detective.Member, error) {
-	t.snap.mu.RLock()
-	defer t.snap.mu.RUnlock()
-	out := make([]detective.Member, 0, len(accounts))
+	kept := t.about(g).members
+	// The records found are gathered first, on the stack for a request's
+	// at most 50 accounts, so that a miss allocates nothing and a hit
+	// allocates once, at the right size.
+	var buf [64]*detective.Member
+	found := buf[:0]
 	for _, id := range accounts {
-		a, ok := t.snap.members[memberKey{g, id}]
+		m, ok := kept[id]
 		if !ok {
 			panic(miss{})
 		}
-		if a.ok {
-			out = append(out, a.member)
+		if m != nil {
+			found = append(found, m)
 		}
 	}
-	if len(out) == 0 {
+	if len(found) == 0 {
 		return nil, nil
+	}
+	out := make([]detective.Member, len(found))
+	for i, m := range found {
+		out[i] = *m
 	}
 	return out, nil
 }
@@ -321,11 +369,12 @@ func (t *fillTx) Members(ctx context.Context, g arn.ARN, accounts []detective.Ac
 	if err != nil {
 		return ms, err
 	}
+	rec := t.rec.about(g).members
 	for _, id := range accounts {
-		t.rec.members[memberKey{g, id}] = memberAnswer{}
+		rec[id] = nil
 	}
 	for _, m := range ms {
-		t.rec.members[memberKey{g, m.Account}] = memberAnswer{member: m, ok: true}
+		rec[m.Account] = &m
 	}
 	return ms, nil
 }
@@ -333,11 +382,10 @@ func (t *fillTx) Members(ctx context.Context, g arn.ARN, accounts []detective.Ac
 // MemberPackages answers from each account's states, once per account in
 // the order asked, as the stores answer.
 func (t *snapshotTx) MemberPackages(_ context.Context, g arn.ARN, accounts []detective.AccountID) ([]detective.MemberPackages, error) {
-	t.snap.mu.RLock()
-	defer t.snap.mu.RUnlock()
+	kept := t.about(g).packages
 	var out []detective.MemberPackages
 	for i, id := range accounts {
-		a, ok := t.snap.packages[memberKey{g, id}]
+		a, ok := kept[id]
 		if !ok {
 			panic(miss{})
 		}
@@ -353,11 +401,12 @@ func (t *fillTx) MemberPackages(ctx context.Context, g arn.ARN, accounts []detec
 	if err != nil {
 		return mps, err
 	}
+	rec := t.rec.about(g).packages
 	for _, id := range accounts {
-		t.rec.packages[memberKey{g, id}] = packagesAnswer{}
+		rec[id] = &packagesAnswer{}
 	}
 	for _, mp := range mps {
-		t.rec.packages[memberKey{g, mp.Account}] = packagesAnswer{packages: slices.Clone(mp.Packages), ok: true}
+		rec[mp.Account] = &packagesAnswer{packages: slices.Clone(mp.Packages), ok: true}
 	}
 	return mps, nil
 }

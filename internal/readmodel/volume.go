@@ -2,7 +2,9 @@ package readmodel
 
 import (
 	"context"
+	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -17,14 +19,21 @@ import (
 // starting in one minute has the same answer at one volume version.
 
 // volumeSnapshot is the measured volume answers kept at one volume
-// version for windows starting in one minute.
+// version for windows starting in one minute, by graph and account. As in
+// snapshot, readers load the answers without locks and adding builds
+// new maps.
 type volumeSnapshot struct {
 	version string
 	since   time.Time // truncated to the minute
+	answers atomic.Pointer[volumeAnswers]
 
-	mu      sync.RWMutex
-	answers map[memberKey]volumeAnswer
+	mu   sync.Mutex // serializes add
+	size int        // answers kept, under mu
 }
+
+// volumeAnswers is the answers of a volumeSnapshot at one time, never
+// changed once published.
+type volumeAnswers map[arn.ARN]map[detective.AccountID]volumeAnswer
 
 // volumeAnswer is one account's measured volume in a graph, or that it
 // never ingested into it (an answer too: it costs the next read nothing).
@@ -83,7 +92,8 @@ func (s *Store) volumesAt(v string, since time.Time) *volumeSnapshot {
 		if cur != nil && cur.version == v && cur.since.Equal(since) {
 			return cur
 		}
-		next := &volumeSnapshot{version: v, since: since, answers: map[memberKey]volumeAnswer{}}
+		next := &volumeSnapshot{version: v, since: since}
+		next.answers.Store(&volumeAnswers{})
 		if s.volumes.CompareAndSwap(cur, next) {
 			return next
 		}
@@ -93,11 +103,10 @@ func (s *Store) volumesAt(v string, since time.Time) *volumeSnapshot {
 // answer returns the kept volume of accounts in graph; ok is false if an
 // account has no answer kept.
 func (vs *volumeSnapshot) answer(graph arn.ARN, accounts []detective.AccountID) (map[detective.AccountID]detective.MeasuredVolume, bool) {
-	vs.mu.RLock()
-	defer vs.mu.RUnlock()
+	kept := (*vs.answers.Load())[graph]
 	var out map[detective.AccountID]detective.MeasuredVolume
 	for _, id := range accounts {
-		a, ok := vs.answers[memberKey{graph, id}]
+		a, ok := kept[id]
 		if !ok {
 			return nil, false
 		}
@@ -116,12 +125,18 @@ func (vs *volumeSnapshot) answer(graph arn.ARN, accounts []detective.AccountID) 
 func (vs *volumeSnapshot) add(graph arn.ARN, accounts []detective.AccountID, got map[detective.AccountID]detective.MeasuredVolume, maxEntries int) {
 	vs.mu.Lock()
 	defer vs.mu.Unlock()
+	cur := *vs.answers.Load()
+	add := make(map[detective.AccountID]volumeAnswer, len(accounts))
 	for _, id := range accounts {
-		k := memberKey{graph, id}
-		if _, ok := vs.answers[k]; ok || len(vs.answers) >= maxEntries {
-			continue
-		}
 		mv, ok := got[id]
-		vs.answers[k] = volumeAnswer{volume: mv, ok: ok}
+		add[id] = volumeAnswer{volume: mv, ok: ok}
 	}
+	kept, added := addAnswers(cur[graph], add, &vs.size, maxEntries)
+	if !added {
+		return
+	}
+	next := make(volumeAnswers, len(cur)+1)
+	maps.Copy(next, cur)
+	next[graph] = kept
+	vs.answers.Store(&next)
 }
