@@ -21,7 +21,7 @@ const (
 
 // Account returns what is known about id, or KindNotFound.
 func (t *tx) Account(ctx context.Context, id detective.AccountID) (world.Account, error) {
-	a, err := scanAccount(t.stmt(ctx, t.st.account).QueryRowContext(ctx, string(id)))
+	a, err := scanAccount(t.stmt(ctx, &t.st.account).QueryRowContext(ctx, string(id)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return world.Account{}, detective.NotFound("Nothing is known about account %s", id)
 	}
@@ -37,7 +37,7 @@ func (t *tx) PutAccount(ctx context.Context, a world.Account) error {
 	if err != nil {
 		return wrap("put account", err)
 	}
-	if _, err := t.stmt(ctx, t.st.putAccount).ExecContext(ctx, string(a.ID), a.RootEmail, a.GuardDutyDisabled, volumes); err != nil {
+	if _, err := t.stmt(ctx, &t.st.putAccount).ExecContext(ctx, string(a.ID), a.RootEmail, a.GuardDutyDisabled, volumes); err != nil {
 		return wrap("put account", err)
 	}
 	return nil

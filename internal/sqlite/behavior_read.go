@@ -46,19 +46,23 @@ func (s *Store) GraphVolume(ctx context.Context, graph arn.ARN, since time.Time)
 
 // MeasuredVolume implements behavior.Store.
 func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
-	return measuredVolume(ctx, s.readSt.measuredVolume, graph, accounts, since)
+	st, err := s.readSt.measuredVolume.prepare(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
+	return measuredVolume(ctx, st, graph, accounts, since)
 }
 
 // MeasuredVolume implements detective.VolumeReader, in the transaction.
 func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	return byAccount(measuredVolume(ctx, t.stmt(ctx, t.st.measuredVolume), graph, accounts, since))
+	return byAccount(measuredVolume(ctx, t.stmt(ctx, &t.st.measuredVolume), graph, accounts, since))
 }
 
 // GraphMeasuredVolume implements detective.GraphVolumeReader, in the
 // transaction.
 func (t *tx) GraphMeasuredVolume(ctx context.Context, graph arn.ARN, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
 	var out []behavior.AccountVolume
-	rows, err := t.stmt(ctx, t.st.graphMeasuredVolume).QueryContext(ctx, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph))
+	rows, err := t.stmt(ctx, &t.st.graphMeasuredVolume).QueryContext(ctx, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph))
 	if err != nil {
 		return nil, wrap("graph measured volume", err)
 	}
@@ -114,7 +118,12 @@ const graphMeasuredVolumeQuery = measuredVolumeSelect + `
 		WHERE graph_key = ?
 		GROUP BY account_id, package ORDER BY account_id, package`
 
-func measuredVolume(ctx context.Context, st *sql.Stmt, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
+// stmtQuerier is a *sql.Stmt or a boundStmt.
+type stmtQuerier interface {
+	QueryContext(ctx context.Context, args ...any) (*sql.Rows, error)
+}
+
+func measuredVolume(ctx context.Context, st stmtQuerier, graph arn.ARN, accounts []detective.AccountID, since time.Time) ([]behavior.AccountVolume, error) {
 	if len(accounts) == 0 {
 		return nil, nil
 	}

@@ -36,7 +36,7 @@ const (
 // GraphPackages returns graph's package states in package order; none if
 // nothing was stored. Volume fields are always zero for graph rows.
 func (t *tx) GraphPackages(ctx context.Context, graph arn.ARN) ([]detective.PackageState, error) {
-	rows, err := t.stmt(ctx, t.st.graphPackages).QueryContext(ctx, graph.String())
+	rows, err := t.stmt(ctx, &t.st.graphPackages).QueryContext(ctx, graph.String())
 	if err != nil {
 		return nil, wrap("graph packages", err)
 	}
@@ -66,7 +66,7 @@ func (t *tx) PutGraphPackages(ctx context.Context, graph arn.ARN, ps []detective
 	if len(ps) == 0 {
 		return nil
 	}
-	put := t.stmt(ctx, t.st.putGraphPackage)
+	put := t.stmt(ctx, &t.st.putGraphPackage)
 	for _, p := range ps {
 		_, err := put.ExecContext(ctx, graph.String(), string(p.Package), string(p.State),
 			nullMillis(p.Started), nullMillis(p.Stopped), nullMillis(p.Disabled))
@@ -126,7 +126,7 @@ func (t *tx) PutMemberPackages(ctx context.Context, graph arn.ARN, ms []detectiv
 		}
 		sp.changed = true
 	}
-	set := t.stmt(ctx, t.st.setMemberPackages)
+	set := t.stmt(ctx, &t.st.setMemberPackages)
 	for _, sp := range stored {
 		if !sp.changed {
 			continue
@@ -155,7 +155,7 @@ func (t *tx) storedPackages(ctx context.Context, graph arn.ARN, accounts []detec
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.stmt(ctx, t.st.memberPackages).QueryContext(ctx, graph.String(), ids)
+	rows, err := t.stmt(ctx, &t.st.memberPackages).QueryContext(ctx, graph.String(), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (t *tx) storedPackages(ctx context.Context, graph arn.ARN, accounts []detec
 // GraphsWithMemberStatus returns, by ARN, the graphs with at least one
 // member whose stored Status is status.
 func (t *tx) GraphsWithMemberStatus(ctx context.Context, status detective.MemberStatus) ([]arn.ARN, error) {
-	rows, err := t.stmt(ctx, t.st.graphsWithMemberStatus).QueryContext(ctx, string(status))
+	rows, err := t.stmt(ctx, &t.st.graphsWithMemberStatus).QueryContext(ctx, string(status))
 	if err != nil {
 		return nil, wrap("graphs with member status", err)
 	}

@@ -24,7 +24,7 @@ const (
 func (t *tx) Graph(ctx context.Context, graph arn.ARN) (detective.Graph, error) {
 	g := detective.Graph{ARN: graph}
 	var created int64
-	err := t.stmt(ctx, t.st.graph).QueryRowContext(ctx, graph.String()).Scan((*string)(&g.Admin), &g.Region, &created)
+	err := t.stmt(ctx, &t.st.graph).QueryRowContext(ctx, graph.String()).Scan((*string)(&g.Admin), &g.Region, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return detective.Graph{}, detective.NotFound("The behavior graph %s does not exist", graph)
 	}
@@ -54,7 +54,7 @@ func (t *tx) GraphByAdmin(ctx context.Context, admin detective.AccountID, region
 		s       string
 		created int64
 	)
-	err := t.stmt(ctx, t.st.graphByAdmin).QueryRowContext(ctx, string(admin), region).Scan(&s, &created)
+	err := t.stmt(ctx, &t.st.graphByAdmin).QueryRowContext(ctx, string(admin), region).Scan(&s, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return detective.Graph{}, detective.NotFound("Account %s has no behavior graph in %s", admin, region)
 	}
@@ -71,7 +71,7 @@ func (t *tx) GraphByAdmin(ctx context.Context, admin detective.AccountID, region
 // CreateGraph inserts g, or returns KindConflict if its ARN exists or its
 // administrator has a graph in its region.
 func (t *tx) CreateGraph(ctx context.Context, g detective.Graph) error {
-	_, err := t.stmt(ctx, t.st.createGraph).ExecContext(ctx, g.ARN.String(), string(g.Admin), g.Region, millis(g.CreatedTime))
+	_, err := t.stmt(ctx, &t.st.createGraph).ExecContext(ctx, g.ARN.String(), string(g.Admin), g.Region, millis(g.CreatedTime))
 	if isConflict(err) {
 		return &detective.Error{
 			Kind:    detective.KindConflict,
@@ -89,7 +89,7 @@ func (t *tx) CreateGraph(ctx context.Context, g detective.Graph) error {
 // members, tags, package states, investigations and indicators.
 // KindNotFound if absent.
 func (t *tx) DeleteGraph(ctx context.Context, graph arn.ARN) error {
-	res, err := t.stmt(ctx, t.st.deleteGraph).ExecContext(ctx, graph.String())
+	res, err := t.stmt(ctx, &t.st.deleteGraph).ExecContext(ctx, graph.String())
 	if err != nil {
 		return wrap("delete graph", err)
 	}
@@ -105,7 +105,7 @@ func (t *tx) DeleteGraph(ctx context.Context, graph arn.ARN) error {
 
 // ListGraphs returns one page of p.Admin's graphs in p.Region, by ARN.
 func (t *tx) ListGraphs(ctx context.Context, p detective.ListGraphsParams) ([]detective.Graph, error) {
-	rows, err := t.stmt(ctx, t.st.listGraphs).QueryContext(ctx, string(p.Admin), p.Region, p.After, limit(p.Limit))
+	rows, err := t.stmt(ctx, &t.st.listGraphs).QueryContext(ctx, string(p.Admin), p.Region, p.After, limit(p.Limit))
 	if err != nil {
 		return nil, wrap("list graphs", err)
 	}

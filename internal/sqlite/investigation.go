@@ -37,7 +37,7 @@ const (
 // CreateInvestigation inserts inv, or returns KindConflict if its ID exists
 // in its graph. The transaction stays usable after a conflict.
 func (t *tx) CreateInvestigation(ctx context.Context, inv detective.Investigation) error {
-	_, err := t.stmt(ctx, t.st.createInvestigation).ExecContext(ctx, inv.Graph.String(), inv.ID,
+	_, err := t.stmt(ctx, &t.st.createInvestigation).ExecContext(ctx, inv.Graph.String(), inv.ID,
 		inv.EntityARN, string(inv.EntityType), string(inv.Status), string(inv.Severity), string(inv.State),
 		millis(inv.CreatedTime), millis(inv.ScopeStart), millis(inv.ScopeEnd), millis(inv.CompletedTime))
 	if isConflict(err) {
@@ -55,7 +55,7 @@ func (t *tx) CreateInvestigation(ctx context.Context, inv detective.Investigatio
 
 // Investigation returns the investigation id of graph, or KindNotFound.
 func (t *tx) Investigation(ctx context.Context, graph arn.ARN, id string) (detective.Investigation, error) {
-	inv, err := scanInvestigation(t.stmt(ctx, t.st.investigation).QueryRowContext(ctx, graph.String(), id))
+	inv, err := scanInvestigation(t.stmt(ctx, &t.st.investigation).QueryRowContext(ctx, graph.String(), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return detective.Investigation{}, investigationNotFound(graph, id)
 	}
@@ -68,7 +68,7 @@ func (t *tx) Investigation(ctx context.Context, graph arn.ARN, id string) (detec
 // UpdateInvestigationState sets the State of an existing investigation, or
 // returns KindNotFound.
 func (t *tx) UpdateInvestigationState(ctx context.Context, graph arn.ARN, id string, state detective.InvestigationState) error {
-	res, err := t.stmt(ctx, t.st.updateInvestigationState).ExecContext(ctx, graph.String(), id, string(state))
+	res, err := t.stmt(ctx, &t.st.updateInvestigationState).ExecContext(ctx, graph.String(), id, string(state))
 	if err != nil {
 		return wrap("update investigation state", err)
 	}
@@ -85,7 +85,7 @@ func (t *tx) UpdateInvestigationState(ctx context.Context, graph arn.ARN, id str
 // ListInvestigations returns every investigation of graph by CreatedTime,
 // then ID.
 func (t *tx) ListInvestigations(ctx context.Context, graph arn.ARN) ([]detective.Investigation, error) {
-	rows, err := t.stmt(ctx, t.st.listInvestigations).QueryContext(ctx, graph.String())
+	rows, err := t.stmt(ctx, &t.st.listInvestigations).QueryContext(ctx, graph.String())
 	if err != nil {
 		return nil, wrap("list investigations", err)
 	}
@@ -108,7 +108,7 @@ func (t *tx) ListInvestigations(ctx context.Context, graph arn.ARN) ([]detective
 // order PutIndicators was given them; none if the investigation has none
 // or does not exist. Detail values come back as decodeDetail describes.
 func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detective.Indicator, error) {
-	rows, err := t.stmt(ctx, t.st.indicators).QueryContext(ctx, graph.String(), id)
+	rows, err := t.stmt(ctx, &t.st.indicators).QueryContext(ctx, graph.String(), id)
 	if err != nil {
 		return nil, wrap("indicators", err)
 	}
@@ -137,10 +137,10 @@ func (t *tx) Indicators(ctx context.Context, graph arn.ARN, id string) ([]detect
 // inds, kept in their order. The investigation must exist: the schema's
 // foreign key refuses indicators of an unknown one, an internal error.
 func (t *tx) PutIndicators(ctx context.Context, graph arn.ARN, id string, inds []detective.Indicator) error {
-	if _, err := t.stmt(ctx, t.st.deleteIndicators).ExecContext(ctx, graph.String(), id); err != nil {
+	if _, err := t.stmt(ctx, &t.st.deleteIndicators).ExecContext(ctx, graph.String(), id); err != nil {
 		return wrap("put indicators", err)
 	}
-	put := t.stmt(ctx, t.st.putIndicator)
+	put := t.stmt(ctx, &t.st.putIndicator)
 	for i, ind := range inds {
 		detail, err := columncodec.EncodeDetail(ind.Detail)
 		if err != nil {

@@ -59,7 +59,7 @@ func (t *tx) Members(ctx context.Context, graph arn.ARN, accounts []detective.Ac
 	if err != nil {
 		return nil, wrap("members", err)
 	}
-	rows, err := t.stmt(ctx, t.st.members).QueryContext(ctx, graph.String(), ids)
+	rows, err := t.stmt(ctx, &t.st.members).QueryContext(ctx, graph.String(), ids)
 	if err != nil {
 		return nil, wrap("members", err)
 	}
@@ -76,7 +76,7 @@ func (t *tx) PutMembers(ctx context.Context, ms []detective.Member) error {
 	if len(ms) == 0 {
 		return nil
 	}
-	put := t.stmt(ctx, t.st.putMember)
+	put := t.stmt(ctx, &t.st.putMember)
 	for _, m := range ms {
 		_, err := put.ExecContext(ctx, m.Graph.String(), string(m.Account), m.Email, string(m.Admin),
 			string(m.Type), string(m.Status), string(m.DisabledReason),
@@ -99,7 +99,7 @@ func (t *tx) DeleteMembers(ctx context.Context, graph arn.ARN, accounts []detect
 	if err != nil {
 		return wrap("delete members", err)
 	}
-	if _, err := t.stmt(ctx, t.st.deleteMembers).ExecContext(ctx, graph.String(), ids); err != nil {
+	if _, err := t.stmt(ctx, &t.st.deleteMembers).ExecContext(ctx, graph.String(), ids); err != nil {
 		return wrap("delete members", err)
 	}
 	return nil
@@ -112,7 +112,7 @@ func (t *tx) CountMembers(ctx context.Context, graph arn.ARN, except []detective
 		return 0, wrap("count members", err)
 	}
 	var n int
-	if err := t.stmt(ctx, t.st.countMembers).QueryRowContext(ctx, graph.String(), statuses).Scan(&n); err != nil {
+	if err := t.stmt(ctx, &t.st.countMembers).QueryRowContext(ctx, graph.String(), statuses).Scan(&n); err != nil {
 		return 0, wrap("count members", err)
 	}
 	return n, nil
@@ -120,7 +120,7 @@ func (t *tx) CountMembers(ctx context.Context, graph arn.ARN, except []detective
 
 // ListMembers returns one page of graph's members by account ID.
 func (t *tx) ListMembers(ctx context.Context, p detective.ListMembersParams) ([]detective.Member, error) {
-	rows, err := t.stmt(ctx, t.st.listMembers).QueryContext(ctx, p.Graph.String(), string(p.After), limit(p.Limit))
+	rows, err := t.stmt(ctx, &t.st.listMembers).QueryContext(ctx, p.Graph.String(), string(p.After), limit(p.Limit))
 	if err != nil {
 		return nil, wrap("list members", err)
 	}
@@ -139,7 +139,7 @@ func (t *tx) ListMemberships(ctx context.Context, p detective.ListMembershipsPar
 	if err != nil {
 		return nil, wrap("list memberships", err)
 	}
-	rows, err := t.stmt(ctx, t.st.listMemberships).QueryContext(ctx,
+	rows, err := t.stmt(ctx, &t.st.listMemberships).QueryContext(ctx,
 		string(p.Account), p.Region, p.After, millis(p.SettledBy), statuses, limit(p.Limit))
 	if err != nil {
 		return nil, wrap("list memberships", err)

@@ -26,7 +26,7 @@ const (
 // states of graph's members whose stored Status is status.
 func (t *tx) MemberVolume(ctx context.Context, graph arn.ARN, status detective.MemberStatus) (int64, error) {
 	var v int64
-	err := t.stmt(ctx, t.st.memberVolume).QueryRowContext(ctx, graph.String(), string(status)).Scan(&v)
+	err := t.stmt(ctx, &t.st.memberVolume).QueryRowContext(ctx, graph.String(), string(status)).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil // no member of graph ever had status
 	}
@@ -39,7 +39,7 @@ func (t *tx) MemberVolume(ctx context.Context, graph arn.ARN, status detective.M
 // MembersWithStatus returns graph's members whose stored Status is status,
 // by account ID.
 func (t *tx) MembersWithStatus(ctx context.Context, graph arn.ARN, status detective.MemberStatus) ([]detective.Member, error) {
-	rows, err := t.stmt(ctx, t.st.membersWithStatus).QueryContext(ctx, graph.String(), string(status))
+	rows, err := t.stmt(ctx, &t.st.membersWithStatus).QueryContext(ctx, graph.String(), string(status))
 	if err != nil {
 		return nil, wrap("members with status", err)
 	}

@@ -36,7 +36,7 @@ const (
 // OrgAdmin returns org's Detective administrator in region, or
 // KindNotFound.
 func (t *tx) OrgAdmin(ctx context.Context, org, region string) (detective.OrgAdmin, error) {
-	a, err := scanOrgAdmin(t.stmt(ctx, t.st.orgAdmin).QueryRowContext(ctx, org, region))
+	a, err := scanOrgAdmin(t.stmt(ctx, &t.st.orgAdmin).QueryRowContext(ctx, org, region))
 	if errors.Is(err, sql.ErrNoRows) {
 		return detective.OrgAdmin{}, detective.NotFound("Organization %s has no Detective administrator in %s", org, region)
 	}
@@ -49,7 +49,7 @@ func (t *tx) OrgAdmin(ctx context.Context, org, region string) (detective.OrgAdm
 // OrgAdminByGraph returns the designation whose organization behavior
 // graph is graph, or KindNotFound.
 func (t *tx) OrgAdminByGraph(ctx context.Context, graph arn.ARN) (detective.OrgAdmin, error) {
-	a, err := scanOrgAdmin(t.stmt(ctx, t.st.orgAdminByGraph).QueryRowContext(ctx, graph.String()))
+	a, err := scanOrgAdmin(t.stmt(ctx, &t.st.orgAdminByGraph).QueryRowContext(ctx, graph.String()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return detective.OrgAdmin{}, detective.NotFound("The behavior graph %s is not an organization behavior graph", graph)
 	}
@@ -61,7 +61,7 @@ func (t *tx) OrgAdminByGraph(ctx context.Context, graph arn.ARN) (detective.OrgA
 
 // OrgAdmins returns org's designations in every region, ordered by region.
 func (t *tx) OrgAdmins(ctx context.Context, org string) ([]detective.OrgAdmin, error) {
-	rows, err := t.stmt(ctx, t.st.orgAdmins).QueryContext(ctx, org)
+	rows, err := t.stmt(ctx, &t.st.orgAdmins).QueryContext(ctx, org)
 	if err != nil {
 		return nil, wrap("org admins", err)
 	}
@@ -83,7 +83,7 @@ func (t *tx) OrgAdmins(ctx context.Context, org string) ([]detective.OrgAdmin, e
 // PutOrgAdmin inserts or replaces the designation of (a.Org, a.Region),
 // every field.
 func (t *tx) PutOrgAdmin(ctx context.Context, a detective.OrgAdmin) error {
-	if _, err := t.stmt(ctx, t.st.putOrgAdmin).ExecContext(ctx, a.Org, a.Region, string(a.Account),
+	if _, err := t.stmt(ctx, &t.st.putOrgAdmin).ExecContext(ctx, a.Org, a.Region, string(a.Account),
 		a.Graph.String(), millis(a.DelegationTime), a.AutoEnable); err != nil {
 		return wrap("put org admin", err)
 	}
@@ -93,7 +93,7 @@ func (t *tx) PutOrgAdmin(ctx context.Context, a detective.OrgAdmin) error {
 // DeleteOrgAdmin removes the designation of (org, region); absent is not
 // an error.
 func (t *tx) DeleteOrgAdmin(ctx context.Context, org, region string) error {
-	if _, err := t.stmt(ctx, t.st.deleteOrgAdmin).ExecContext(ctx, org, region); err != nil {
+	if _, err := t.stmt(ctx, &t.st.deleteOrgAdmin).ExecContext(ctx, org, region); err != nil {
 		return wrap("delete org admin", err)
 	}
 	return nil

@@ -79,3 +79,18 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 }
+
+// TestStatementsPrepare prepares every statement of both pools: they are
+// prepared on first use, so an open no longer finds a query that does not
+// compile.
+func TestStatementsPrepare(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	for _, st := range []*statements{s.readSt, s.writeSt} {
+		for _, q := range st.all {
+			if _, err := q.prepare(t.Context(), st.db); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}

@@ -23,8 +23,8 @@ import (
 type Store struct {
 	write   *sql.DB     // exactly one connection: writes are serialized here
 	read    *sql.DB     // several query_only connections, for reads in parallel
-	writeSt *statements // prepared on write
-	readSt  *statements // prepared on read
+	writeSt *statements // on write, prepared on first use
+	readSt  *statements // on read, prepared on first use
 	// keep holds an in-memory database open: it lives only as long as
 	// some connection to it, and the pools may close idle connections.
 	keep *sql.Conn
@@ -111,7 +111,7 @@ func OpenMemory(ctx context.Context) (*Store, error) {
 
 // open opens the write pool and the read pool on the database name, with
 // the common pragmas, the extra ones for the write pool and query
-// parameters q, then migrates it and prepares the statements.
+// parameters q, then migrates it.
 func open(ctx context.Context, name string, q url.Values, writePragmas []string) (_ *Store, err error) {
 	common := []string{
 		fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS),
@@ -164,19 +164,10 @@ func open(ctx context.Context, name string, q url.Values, writePragmas []string)
 	s.read.SetConnMaxLifetime(0)
 	s.read.SetConnMaxIdleTime(0)
 
-	// Each pool's statements are prepared on a connection of its own, at
-	// once: that is a third of an open of a current database.
-	var readErr error
-	prepared := make(chan struct{})
-	go func() {
-		defer close(prepared)
-		s.readSt, readErr = prepare(ctx, s.read)
-	}()
-	s.writeSt, err = prepare(ctx, s.write)
-	<-prepared
-	if err := errors.Join(err, readErr); err != nil {
-		return nil, err
-	}
+	// Statements are prepared on first use, not here: preparing every one
+	// on both pools was a third of an open of a current database.
+	s.writeSt = newStatements(s.write)
+	s.readSt = newStatements(s.read)
 	return s, nil
 }
 
@@ -284,6 +275,7 @@ func (s *Store) Versions(context.Context) (data, volume string, err error) {
 // returns nil. fn's error is returned as it is, so that its Kind reaches
 // the caller.
 func run(ctx context.Context, db *sql.DB, t *tx, opts *sql.TxOptions, fn func(*tx) error) (err error) {
+	t.st.preparePending(ctx)
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return wrap("begin", err)

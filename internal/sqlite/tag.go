@@ -22,7 +22,7 @@ const (
 
 // Tags returns the tags of resource: an empty map, never nil, if none.
 func (t *tx) Tags(ctx context.Context, resource arn.ARN) (map[string]string, error) {
-	rows, err := t.stmt(ctx, t.st.tags).QueryContext(ctx, resource.String())
+	rows, err := t.stmt(ctx, &t.st.tags).QueryContext(ctx, resource.String())
 	if err != nil {
 		return nil, wrap("tags", err)
 	}
@@ -55,7 +55,7 @@ func (t *tx) PutTags(ctx context.Context, resource arn.ARN, tags map[string]stri
 	if err != nil {
 		return wrap("put tags", err)
 	}
-	if _, err := t.stmt(ctx, t.st.putTags).ExecContext(ctx, resource.String(), string(obj)); err != nil {
+	if _, err := t.stmt(ctx, &t.st.putTags).ExecContext(ctx, resource.String(), string(obj)); err != nil {
 		return wrap("put tags", err)
 	}
 	return nil
@@ -70,7 +70,7 @@ func (t *tx) DeleteTags(ctx context.Context, resource arn.ARN, keys []string) er
 	if err != nil {
 		return wrap("delete tags", err)
 	}
-	if _, err := t.stmt(ctx, t.st.deleteTags).ExecContext(ctx, resource.String(), arr); err != nil {
+	if _, err := t.stmt(ctx, &t.st.deleteTags).ExecContext(ctx, resource.String(), arr); err != nil {
 		return wrap("delete tags", err)
 	}
 	return nil

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -32,33 +34,115 @@ var (
 	_ world.Tx     = (*tx)(nil)
 )
 
-// stmt returns s bound to the transaction. database/sql keeps s prepared on
-// each connection it has run on, so this does not parse the SQL again.
-func (t *tx) stmt(ctx context.Context, s *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(ctx, s) }
-
-// statements are the queries of a Tx, prepared once per pool.
-type statements struct {
-	graph, graphByAdmin, createGraph, deleteGraph, listGraphs                     *sql.Stmt
-	members, putMember, deleteMembers, countMembers, listMembers, listMemberships *sql.Stmt
-	tags, putTags, deleteTags                                                     *sql.Stmt
-	account, putAccount                                                           *sql.Stmt
-
-	// The control plane: datasource packages and investigations.
-	graphPackages, putGraphPackage, memberPackages, setMemberPackages                *sql.Stmt
-	graphsWithMemberStatus                                                           *sql.Stmt
-	memberVolume, membersWithStatus, graphMeasuredVolume                             *sql.Stmt
-	createInvestigation, investigation, updateInvestigationState, listInvestigations *sql.Stmt
-	indicators, deleteIndicators, putIndicator                                       *sql.Stmt
-	orgAdmin, orgAdminByGraph, orgAdmins, putOrgAdmin, deleteOrgAdmin                *sql.Stmt
-
-	// The behavior store's, read in Detective's transactions too.
-	measuredVolume *sql.Stmt
+// stmt returns q bound to the transaction. Once the pool has q prepared,
+// database/sql keeps it prepared on each connection it has run on, so this
+// does not parse the SQL again. Until then the transaction prepares q for
+// itself and asks the pool to prepare it before its next transaction: a
+// pool cannot prepare inside one, whose connection may be its only one.
+func (t *tx) stmt(ctx context.Context, q *lazyStmt) boundStmt {
+	if s := q.s.Load(); s != nil {
+		return boundStmt{s: t.tx.StmtContext(ctx, s)}
+	}
+	t.st.want(q)
+	s, err := t.tx.PrepareContext(ctx, q.query)
+	if err != nil {
+		// Running the text reports the error where the statement is used.
+		return boundStmt{tx: t.tx, query: q.query}
+	}
+	return boundStmt{s: s}
 }
 
-func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
-	st := new(statements)
+// boundStmt is a statement of a transaction: prepared (s), or its text run
+// in the transaction (tx, query) when preparing it failed.
+type boundStmt struct {
+	s     *sql.Stmt
+	tx    *sql.Tx
+	query string
+}
+
+func (b boundStmt) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	if b.s != nil {
+		return b.s.ExecContext(ctx, args...)
+	}
+	return b.tx.ExecContext(ctx, b.query, args...)
+}
+
+func (b boundStmt) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	if b.s != nil {
+		return b.s.QueryContext(ctx, args...)
+	}
+	return b.tx.QueryContext(ctx, b.query, args...)
+}
+
+func (b boundStmt) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	if b.s != nil {
+		return b.s.QueryRowContext(ctx, args...)
+	}
+	return b.tx.QueryRowContext(ctx, b.query, args...)
+}
+
+// lazyStmt is one query of a pool, prepared on the pool when first needed
+// rather than at open: most of a process's statements are never used by
+// its first requests, and preparing them all was a quarter of a start.
+type lazyStmt struct {
+	query string
+	s     atomic.Pointer[sql.Stmt] // nil until prepared on the pool
+	mu    sync.Mutex               // serializes preparing s
+	asked atomic.Bool              // queued in statements.pending
+}
+
+// prepare returns q prepared on db, preparing it if it is not yet. The
+// caller must hold no connection of db.
+func (q *lazyStmt) prepare(ctx context.Context, db *sql.DB) (*sql.Stmt, error) {
+	if s := q.s.Load(); s != nil {
+		return s, nil
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if s := q.s.Load(); s != nil {
+		return s, nil
+	}
+	s, err := db.PrepareContext(ctx, q.query)
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("prepare %q", q.query), err)
+	}
+	q.s.Store(s)
+	return s, nil
+}
+
+type statements struct {
+	db *sql.DB
+	// all lists the fields below, for Close.
+	all []*lazyStmt
+	// pending holds the statements a transaction prepared for itself
+	// because the pool had not yet: the next transaction prepares them on
+	// the pool before it takes a connection.
+	mu         sync.Mutex
+	pending    []*lazyStmt
+	hasPending atomic.Bool
+
+	graph, graphByAdmin, createGraph, deleteGraph, listGraphs                     lazyStmt
+	members, putMember, deleteMembers, countMembers, listMembers, listMemberships lazyStmt
+	tags, putTags, deleteTags                                                     lazyStmt
+	account, putAccount                                                           lazyStmt
+
+	// The control plane: datasource packages and investigations.
+	graphPackages, putGraphPackage, memberPackages, setMemberPackages                lazyStmt
+	graphsWithMemberStatus                                                           lazyStmt
+	memberVolume, membersWithStatus, graphMeasuredVolume                             lazyStmt
+	createInvestigation, investigation, updateInvestigationState, listInvestigations lazyStmt
+	indicators, deleteIndicators, putIndicator                                       lazyStmt
+	orgAdmin, orgAdminByGraph, orgAdmins, putOrgAdmin, deleteOrgAdmin                lazyStmt
+
+	// The behavior store's, read in Detective's transactions too.
+	measuredVolume lazyStmt
+}
+
+// newStatements returns the statements of the pool db, none prepared yet.
+func newStatements(db *sql.DB) *statements {
+	st := &statements{db: db}
 	for _, p := range []struct {
-		dst   **sql.Stmt
+		dst   *lazyStmt
 		query string
 	}{
 		{&st.graph, graphQuery},
@@ -99,30 +183,46 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&st.deleteOrgAdmin, deleteOrgAdminQuery},
 		{&st.measuredVolume, measuredVolumeQuery},
 	} {
-		s, err := db.PrepareContext(ctx, p.query)
-		if err != nil {
-			_ = st.close() // the prepare error is the one to report
-			return nil, wrap(fmt.Sprintf("prepare %q", p.query), err)
-		}
-		*p.dst = s
+		p.dst.query = p.query
+		st.all = append(st.all, p.dst)
 	}
-	return st, nil
+	return st
+}
+
+// want queues q to be prepared on the pool before the next transaction.
+func (st *statements) want(q *lazyStmt) {
+	if !q.asked.CompareAndSwap(false, true) {
+		return
+	}
+	st.mu.Lock()
+	st.pending = append(st.pending, q)
+	st.mu.Unlock()
+	st.hasPending.Store(true)
+}
+
+// preparePending prepares on the pool the statements transactions asked
+// for. The caller must hold no connection of the pool. A statement that
+// fails to prepare is asked for again by its next use.
+func (st *statements) preparePending(ctx context.Context) {
+	if !st.hasPending.Load() {
+		return
+	}
+	st.mu.Lock()
+	pending := st.pending
+	st.pending = nil
+	st.hasPending.Store(false)
+	st.mu.Unlock()
+	for _, q := range pending {
+		if _, err := q.prepare(ctx, st.db); err != nil {
+			q.asked.Store(false)
+		}
+	}
 }
 
 func (st *statements) close() error {
 	var errs []error
-	for _, s := range []*sql.Stmt{
-		st.graph, st.graphByAdmin, st.createGraph, st.deleteGraph, st.listGraphs,
-		st.members, st.putMember, st.deleteMembers, st.countMembers, st.listMembers, st.listMemberships,
-		st.tags, st.putTags, st.deleteTags,
-		st.account, st.putAccount,
-		st.graphPackages, st.putGraphPackage, st.memberPackages, st.setMemberPackages,
-		st.graphsWithMemberStatus, st.memberVolume, st.membersWithStatus, st.graphMeasuredVolume,
-		st.createInvestigation, st.investigation, st.updateInvestigationState, st.listInvestigations,
-		st.indicators, st.deleteIndicators, st.putIndicator,
-		st.orgAdmin, st.orgAdminByGraph, st.orgAdmins, st.putOrgAdmin, st.deleteOrgAdmin,
-	} {
-		if s != nil {
+	for _, q := range st.all {
+		if s := q.s.Load(); s != nil {
 			errs = append(errs, s.Close())
 		}
 	}
