@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -87,7 +88,8 @@ func (v *violations) count(member string, n, min, max int) bool {
 	return true
 }
 
-func (v *violations) pattern(member, s string, re *regexp.Regexp) bool {
+func (v *violations) pattern(member, s string, pattern func() *regexp.Regexp) bool {
+	re := pattern()
 	if !re.MatchString(s) {
 		v.add(quote(s), member, "Member must satisfy regular expression pattern: "+re.String())
 		return false
@@ -109,14 +111,20 @@ func (v *violations) graphARN(member string, s *string) arn.ARN {
 	return a
 }
 
+// lazyPattern compiles expr on first use rather than at start, which
+// compiling every package's patterns slowed.
+func lazyPattern(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
 var (
-	accountIDPattern = regexp.MustCompile(`^[0-9]+$`)
+	accountIDPattern = lazyPattern(`^[0-9]+$`)
 	// emailPattern is the model's EmailAddress pattern without its
 	// look-ahead, which RE2 lacks: a label may not start with '-'.
-	emailPattern = regexp.MustCompile(`^.+@(?:(?:[A-Za-z0-9][A-Za-z0-9-]{0,61})?[A-Za-z0-9]\.)+[A-Za-z]{2,63}$`)
+	emailPattern = lazyPattern(`^.+@(?:(?:[A-Za-z0-9][A-Za-z0-9-]{0,61})?[A-Za-z0-9]\.)+[A-Za-z]{2,63}$`)
 	// tagKeyPattern is the model's TagKey pattern; its "(?!aws:)" look-ahead
 	// is checked separately. "+-=" is a range, as in the model.
-	tagKeyPattern = regexp.MustCompile(`^[a-zA-Z+-=._:/]+$`)
+	tagKeyPattern = lazyPattern(`^[a-zA-Z+-=._:/]+$`)
 )
 
 func (v *violations) accountID(member, s string) detective.AccountID {
@@ -212,7 +220,7 @@ func (v *violations) enum(member, s string, values ...string) bool {
 	return true
 }
 
-var investigationIDPattern = regexp.MustCompile(`^[0-9]+$`)
+var investigationIDPattern = lazyPattern(`^[0-9]+$`)
 
 // investigationID checks a required InvestigationId: 21 digits.
 func (v *violations) investigationID(p *string) string {
@@ -225,4 +233,4 @@ func (v *violations) investigationID(p *string) string {
 	return *p
 }
 
-var entityARNPattern = regexp.MustCompile(`^arn:.*`)
+var entityARNPattern = lazyPattern(`^arn:.*`)

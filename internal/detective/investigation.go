@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
@@ -109,8 +110,10 @@ func (inv Investigation) At(now time.Time) Investigation {
 }
 
 // entityPattern matches the ARNs of the principals Detective investigates:
-// IAM users and roles.
-var entityPattern = regexp.MustCompile(`^arn:aws[-a-z]*:iam::\d{12}:(user|role)/.+$`)
+// IAM users and roles. It is compiled on first use, not at start.
+var entityPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[-a-z]*:iam::\d{12}:(user|role)/.+$`)
+})
 
 // tokenLifetime is how long an investigation page token may be used.
 const tokenLifetime = 24 * time.Hour
@@ -128,7 +131,7 @@ type StartInvestigationInput struct {
 // RunInvestigations to compute; with no Investigator configured it
 // completes at once with no indicators and severity INFORMATIONAL.
 func (s *Service) StartInvestigation(ctx context.Context, c Caller, in StartInvestigationInput) (string, error) {
-	m := entityPattern.FindStringSubmatch(in.EntityARN)
+	m := entityPattern().FindStringSubmatch(in.EntityARN)
 	if m == nil {
 		return "", Invalid("EntityArn %q is not the ARN of an IAM user or role", in.EntityARN)
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/detective-local/detective-local/internal/sts"
@@ -25,7 +26,7 @@ func (v *violations) add(value *string, member, constraint string) {
 
 // str checks a string parameter against the model's length and pattern
 // constraints; a missing required one is "not null".
-func (v *violations) str(params map[string][]string, name string, required bool, min, max int, pattern *regexp.Regexp) (string, bool) {
+func (v *violations) str(params map[string][]string, name string, required bool, min, max int, pattern func() *regexp.Regexp) (string, bool) {
 	member := strings.ToLower(name[:1]) + name[1:]
 	vs, ok := params[name]
 	if !ok {
@@ -41,8 +42,8 @@ func (v *violations) str(params map[string][]string, name string, required bool,
 		v.add(&s, member, fmt.Sprintf("have length greater than or equal to %d", min))
 	case max > 0 && n > max:
 		v.add(&s, member, fmt.Sprintf("have length less than or equal to %d", max))
-	case pattern != nil && !pattern.MatchString(s):
-		v.add(&s, member, "satisfy regular expression pattern: "+strings.TrimSuffix(strings.TrimPrefix(pattern.String(), "^(?:"), ")$"))
+	case pattern != nil && !pattern().MatchString(s):
+		v.add(&s, member, "satisfy regular expression pattern: "+strings.TrimSuffix(strings.TrimPrefix(pattern().String(), "^(?:"), ")$"))
 	}
 	return s, true
 }
@@ -76,5 +77,8 @@ func (v violations) err() error {
 	return sts.Validation("%d validation errors detected: %s", len(v), strings.Join(v, "; "))
 }
 
-// pattern anchors one of the model's patterns.
-func pattern(p string) *regexp.Regexp { return regexp.MustCompile(`^(?:` + p + `)$`) }
+// pattern anchors one of the model's patterns. It is compiled on first
+// use, not at start: a process that never serves AssumeRole never needs it.
+func pattern(p string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + p + `)$`) })
+}
