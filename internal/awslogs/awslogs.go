@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The format names, as internal/ingest/format spells them.
@@ -39,10 +40,11 @@ var services = map[string]Location{
 	"CloudTrail-Insight": {NotLog: "CloudTrail Insights event"},
 }
 
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+// accountID and regionCode are compiled on first use, not at start.
+var accountID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{12}$`) })
 
 // regionCode is an AWS region code such as us-east-1 or us-gov-west-1.
-var regionCode = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+var regionCode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`) })
 
 // ParseKey reads an S3 key, or a local path with the same layout below
 // some directory:
@@ -71,11 +73,11 @@ func ParseKey(key string) Location {
 		service := unhive(rest[1], "aws-service")
 		region := unhive(rest[2], "aws-region")
 		loc, ok := services[service]
-		if !ok || !accountID.MatchString(account) {
+		if !ok || !accountID().MatchString(account) {
 			return Location{}
 		}
 		loc.Account = account
-		if regionCode.MatchString(region) {
+		if regionCode().MatchString(region) {
 			loc.Region = region
 		}
 		return loc

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
@@ -82,8 +83,9 @@ func (s *Service) handshakeView(ctx context.Context, tx world.Tx, c detective.Ca
 	}, nil
 }
 
-// emailPattern is the model's Email pattern, anchored.
-var emailPattern = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
+// emailPattern is the model's Email pattern, anchored, compiled on first
+// use rather than at start.
+var emailPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`) })
 
 // InviteAccountToOrganizationInput is InviteAccountToOrganization's
 // request. Tags are accepted and not kept: they would tag the account
@@ -103,7 +105,7 @@ func (s *Service) InviteAccountToOrganization(ctx context.Context, c detective.C
 			return Handshake{}, InvalidInput("INVALID_PATTERN_TARGET_ID", "You specified a target ID that is not valid: an account ID is 12 digits.")
 		}
 	case world.PartyEmail:
-		if !emailPattern.MatchString(in.Target) || len(in.Target) > 64 {
+		if !emailPattern().MatchString(in.Target) || len(in.Target) > 64 {
 			return Handshake{}, InvalidInput("INVALID_EMAIL_ADDRESS_TARGET", "You specified a target e-mail address that is not valid.")
 		}
 	default:

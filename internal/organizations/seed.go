@@ -3,6 +3,7 @@ package organizations
 import (
 	"context"
 	"regexp"
+	"sync"
 
 	"github.com/detective-local/detective-local/internal/detective"
 	"github.com/detective-local/detective-local/internal/world"
@@ -44,8 +45,9 @@ type SeedDelegatedAdmin struct {
 	ServicePrincipal string
 }
 
-// orgIDPattern is the model's OrganizationId pattern.
-var orgIDPattern = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+// orgIDPattern is the model's OrganizationId pattern, compiled on first
+// use rather than at start.
+var orgIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^o-[a-z0-9]{10,32}$`) })
 
 // ApplySeed applies seed in one transaction. Each organization change is
 // recorded in the event log, as if made through the API.
@@ -100,7 +102,7 @@ func (s *Service) applySeedOrganization(ctx context.Context, tx world.Tx, so See
 	if !so.Management.Valid() {
 		return world.Organization{}, InvalidInput("INVALID_PATTERN", "Management account ID %q is not 12 digits.", so.Management)
 	}
-	if so.ID != "" && !orgIDPattern.MatchString(so.ID) {
+	if so.ID != "" && !orgIDPattern().MatchString(so.ID) {
 		return world.Organization{}, InvalidInput("INVALID_PATTERN", "Organization ID %q does not match o-[a-z0-9]{10,32}.", so.ID)
 	}
 	switch so.FeatureSet {
