@@ -3,6 +3,7 @@ package sqlite
 import (
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -92,5 +93,48 @@ func TestStatementsPrepare(t *testing.T) {
 				t.Error(err)
 			}
 		}
+	}
+}
+
+// TestStatementsPreparedOnFirstUse checks that a statement a transaction
+// used is prepared on its pool before the next transaction, also when many
+// transactions use it first at once.
+func TestStatementsPreparedOnFirstUse(t *testing.T) {
+	t.Parallel()
+	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
+	ctx := t.Context()
+	useGraph := func(t *tx) error {
+		rows, err := t.stmt(ctx, &t.st.graph).QueryContext(ctx, "g")
+		if err != nil {
+			return err
+		}
+		return rows.Close()
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 8 {
+		wg.Go(func() {
+			errs <- s.readTx(ctx, useGraph)
+			errs <- s.writeTx(ctx, useGraph)
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.readTx(ctx, useGraph); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.writeTx(ctx, useGraph); err != nil {
+		t.Fatal(err)
+	}
+	if s.readSt.graph.s.Load() == nil || s.writeSt.graph.s.Load() == nil {
+		t.Error("graph is not prepared on both pools after its first use")
+	}
+	if s.readSt.listGraphs.s.Load() != nil {
+		t.Error("listGraphs is prepared though no transaction used it")
 	}
 }
