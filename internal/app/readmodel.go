@@ -36,15 +36,7 @@ func (v liveVolume) VolumeVersion(ctx context.Context) (string, error) {
 }
 
 func (v liveVolume) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	vs, err := v.store.MeasuredVolume(ctx, graph, accounts, since)
-	if err != nil || len(vs) == 0 {
-		return nil, err
-	}
-	out := make(map[detective.AccountID]detective.MeasuredVolume, len(vs))
-	for _, a := range vs {
-		out[a.Account] = detective.MeasuredVolume{Bytes: a.Bytes, LastIngest: a.LastIngest}
-	}
-	return out, nil
+	return behavior.ByAccount(v.store.MeasuredVolume(ctx, graph, accounts, since))
 }
 
 type dataVersioner interface {

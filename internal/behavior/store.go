@@ -110,3 +110,17 @@ type AccountVolume struct {
 	Bytes      map[detective.DatasourcePackage]int64
 	LastIngest time.Time
 }
+
+// ByAccount is the domain's view of vs, keyed by account: nil if there
+// are none or err is not nil. It takes err so that a store's read can be
+// passed to it whole.
+func ByAccount(vs []AccountVolume, err error) (map[detective.AccountID]detective.MeasuredVolume, error) {
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	out := make(map[detective.AccountID]detective.MeasuredVolume, len(vs))
+	for _, v := range vs {
+		out[v.Account] = detective.MeasuredVolume{Bytes: v.Bytes, LastIngest: v.LastIngest}
+	}
+	return out, nil
+}

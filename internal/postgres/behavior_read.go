@@ -44,25 +44,13 @@ func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []de
 
 // MeasuredVolume implements detective.VolumeReader, in the transaction.
 func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	return byAccount(measuredVolume(ctx, t.tx, graph, accounts, since))
+	return behavior.ByAccount(measuredVolume(ctx, t.tx, graph, accounts, since))
 }
 
 // GraphMeasuredVolume implements detective.GraphVolumeReader, in the
 // transaction.
 func (t *tx) GraphMeasuredVolume(ctx context.Context, graph arn.ARN, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	return byAccount(measuredVolumeWhere(ctx, t.tx, `graph_key = $2`, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph)))
-}
-
-// byAccount is the domain's view of vs: nil if there are none.
-func byAccount(vs []behavior.AccountVolume, err error) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	if err != nil || len(vs) == 0 {
-		return nil, err
-	}
-	out := make(map[detective.AccountID]detective.MeasuredVolume, len(vs))
-	for _, v := range vs {
-		out[v.Account] = detective.MeasuredVolume{Bytes: v.Bytes, LastIngest: v.LastIngest}
-	}
-	return out, nil
+	return behavior.ByAccount(measuredVolumeWhere(ctx, t.tx, `graph_key = $2`, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph)))
 }
 
 var _ detective.GraphVolumeReader = (*tx)(nil)

@@ -55,7 +55,7 @@ func (s *Store) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []de
 
 // MeasuredVolume implements detective.VolumeReader, in the transaction.
 func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detective.AccountID, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	return byAccount(measuredVolume(ctx, t.stmt(ctx, &t.st.measuredVolume), graph, accounts, since))
+	return behavior.ByAccount(measuredVolume(ctx, t.stmt(ctx, &t.st.measuredVolume), graph, accounts, since))
 }
 
 // GraphMeasuredVolume implements detective.GraphVolumeReader, in the
@@ -76,19 +76,7 @@ func (t *tx) GraphMeasuredVolume(ctx context.Context, graph arn.ARN, since time.
 	if err := rows.Err(); err != nil {
 		return nil, wrap("graph measured volume", err)
 	}
-	return byAccount(out, nil)
-}
-
-// byAccount is the domain's view of vs: nil if there are none.
-func byAccount(vs []behavior.AccountVolume, err error) (map[detective.AccountID]detective.MeasuredVolume, error) {
-	if err != nil || len(vs) == 0 {
-		return nil, err
-	}
-	out := make(map[detective.AccountID]detective.MeasuredVolume, len(vs))
-	for _, v := range vs {
-		out[v.Account] = detective.MeasuredVolume{Bytes: v.Bytes, LastIngest: v.LastIngest}
-	}
-	return out, nil
+	return behavior.ByAccount(out, nil)
 }
 
 var (
