@@ -6,11 +6,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/detective-local/detective-local/internal/arn"
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/lazyregexp"
 )
 
 // Shape checks collect every violation of the service model's constraints
@@ -111,20 +111,14 @@ func (v *violations) graphARN(member string, s *string) arn.ARN {
 	return a
 }
 
-// lazyPattern compiles expr on first use rather than at start, which
-// compiling every package's patterns slowed.
-func lazyPattern(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
-}
-
 var (
-	accountIDPattern = lazyPattern(`^[0-9]+$`)
+	accountIDPattern = lazyregexp.New(`^[0-9]+$`)
 	// emailPattern is the model's EmailAddress pattern without its
 	// look-ahead, which RE2 lacks: a label may not start with '-'.
-	emailPattern = lazyPattern(`^.+@(?:(?:[A-Za-z0-9][A-Za-z0-9-]{0,61})?[A-Za-z0-9]\.)+[A-Za-z]{2,63}$`)
+	emailPattern = lazyregexp.New(`^.+@(?:(?:[A-Za-z0-9][A-Za-z0-9-]{0,61})?[A-Za-z0-9]\.)+[A-Za-z]{2,63}$`)
 	// tagKeyPattern is the model's TagKey pattern; its "(?!aws:)" look-ahead
 	// is checked separately. "+-=" is a range, as in the model.
-	tagKeyPattern = lazyPattern(`^[a-zA-Z+-=._:/]+$`)
+	tagKeyPattern = lazyregexp.New(`^[a-zA-Z+-=._:/]+$`)
 )
 
 func (v *violations) accountID(member, s string) detective.AccountID {
@@ -220,7 +214,7 @@ func (v *violations) enum(member, s string, values ...string) bool {
 	return true
 }
 
-var investigationIDPattern = lazyPattern(`^[0-9]+$`)
+var investigationIDPattern = lazyregexp.New(`^[0-9]+$`)
 
 // investigationID checks a required InvestigationId: 21 digits.
 func (v *violations) investigationID(p *string) string {
@@ -233,4 +227,4 @@ func (v *violations) investigationID(p *string) string {
 	return *p
 }
 
-var entityARNPattern = lazyPattern(`^arn:.*`)
+var entityARNPattern = lazyregexp.New(`^arn:.*`)

@@ -8,9 +8,9 @@ package awslogs
 
 import (
 	"path"
-	"regexp"
 	"strings"
-	"sync"
+
+	"github.com/detective-local/detective-local/internal/lazyregexp"
 )
 
 // The format names, as internal/ingest/format spells them.
@@ -41,10 +41,10 @@ var services = map[string]Location{
 }
 
 // accountID and regionCode are compiled on first use, not at start.
-var accountID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{12}$`) })
+var accountID = lazyregexp.New(`^[0-9]{12}$`)
 
 // regionCode is an AWS region code such as us-east-1 or us-gov-west-1.
-var regionCode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`) })
+var regionCode = lazyregexp.New(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 
 // ParseKey reads an S3 key, or a local path with the same layout below
 // some directory:

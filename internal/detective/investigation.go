@@ -6,14 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/arn"
+	"github.com/detective-local/detective-local/internal/lazyregexp"
 )
 
 // InvestigationState says whether an investigation is still being reviewed.
@@ -111,9 +110,7 @@ func (inv Investigation) At(now time.Time) Investigation {
 
 // entityPattern matches the ARNs of the principals Detective investigates:
 // IAM users and roles. It is compiled on first use, not at start.
-var entityPattern = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^arn:aws[-a-z]*:iam::\d{12}:(user|role)/.+$`)
-})
+var entityPattern = lazyregexp.New(`^arn:aws[-a-z]*:iam::\d{12}:(user|role)/.+$`)
 
 // tokenLifetime is how long an investigation page token may be used.
 const tokenLifetime = 24 * time.Hour

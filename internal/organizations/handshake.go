@@ -2,12 +2,11 @@ package organizations
 
 import (
 	"context"
-	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/lazyregexp"
 	"github.com/detective-local/detective-local/internal/world"
 )
 
@@ -85,7 +84,7 @@ func (s *Service) handshakeView(ctx context.Context, tx world.Tx, c detective.Ca
 
 // emailPattern is the model's Email pattern, anchored, compiled on first
 // use rather than at start.
-var emailPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`) })
+var emailPattern = lazyregexp.New(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
 
 // InviteAccountToOrganizationInput is InviteAccountToOrganization's
 // request. Tags are accepted and not kept: they would tag the account

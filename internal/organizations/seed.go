@@ -2,10 +2,9 @@ package organizations
 
 import (
 	"context"
-	"regexp"
-	"sync"
 
 	"github.com/detective-local/detective-local/internal/detective"
+	"github.com/detective-local/detective-local/internal/lazyregexp"
 	"github.com/detective-local/detective-local/internal/world"
 )
 
@@ -47,7 +46,7 @@ type SeedDelegatedAdmin struct {
 
 // orgIDPattern is the model's OrganizationId pattern, compiled on first
 // use rather than at start.
-var orgIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^o-[a-z0-9]{10,32}$`) })
+var orgIDPattern = lazyregexp.New(`^o-[a-z0-9]{10,32}$`)
 
 // ApplySeed applies seed in one transaction. Each organization change is
 // recorded in the event log, as if made through the API.

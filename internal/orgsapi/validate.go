@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
+	"github.com/detective-local/detective-local/internal/lazyregexp"
 	"github.com/detective-local/detective-local/internal/organizations"
 )
 
@@ -124,7 +124,7 @@ type pattern struct {
 }
 
 func newPattern(expr string) *pattern {
-	return &pattern{text: expr, compiled: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })}
+	return &pattern{text: expr, compiled: lazyregexp.New(expr)}
 }
 
 // accountID checks a required AccountId member.

@@ -5,9 +5,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
+	"github.com/detective-local/detective-local/internal/lazyregexp"
 	"github.com/detective-local/detective-local/internal/sts"
 )
 
@@ -80,5 +80,5 @@ func (v violations) err() error {
 // pattern anchors one of the model's patterns. It is compiled on first
 // use, not at start: a process that never serves AssumeRole never needs it.
 func pattern(p string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + p + `)$`) })
+	return lazyregexp.New(`^(?:` + p + `)$`)
 }
