@@ -18,19 +18,25 @@ func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 // queryRows runs q and scans each row with scan.
 func queryRows(ctx context.Context, db querier, what, q string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
+	if err := scanRows(rows, err, scan); err != nil {
 		return fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return nil
+}
+
+// scanRows scans each of rows, a query's result with its error err, with
+// scan, and closes them.
+func scanRows(rows *sql.Rows, err error, scan func(*sql.Rows) error) error {
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := scan(rows); err != nil {
-			return fmt.Errorf("sqlite: %s: %w", what, err)
+			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite: %s: %w", what, err)
-	}
-	return nil
+	return rows.Err()
 }
 
 // GraphVolume implements behavior.Store.
@@ -63,17 +69,7 @@ func (t *tx) MeasuredVolume(ctx context.Context, graph arn.ARN, accounts []detec
 func (t *tx) GraphMeasuredVolume(ctx context.Context, graph arn.ARN, since time.Time) (map[detective.AccountID]detective.MeasuredVolume, error) {
 	var out []behavior.AccountVolume
 	rows, err := t.stmt(ctx, &t.st.graphMeasuredVolume).QueryContext(ctx, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph))
-	if err != nil {
-		return nil, wrap("graph measured volume", err)
-	}
-	defer rows.Close()
-	scan := scanMeasuredVolume(&out)
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return nil, wrap("graph measured volume", err)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	if err := scanRows(rows, err, scanMeasuredVolume(&out)); err != nil {
 		return nil, wrap("graph measured volume", err)
 	}
 	return behavior.ByAccount(out, nil)
@@ -119,19 +115,9 @@ func measuredVolume(ctx context.Context, st stmtQuerier, graph arn.ARN, accounts
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: measured volume: %w", err)
 	}
-	rows, err := st.QueryContext(ctx, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph), ids)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: measured volume: %w", err)
-	}
-	defer rows.Close()
 	var out []behavior.AccountVolume
-	scan := scanMeasuredVolume(&out)
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return nil, fmt.Errorf("sqlite: measured volume: %w", err)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	rows, err := st.QueryContext(ctx, ms(since.Truncate(time.Minute)), behavior.GraphKey(graph), ids)
+	if err := scanRows(rows, err, scanMeasuredVolume(&out)); err != nil {
 		return nil, fmt.Errorf("sqlite: measured volume: %w", err)
 	}
 	return out, nil
