@@ -331,15 +331,24 @@ func (s *Store) K8sEvents(ctx context.Context, graph arn.ARN, cluster, subject s
 	return out, err
 }
 
+// retainVolume is the statement of Retain that drops measured volume.
+const retainVolume = `DELETE FROM behavior_volume WHERE minute < ?`
+
 // Retain implements behavior.Store.
 func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 	t := ms(before)
 	var total int64
-	// Retention may drop measured volume: its version moves once the
-	// transaction is over, if it did.
-	volumeDropped := true // unless known otherwise
-	s.volumes.begin()
-	defer func() { s.volumes.end(volumeDropped) }()
+	// Retention may drop measured volume: from that statement on its
+	// version is under way, and it moves once the transaction is over, if
+	// the statement dropped any. Counted from the statement, not from the
+	// start, so that waiting for the write connection keeps volume reads
+	// served from memory.
+	volumeBegun, volumeDropped := false, true // dropped unless known otherwise
+	defer func() {
+		if volumeBegun {
+			s.volumes.end(volumeDropped)
+		}
+	}()
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: retain: %w", err)
@@ -351,7 +360,7 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 		`DELETE FROM behavior_account_sources WHERE day + 86400000 <= ?`, // days all of whose hours went
 		`DELETE FROM behavior_flows WHERE hour < ?`,
 		`DELETE FROM behavior_k8s WHERE hour < ?`,
-		`DELETE FROM behavior_volume WHERE minute < ?`,
+		retainVolume,
 		`DELETE FROM behavior_entities WHERE last_seen < ?`,
 		`DELETE FROM behavior_links WHERE last_seen < ?`,
 		`DELETE FROM behavior_findings WHERE updated < ?`,
@@ -359,13 +368,17 @@ func (s *Store) Retain(ctx context.Context, before time.Time) (int64, error) {
 		`DELETE FROM behavior_file_graphs WHERE digest IN (SELECT digest FROM behavior_files WHERE ingested < ?)`,
 		`DELETE FROM behavior_files WHERE ingested < ?`,
 	} {
+		if q == retainVolume {
+			s.volumes.begin()
+			volumeBegun = true
+		}
 		res, err := tx.ExecContext(ctx, q, t)
 		if err != nil {
 			return 0, fmt.Errorf("sqlite: retain: %w", err)
 		}
 		n, _ := res.RowsAffected()
 		total += n
-		if strings.Contains(q, "behavior_volume") {
+		if q == retainVolume {
 			volumeDropped = n > 0
 		}
 	}
