@@ -252,12 +252,8 @@ func Start(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		ids = cfg.IDs
 	}
 	svc := detective.NewService(readModel(store, opened), clock, ids, dcfg)
-	// An empty seed changes nothing: its write transaction is skipped, so
-	// that a start without a seed file takes no write lock for it.
-	if len(cfg.Seed.Accounts) > 0 || len(cfg.Seed.Organizations) > 0 {
-		if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
-			return nil, fmt.Errorf("apply seed file: %w", err)
-		}
+	if err := orgs.ApplySeed(ctx, cfg.Seed); err != nil {
+		return nil, fmt.Errorf("apply seed file: %w", err)
 	}
 	data, err := newDataPlane(ctx, cfg, opened, clock, log, m)
 	if err != nil {
