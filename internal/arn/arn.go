@@ -52,43 +52,49 @@ func (a ARN) IsZero() bool { return a == ARN{} }
 // ParseGraph parses a behavior-graph ARN, enforcing the service model's
 // GraphArn pattern (32 lowercase hex characters of graph ID).
 func ParseGraph(s string) (ARN, error) {
-	if !isGraphARN(s) {
+	a, ok := parseGraphARN(s)
+	if !ok {
 		return ARN{}, fmt.Errorf("%w: not a behavior graph ARN: %q", ErrMalformed, s)
 	}
-	return Parse(s)
+	return a, nil
 }
 
-// isGraphARN reports whether s matches the model's GraphArn pattern,
+// parseGraphARN returns s's parts, as Parse does, if s matches the model's
+// GraphArn pattern,
 //
 //	^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}?:graph:[abcdef\d]{32}?$
 //
 // (the lazy quantifiers match what greedy ones do in an anchored
 // pattern). It is checked part by part, not by a regular expression:
 // nearly every request names a graph, and the expression cost more than
-// the rest of reading the request. TestIsGraphARNMatchesPattern holds the
-// two to the same answers.
-func isGraphARN(s string) bool {
+// the rest of reading the request. FuzzGraphARNMatchesPattern holds the
+// two to the same answers, and the parts to Parse's.
+func parseGraphARN(s string) (ARN, bool) {
 	rest, ok := strings.CutPrefix(s, "arn:aws")
 	if !ok {
-		return false
+		return ARN{}, false
 	}
 	partition, rest, _ := strings.Cut(rest, ":")
 	if len(partition) > 10 || !all(partition, isWordOrHyphen) {
-		return false
+		return ARN{}, false
 	}
 	if rest, ok = strings.CutPrefix(rest, "detective:"); !ok {
-		return false
+		return ARN{}, false
 	}
 	region, rest, _ := strings.Cut(rest, ":")
 	if len(region) < 2 || len(region) > 20 || !all(region, isWordOrHyphen) {
-		return false
+		return ARN{}, false
 	}
-	account, rest, _ := strings.Cut(rest, ":")
+	account, resource, _ := strings.Cut(rest, ":")
 	if len(account) != 12 || !all(account, isDigit) {
-		return false
+		return ARN{}, false
 	}
-	id, ok := strings.CutPrefix(rest, "graph:")
-	return ok && len(id) == 32 && all(id, isLowerHex)
+	id, ok := strings.CutPrefix(resource, "graph:")
+	if !ok || len(id) != 32 || !all(id, isLowerHex) {
+		return ARN{}, false
+	}
+	return ARN{Partition: s[len("arn:") : len("arn:aws")+len(partition)], Service: "detective",
+		Region: region, Account: account, Resource: resource}, true
 }
 
 func all(s string, f func(byte) bool) bool {

@@ -6,11 +6,11 @@ import (
 	"testing"
 )
 
-// graphPattern is the model's GraphArn pattern, which isGraphARN checks
+// graphPattern is the model's GraphArn pattern, which parseGraphARN checks
 // without a regular expression.
 var graphPattern = regexp.MustCompile(`^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}?:graph:[abcdef\d]{32}?$`)
 
-func FuzzIsGraphARNMatchesPattern(f *testing.F) {
+func FuzzGraphARNMatchesPattern(f *testing.F) {
 	const g = "arn:aws:detective:us-east-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899"
 	for _, s := range []string{g, "", "arn:aws", "arn:aws::detective:us:111122223333:graph:" + strings.Repeat("a", 32),
 		"arn:aws-us-gov_X9:detective:us-gov-west-1:111122223333:graph:027c7c4610ea4aacaf0b883093cab899",
@@ -31,8 +31,12 @@ func FuzzIsGraphARNMatchesPattern(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := isGraphARN(s), graphPattern.MatchString(s); got != want {
-			t.Errorf("isGraphARN(%q) = %v, pattern says %v", s, got, want)
+		a, got := parseGraphARN(s)
+		if want := graphPattern.MatchString(s); got != want {
+			t.Errorf("parseGraphARN(%q) = %v, pattern says %v", s, got, want)
+		}
+		if parsed, err := Parse(s); got && (err != nil || parsed != a) {
+			t.Errorf("parseGraphARN(%q) = %+v, Parse gives %+v, %v", s, a, parsed, err)
 		}
 	})
 }
