@@ -8,6 +8,8 @@ package frame
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -250,25 +252,16 @@ func ClientGone(r *http.Request, err error) bool {
 // only has to be unique, not secret: the runtime's per-thread generator,
 // seeded from the system's entropy, serves it without a system call.
 func NewRequestID() string {
-	const digits = "0123456789abcdef"
+	var raw [16]byte
+	binary.BigEndian.PutUint64(raw[:8], rand.Uint64())
+	binary.BigEndian.PutUint64(raw[8:], rand.Uint64())
 	var b [36]byte
-	hi, lo := rand.Uint64(), rand.Uint64()
-	j := 0
-	for i := range b {
-		switch i {
-		case 8, 13, 18, 23:
-			b[i] = '-'
-			continue
-		}
-		var nibble uint64
-		if j < 16 {
-			nibble = hi >> (60 - 4*j) & 0xf
-		} else {
-			nibble = lo >> (60 - 4*(j-16)) & 0xf
-		}
-		b[i] = digits[nibble]
-		j++
-	}
+	hex.Encode(b[0:8], raw[0:4])
+	hex.Encode(b[9:13], raw[4:6])
+	hex.Encode(b[14:18], raw[6:8])
+	hex.Encode(b[19:23], raw[8:10])
+	hex.Encode(b[24:36], raw[10:16])
+	b[8], b[13], b[18], b[23] = '-', '-', '-', '-'
 	return string(b[:])
 }
 
